@@ -1,0 +1,266 @@
+"""Codebooks: the groups and codes an analyst tags with, loaded from TOML and validated.
+
+A codebook file has a `name`, `[[groups]]` (id, label, exclusive) and `[[codes]]` (id,
+label, key, color, description). A code id is `group/code`. Every error names the line it
+is on and why it is wrong, because an analyst edits these files by hand.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import cached_property
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from annotations.errors import CodebookError
+
+# Keys the reader uses for moving and acting: a codebook key may not take one of them.
+RESERVED_KEYS = frozenset(
+    [
+        *"jkJKgGvpwbtmuq]>[{}/nNaf?e",
+        "space",
+        " ",
+        "tab",
+        "enter",
+        "escape",
+        "delete",
+        "home",
+        "end",
+        "up",
+        "down",
+        "left",
+        "right",
+        "pageup",
+        "pagedown",
+    ]
+)
+_CODE_ID = re.compile(r"^[a-z0-9][a-z0-9_-]*/[a-z0-9][a-z0-9_-]*$")
+_GROUP_ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+_COLOUR = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
+
+
+@dataclass(frozen=True, slots=True)
+class Group:
+    """A set of codes; in an exclusive group an annotation carries at most one of them."""
+
+    id: str
+    label: str
+    exclusive: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Code:
+    """One tag an annotation can carry."""
+
+    id: str
+    label: str
+    key: str
+    color: str
+    description: str = ""
+
+    @property
+    def group(self) -> str:
+        return self.id.split("/", 1)[0]
+
+
+@dataclass(frozen=True)
+class Codebook:
+    """A named, ordered set of groups and codes."""
+
+    name: str
+    groups: tuple[Group, ...]
+    codes: tuple[Code, ...]
+
+    @classmethod
+    def default(cls) -> Codebook:
+        """The codebook that ships with Gloss (DESIGN §4)."""
+        resource = resources.files("annotations") / "data" / "codebook.toml"
+        return cls.from_toml(resource.read_text(encoding="utf-8"), source="default codebook")
+
+    @classmethod
+    def load(cls, path: str | Path) -> Codebook:
+        """Read and validate a codebook file; `CodebookError` names the line and reason."""
+        path = Path(path)
+        try:
+            text = path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            raise CodebookError(f"{path}: no such codebook file") from None
+        except IsADirectoryError:
+            raise CodebookError(f"{path}: is a folder, not a codebook file") from None
+        except UnicodeDecodeError:
+            raise CodebookError(f"{path}: not UTF-8 text") from None
+        except OSError as error:
+            raise CodebookError(f"{path}: cannot be read ({error.strerror})") from None
+        return cls.from_toml(text, source=str(path))
+
+    @classmethod
+    def from_toml(cls, text: str, *, source: str = "codebook") -> Codebook:
+        """Parse and validate codebook TOML."""
+        try:
+            data = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as error:
+            raise CodebookError(f"{source}: {error}") from None
+        return _validate(data, _LineFinder(text), source)
+
+    # -- look-ups ----------------------------------------------------------------------
+
+    def code(self, code_id: str) -> Code | None:
+        return self._by_id.get(code_id)
+
+    def by_key(self, key: str) -> Code | None:
+        return self._by_key.get(key)
+
+    def group(self, group_id: str) -> Group | None:
+        return next((g for g in self.groups if g.id == group_id), None)
+
+    def codes_in(self, group_id: str) -> list[Code]:
+        return [code for code in self.codes if code.group == group_id]
+
+    def color(self, code_id: str, default: str = "#888888") -> str:
+        code = self._by_id.get(code_id)
+        return code.color if code else default
+
+    def toggle(self, tags: tuple[str, ...] | list[str], code_id: str) -> tuple[str, ...]:
+        """The tags after toggling `code_id`: off if present, else on (replacing the other
+        code of an exclusive group), kept in codebook order."""
+        current = list(tags)
+        if code_id in current:
+            current.remove(code_id)
+        else:
+            group = self.group(code_id.split("/", 1)[0])
+            if group is not None and group.exclusive:
+                current = [tag for tag in current if not tag.startswith(group.id + "/")]
+            current.append(code_id)
+        return self.ordered(current)
+
+    def ordered(self, tags: list[str] | tuple[str, ...]) -> tuple[str, ...]:
+        """Tags in codebook order; tags the codebook does not know come last, sorted."""
+        order = {code.id: index for index, code in enumerate(self.codes)}
+        return tuple(sorted(set(tags), key=lambda tag: (order.get(tag, len(order)), tag)))
+
+    @cached_property
+    def _by_id(self) -> dict[str, Code]:
+        return {code.id: code for code in self.codes}
+
+    @cached_property
+    def _by_key(self) -> dict[str, Code]:
+        return {code.key: code for code in self.codes}
+
+    def to_toml(self) -> str:
+        """The codebook as TOML that `from_toml` reads back."""
+        lines = [f"name = {_toml_string(self.name)}", ""]
+        for group in self.groups:
+            lines += [
+                "[[groups]]",
+                f"id = {_toml_string(group.id)}",
+                f"label = {_toml_string(group.label)}",
+                f"exclusive = {'true' if group.exclusive else 'false'}",
+                "",
+            ]
+        for code in self.codes:
+            lines += [
+                "[[codes]]",
+                f"id = {_toml_string(code.id)}",
+                f"label = {_toml_string(code.label)}",
+                f"key = {_toml_string(code.key)}",
+                f"color = {_toml_string(code.color)}",
+                f"description = {_toml_string(code.description)}",
+                "",
+            ]
+        return "\n".join(lines)
+
+
+def _toml_string(value: str) -> str:
+    escaped = value.replace("\\", "\\\\").replace('"', '\\"')
+    escaped = "".join(ch if ch >= " " and ch != "\x7f" else f"\\u{ord(ch):04x}" for ch in escaped)
+    return f'"{escaped}"'
+
+
+class _LineFinder:
+    """Finds the line of the n-th `[[codes]]` / `[[groups]]` table and of keys inside it."""
+
+    def __init__(self, text: str) -> None:
+        self.lines = text.splitlines()
+
+    def table_line(self, header: str, index: int) -> int:
+        seen = -1
+        for number, line in enumerate(self.lines, start=1):
+            if line.strip().replace(" ", "") == f"[[{header}]]":
+                seen += 1
+                if seen == index:
+                    return number
+        return 1
+
+    def field_line(self, header: str, index: int, field: str) -> int:
+        start = self.table_line(header, index)
+        pattern = re.compile(rf"^\s*{re.escape(field)}\s*=")
+        for number in range(start + 1, len(self.lines) + 1):
+            line = self.lines[number - 1]
+            if line.strip().startswith("["):
+                break
+            if pattern.match(line):
+                return number
+        return start
+
+
+def _validate(data: dict[str, Any], where: _LineFinder, source: str) -> Codebook:
+    def fail(line: int, reason: str) -> CodebookError:
+        return CodebookError(f"{source}, line {line}: {reason}")
+
+    name = data.get("name", "Codebook")
+    if not isinstance(name, str):
+        raise fail(1, "name must be a string")
+    raw_groups = data.get("groups", [])
+    raw_codes = data.get("codes", [])
+    if not isinstance(raw_groups, list) or not isinstance(raw_codes, list):
+        raise fail(1, "groups and codes must be arrays of tables ([[groups]], [[codes]])")
+    if not raw_codes:
+        raise fail(1, "the codebook has no codes")
+
+    groups: list[Group] = []
+    for index, raw in enumerate(raw_groups):
+        line = where.table_line("groups", index)
+        group_id = raw.get("id")
+        if not isinstance(group_id, str) or not _GROUP_ID.match(group_id):
+            raise fail(line, f"group id {group_id!r} must be lower-case letters, digits, - or _")
+        if any(g.id == group_id for g in groups):
+            raise fail(line, f"group {group_id!r} is defined twice")
+        exclusive = raw.get("exclusive", False)
+        if not isinstance(exclusive, bool):
+            raise fail(
+                where.field_line("groups", index, "exclusive"), "exclusive must be true or false"
+            )
+        groups.append(Group(group_id, str(raw.get("label", group_id)), exclusive))
+
+    codes: list[Code] = []
+    for index, raw in enumerate(raw_codes):
+        line = where.table_line("codes", index)
+        code_id = raw.get("id")
+        if not isinstance(code_id, str) or not _CODE_ID.match(code_id):
+            raise fail(line, f"code id {code_id!r} must be 'group/code' in lower case")
+        if any(c.id == code_id for c in codes):
+            raise fail(line, f"code {code_id!r} is defined twice")
+        group_id = code_id.split("/", 1)[0]
+        if not any(g.id == group_id for g in groups):
+            raise fail(line, f"code {code_id!r} names unknown group {group_id!r}")
+        key = raw.get("key")
+        key_line = where.field_line("codes", index, "key")
+        if not isinstance(key, str) or len(key) != 1 or not key.isprintable() or key.isspace():
+            raise fail(key_line, f"code {code_id!r}: key must be one printable character")
+        if key in RESERVED_KEYS:
+            raise fail(key_line, f"code {code_id!r}: key {key!r} is a navigation key")
+        clash = next((c for c in codes if c.key == key), None)
+        if clash is not None:
+            raise fail(key_line, f"code {code_id!r}: key {key!r} is already used by {clash.id!r}")
+        color = raw.get("color", "#888888")
+        if not isinstance(color, str) or not _COLOUR.match(color):
+            raise fail(
+                where.field_line("codes", index, "color"),
+                f"code {code_id!r}: color {color!r} is not a #rrggbb colour",
+            )
+        label = raw.get("label", code_id.split("/", 1)[1])
+        codes.append(Code(code_id, str(label), key, color, str(raw.get("description", ""))))
+    return Codebook(name=name, groups=tuple(groups), codes=tuple(codes))

@@ -1,0 +1,358 @@
+"""Documents: loading, normalising, and the paragraph and sentence spans a reader moves over.
+
+Every offset in Gloss is a code-point offset into the *normalised* text: UTF-8 decoded,
+CRLF and lone CR turned into LF, nothing else changed. The document id is the SHA-256 of
+that text, so the same words opened from anywhere are the same document.
+"""
+
+from __future__ import annotations
+
+import bisect
+import hashlib
+import itertools
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from functools import cached_property
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import regex
+
+from annotations.errors import DocumentError
+
+BUNDLED_ARTICLE = "russia-iran-marriage-of-convenience.txt"
+
+# What the bundled article is: its first line ("Logo Wide") is a scraping artefact, not a title.
+BUNDLED_METADATA: dict[str, Any] = {
+    "title": "Russia and Iran: Marriage of Convenience Will Come to An End",
+    "source": "The Syrian Observer",
+    "language": "en",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A half-open range of code points, `start <= i < end`."""
+
+    start: int
+    end: int
+
+    def __len__(self) -> int:
+        return self.end - self.start
+
+    def contains(self, offset: int) -> bool:
+        return self.start <= offset < self.end
+
+
+def normalise_newlines(text: str) -> str:
+    """CRLF and lone CR become LF; nothing else changes."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def document_id(text: str) -> str:
+    """The content id of a normalised text: `sha256:<hex>` of its UTF-8 bytes."""
+    return "sha256:" + hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def utc_now() -> str:
+    """The current time as ISO 8601 in UTC, to the second."""
+    return datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+def decode_bytes(data: bytes, *, encoding: str | None = None, name: str = "file") -> str:
+    """Decode a file's bytes as text, or raise `DocumentError` saying why it is not text.
+
+    UTF-8 (with or without BOM) and UTF-16 with a BOM are recognised; any other encoding
+    must be named. Text holding NUL characters is binary.
+    """
+    try:
+        if encoding:
+            text = data.decode(encoding)
+        elif data.startswith(b"\xef\xbb\xbf"):
+            text = data[3:].decode("utf-8")
+        elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
+            text = data.decode("utf-16")
+        else:
+            text = data.decode("utf-8")
+    except LookupError:
+        raise DocumentError(f"{name}: unknown encoding {encoding!r}") from None
+    except UnicodeDecodeError as error:
+        if b"\x00" in data[:8192]:
+            raise DocumentError(f"{name}: looks like a binary file, not text") from None
+        raise DocumentError(
+            f"{name}: not valid {encoding or 'UTF-8'} text at byte {error.start}"
+            " (name its encoding with --encoding)"
+        ) from None
+    if "\x00" in text:
+        raise DocumentError(f"{name}: looks like a binary file, not text (it holds NUL bytes)")
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    return text
+
+
+@dataclass(frozen=True)
+class Document:
+    """A text an analyst reads and annotates; immutable once made.
+
+    `text` is normalised; `paragraphs` and `sentences` are spans into it, computed on first
+    use (sentences paragraph by paragraph, so a large document opens without segmenting it all).
+    """
+
+    id: str
+    title: str
+    text: str
+    path: str | None = None
+    metadata: dict[str, Any] = field(default_factory=dict)
+    added: str = ""
+
+    # -- construction ------------------------------------------------------------------
+
+    @classmethod
+    def from_text(
+        cls,
+        text: str,
+        *,
+        title: str | None = None,
+        path: str | Path | None = None,
+        metadata: dict[str, Any] | None = None,
+    ) -> Document:
+        """Make a document from text; the title is `title`, else metadata, else the first line."""
+        text = normalise_newlines(text)
+        metadata = dict(metadata or {})
+        resolved_title = title or metadata.get("title") or first_line(text)
+        if not resolved_title and path is not None:
+            resolved_title = Path(path).name
+        if path is not None:
+            path = str(Path(path).resolve())
+        return cls(
+            id=document_id(text),
+            title=resolved_title or "Untitled",
+            text=text,
+            path=path,
+            metadata=metadata,
+            added=utc_now(),
+        )
+
+    @classmethod
+    def from_path(cls, path: str | Path, *, encoding: str | None = None) -> Document:
+        """Read a text file (UTF-8, UTF-8 with BOM, UTF-16 with BOM, or `encoding`).
+
+        Raises `DocumentError` for a missing, unreadable, binary, badly encoded or empty file.
+        """
+        path = Path(path)
+        name = str(path)
+        if path.is_dir():
+            raise DocumentError(f"{name}: is a folder, not a file")
+        try:
+            data = path.read_bytes()
+        except FileNotFoundError:
+            raise DocumentError(f"{name}: no such file") from None
+        except PermissionError:
+            raise DocumentError(f"{name}: permission denied") from None
+        except OSError as error:
+            raise DocumentError(f"{name}: cannot be read ({error.strerror})") from None
+        text = decode_bytes(data, encoding=encoding, name=name)
+        if not text.strip():
+            raise DocumentError(f"{name}: the file is empty")
+        metadata = dict(BUNDLED_METADATA) if _is_bundled(path) else {}
+        return cls.from_text(text, path=path, metadata=metadata)
+
+    @classmethod
+    def bundled(cls) -> Document:
+        """The article that ships with Gloss."""
+        resource = resources.files("annotations") / "data" / BUNDLED_ARTICLE
+        with resources.as_file(resource) as path:
+            return cls.from_path(path)
+
+    # -- records -----------------------------------------------------------------------
+
+    def to_record(self) -> dict[str, Any]:
+        """The document as the plain dict the store and the json export hold."""
+        return {
+            "id": self.id,
+            "title": self.title,
+            "path": self.path,
+            "length": len(self.text),
+            "added": self.added,
+            "metadata": dict(self.metadata),
+            "text": self.text,
+        }
+
+    @classmethod
+    def from_record(cls, record: dict[str, Any]) -> Document:
+        """Rebuild a document from `to_record()`'s dict; the id is recomputed and checked."""
+        text = normalise_newlines(record["text"])
+        doc_id = document_id(text)
+        if record.get("id") not in (None, doc_id):
+            raise DocumentError(f"document {record.get('id')}: its text does not match its id")
+        return cls(
+            id=doc_id,
+            title=record.get("title") or first_line(text) or "Untitled",
+            text=text,
+            path=record.get("path"),
+            metadata=dict(record.get("metadata") or {}),
+            added=record.get("added") or utc_now(),
+        )
+
+    # -- structure ---------------------------------------------------------------------
+
+    def __len__(self) -> int:
+        return len(self.text)
+
+    @cached_property
+    def paragraphs(self) -> list[Span]:
+        """Paragraph spans, without surrounding whitespace, in order."""
+        return paragraph_spans(self.text)
+
+    @cached_property
+    def _paragraph_starts(self) -> list[int]:
+        return [span.start for span in self.paragraphs]
+
+    def paragraph_index(self, offset: int) -> int:
+        """The index of the paragraph holding `offset`, or the last one starting before it."""
+        return max(0, bisect.bisect_right(self._paragraph_starts, offset) - 1)
+
+    def sentences_in(self, paragraph: int) -> list[Span]:
+        """The sentence spans of one paragraph (computed once, on first use)."""
+        cache = self._sentence_cache
+        if paragraph not in cache:
+            span = self.paragraphs[paragraph]
+            cache[paragraph] = sentence_spans(self.text, span.start, span.end)
+        return cache[paragraph]
+
+    @cached_property
+    def _sentence_cache(self) -> dict[int, list[Span]]:
+        return {}
+
+    @property
+    def sentences(self) -> list[Span]:
+        """Every sentence span of the document, in order."""
+        return [s for index in range(len(self.paragraphs)) for s in self.sentences_in(index)]
+
+    def sentence_at(self, offset: int) -> Span:
+        """The sentence holding `offset` (or the nearest one in its paragraph)."""
+        paragraph = self.paragraph_index(offset)
+        sentences = self.sentences_in(paragraph)
+        starts = [s.start for s in sentences]
+        return sentences[max(0, bisect.bisect_right(starts, offset) - 1)]
+
+
+def _is_bundled(path: Path) -> bool:
+    return path.name == BUNDLED_ARTICLE and path.resolve().parent.name == "data"
+
+
+def first_line(text: str) -> str:
+    """The first non-empty line, stripped and shortened to 200 characters."""
+    for line in text.split("\n", 50):
+        if line.strip():
+            return line.strip()[:200]
+    return ""
+
+
+# -- paragraphs ------------------------------------------------------------------------
+
+_NON_EMPTY_LINE = regex.compile(r"[^\n]*\S[^\n]*")
+_BLOCK = regex.compile(r"\S(?:[^\n]|\n(?![ \t]*\n))*")
+_HARD_WRAP_WIDTH = 100
+
+
+def paragraph_spans(text: str) -> list[Span]:
+    """Split text into paragraphs.
+
+    Text written one paragraph per line (articles, scraped pages) has a paragraph per
+    line. Hard-wrapped text (lines of at most about 100 characters running on into the next)
+    has a paragraph per block between blank lines, so sentences are not cut at line ends.
+    """
+    pattern = _BLOCK if _is_hard_wrapped(text) else _NON_EMPTY_LINE
+    spans = []
+    for match in pattern.finditer(text):
+        start, end = match.span()
+        while start < end and text[start].isspace():
+            start += 1
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        if end > start:
+            spans.append(Span(start, end))
+    return spans
+
+
+def _is_hard_wrapped(text: str) -> bool:
+    sample = text[:200_000]
+    lines = sample.split("\n")
+    non_empty = [line for line in lines if line.strip()]
+    if len(non_empty) < 4:
+        return False
+    running_on = sum(
+        1 for before, after in itertools.pairwise(lines) if before.strip() and after.strip()
+    )
+    longest = sorted(len(line) for line in non_empty)[int(len(non_empty) * 0.9)]
+    return running_on > len(non_empty) / 2 and longest <= _HARD_WRAP_WIDTH
+
+
+# -- sentences -------------------------------------------------------------------------
+
+# A candidate sentence end: terminal punctuation (Latin, Arabic/Persian, Devanagari,
+# CJK), then closing quotes or brackets, then white space (or, for CJK, nothing).
+_SENTENCE_END = regex.compile(
+    r"""(?:[.!?…]+|[؟۔]|[。！？]+)["'”’»)\]]*(?:\s+|(?<=[。！？]["'”’»)\]]*)(?=\S))"""
+)
+_WORD_BEFORE = regex.compile(r"(\S+)$")
+# Abbreviations after which a full stop does not end a sentence (lower case, no dot).
+_ABBREVIATIONS = frozenset(
+    (
+        "mr mrs ms dr prof st gen col lt sgt capt cmdr adm gov sen rep jr sr rev hon pres "
+        "no nos vs etc approx fig figs vol vols ed eds inc ltd co corp dept univ est ca cf al "
+        "jan feb mar apr jun jul aug sep sept oct nov dec mt ft ave blvd "
+        "г гг им ул т тт см др пр проф акад ген млн млрд руб тыс"
+    ).split()
+)
+_INITIALISM = regex.compile(r"^(?:\p{L}\.)+\p{L}?\.?$")  # U.S., p.m., e.g., т.е.
+
+
+def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[Span]:
+    """Split `text[start:end]` (one paragraph) into sentence spans, whitespace excluded.
+
+    A sentence ends at terminal punctuation followed by white space — in English, Russian,
+    Persian and Arabic — unless the word before it is an abbreviation or an initialism
+    ("U.S.", "Dr.", "p.m.") or the next sentence would start with a lower-case letter.
+    A decimal point ("5.5") is never followed by white space, so it never ends a sentence.
+    """
+    end = len(text) if end is None else end
+    spans: list[Span] = []
+    sentence_start = start
+    for match in _SENTENCE_END.finditer(text, start, end):
+        punctuation_end = match.start() + len(match.group().rstrip())
+        next_start = match.end()
+        if next_start >= end:
+            break
+        if not _ends_sentence(text, sentence_start, match.start(), next_start):
+            continue
+        _append_trimmed(text, spans, sentence_start, punctuation_end)
+        sentence_start = next_start
+    _append_trimmed(text, spans, sentence_start, end)
+    return spans
+
+
+def _ends_sentence(text: str, sentence_start: int, stop: int, next_start: int) -> bool:
+    following = text[next_start]
+    if following.islower():
+        return False
+    if text[stop] != ".":
+        return True
+    word = _WORD_BEFORE.search(text, sentence_start, stop + 1)
+    if word is None:
+        return True
+    token = word.group(1).lstrip("\"'“‘«([").rstrip(".")
+    if token.lower() in _ABBREVIATIONS:
+        return False
+    return _INITIALISM.match(token + ".") is None or len(token) > 12
+
+
+def _append_trimmed(text: str, spans: list[Span], start: int, end: int) -> None:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if end > start:
+        spans.append(Span(start, end))

@@ -1,0 +1,162 @@
+"""Annotations: a span of a document with tags, a memo and who made it.
+
+An annotation is anchored twice, as the W3C Web Annotation model does: by position
+(`start`, `end`, code points into the normalised text, end exclusive) and by quote
+(`quote` with up to 32 characters of `prefix` and `suffix`), so that it can be found
+again when the text changes.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, replace
+from typing import Any
+
+from annotations.document import utc_now
+
+CONTEXT_LENGTH = 32
+CONFIDENCE_LEVELS = ("low", "moderate", "high")
+
+# The fields of an annotation record, in the order the json export writes them.
+RECORD_FIELDS = (
+    "id",
+    "document",
+    "start",
+    "end",
+    "quote",
+    "prefix",
+    "suffix",
+    "tags",
+    "memo",
+    "confidence",
+    "analyst",
+    "created",
+    "modified",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class TextQuote:
+    """The exact text of a span with some context on each side."""
+
+    quote: str
+    prefix: str
+    suffix: str
+
+    @classmethod
+    def of(cls, text: str, start: int, end: int) -> TextQuote:
+        return cls(
+            quote=text[start:end],
+            prefix=text[max(0, start - CONTEXT_LENGTH) : start],
+            suffix=text[end : end + CONTEXT_LENGTH],
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Annotation:
+    """One annotation; immutable — changes make a new one with `evolve`."""
+
+    id: str
+    document: str
+    start: int
+    end: int
+    quote: str
+    prefix: str
+    suffix: str
+    tags: tuple[str, ...] = ()
+    memo: str = ""
+    confidence: str | None = None
+    analyst: str = ""
+    created: str = ""
+    modified: str = ""
+
+    @classmethod
+    def create(
+        cls,
+        *,
+        document: str,
+        text: str,
+        start: int,
+        end: int,
+        tags: tuple[str, ...] | list[str] = (),
+        memo: str = "",
+        confidence: str | None = None,
+        analyst: str = "",
+    ) -> Annotation:
+        """A new annotation of `text[start:end]` with a fresh id and timestamps."""
+        if not 0 <= start < end <= len(text):
+            raise ValueError(f"span {start}-{end} is not inside a text of {len(text)} characters")
+        check_confidence(confidence)
+        selector = TextQuote.of(text, start, end)
+        now = utc_now()
+        return cls(
+            id=str(uuid.uuid4()),
+            document=document,
+            start=start,
+            end=end,
+            quote=selector.quote,
+            prefix=selector.prefix,
+            suffix=selector.suffix,
+            tags=tuple(tags),
+            memo=memo,
+            confidence=confidence,
+            analyst=analyst,
+            created=now,
+            modified=now,
+        )
+
+    def evolve(self, **changes: Any) -> Annotation:
+        """A copy with `changes` applied and `modified` set to now."""
+        if "confidence" in changes:
+            check_confidence(changes["confidence"])
+        if "tags" in changes:
+            changes["tags"] = tuple(changes["tags"])
+        changes.setdefault("modified", utc_now())
+        return replace(self, **changes)
+
+    @property
+    def span(self) -> tuple[int, int]:
+        return (self.start, self.end)
+
+    def overlaps(self, start: int, end: int) -> bool:
+        return self.start < end and start < self.end
+
+    def to_record(self) -> dict[str, Any]:
+        """The annotation as a plain JSON-ready dict with the fields of DESIGN §5."""
+        record = {name: getattr(self, name) for name in RECORD_FIELDS}
+        record["tags"] = list(self.tags)
+        return record
+
+    @classmethod
+    def from_record(cls, record: dict[str, Any]) -> Annotation:
+        """Rebuild an annotation from a record; raises `ValueError` on a malformed one."""
+        try:
+            start, end = int(record["start"]), int(record["end"])
+            tags = record.get("tags") or []
+            if isinstance(tags, str) or not all(isinstance(tag, str) for tag in tags):
+                raise ValueError("tags must be a list of strings")
+            confidence = record.get("confidence")
+            check_confidence(confidence)
+            return cls(
+                id=str(record["id"]),
+                document=str(record["document"]),
+                start=start,
+                end=end,
+                quote=str(record.get("quote", "")),
+                prefix=str(record.get("prefix", "")),
+                suffix=str(record.get("suffix", "")),
+                tags=tuple(tags),
+                memo=str(record.get("memo") or ""),
+                confidence=confidence,
+                analyst=str(record.get("analyst") or ""),
+                created=str(record.get("created") or ""),
+                modified=str(record.get("modified") or record.get("created") or ""),
+            )
+        except (KeyError, TypeError) as error:
+            raise ValueError(f"annotation record is missing or has a bad field: {error}") from None
+
+
+def check_confidence(confidence: str | None) -> None:
+    """Raise `ValueError` unless `confidence` is None or one of low, moderate, high."""
+    if confidence is not None and confidence not in CONFIDENCE_LEVELS:
+        raise ValueError(f"confidence must be one of {', '.join(CONFIDENCE_LEVELS)}")

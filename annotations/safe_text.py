@@ -1,0 +1,45 @@
+"""Untrusted text made safe to show: control characters become visible symbols, one for one.
+
+Document text, memos and file names may hold escape sequences (ESC, CSI, OSC — an OSC 52
+clipboard write, a title change), bells, backspaces, C1 controls and bidi overrides. None
+of them may reach a terminal or a reader's screen as themselves. Each is replaced by one
+visible character, so offsets into the text stay the same.
+"""
+
+from __future__ import annotations
+
+# C0 controls show as their Unicode "control picture" (ESC as ␛, BEL as ␇, NUL as ␀).
+_TRANSLATION: dict[int, str] = {code: chr(0x2400 + code) for code in range(0x20)}
+_TRANSLATION[0x7F] = "\u2421"  # DEL as ␡
+# C1 controls (0x80-0x9F: CSI, OSC, ... in their 8-bit forms) and the invisible
+# formatting characters that reorder or hide text show as the replacement character.
+for code in range(0x80, 0xA0):
+    _TRANSLATION[code] = "\ufffd"
+for code in (*range(0x202A, 0x202F), *range(0x2066, 0x206A), 0x061C, 0xFFF9, 0xFFFA, 0xFFFB):
+    _TRANSLATION[code] = "\ufffd"
+# U+2028/2029 are line breaks to some programs and invisible to others.
+_TRANSLATION[0x2028] = "\u21b5"
+_TRANSLATION[0x2029] = "\u00b6"
+del _TRANSLATION[ord("\n")]
+
+
+def visible(text: str, *, newline: str | None = None, tab: str | None = None) -> str:
+    """`text` with every control character shown as a visible symbol, one for one.
+
+    Newlines stay newlines unless `newline` says what to show instead; tabs show as ␉
+    unless `tab` says what to show (a space, say, where the caller lays text out itself).
+    Both replacements must be one character to keep offsets.
+    """
+    table = _TRANSLATION
+    if newline is not None or tab is not None:
+        table = dict(_TRANSLATION)
+        if newline is not None:
+            table[ord("\n")] = newline
+        if tab is not None:
+            table[ord("\t")] = tab
+    return text.translate(table)
+
+
+def is_safe(text: str) -> bool:
+    """True when `text` holds nothing `visible` would replace (newlines and tabs aside)."""
+    return not any(ord(ch) in _TRANSLATION for ch in text if ch != "\t")

@@ -1,0 +1,11 @@
+"""Subcommands of `gloss`: name -> function that registers its argument parser."""
+
+from collections.abc import Callable
+
+from tui.commands import exchange, open_reader
+
+COMMANDS: dict[str, Callable] = {
+    "open": open_reader.register,
+    "export": exchange.register_export,
+    "import": exchange.register_import,
+}

@@ -1,0 +1,56 @@
+"""What every subcommand shares: where the store is, who the analyst is, how errors look."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import sys
+from pathlib import Path
+
+from platformdirs import user_data_path
+
+from annotations.safe_text import visible
+
+EXIT_ERROR = 2
+
+
+def add_store_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--db",
+        type=Path,
+        metavar="PATH",
+        help="the store file (default: $GLOSS_DB, else gloss.json in the user data folder)",
+    )
+
+
+def add_analyst_option(parser: argparse.ArgumentParser, help_text: str) -> None:
+    parser.add_argument("--analyst", metavar="NAME", help=help_text)
+
+
+def store_path(option: Path | None) -> Path:
+    """`--db`, else `$GLOSS_DB`, else the platform's user data folder."""
+    if option is not None:
+        return option.expanduser()
+    if os.environ.get("GLOSS_DB"):
+        return Path(os.environ["GLOSS_DB"]).expanduser()
+    return user_data_path("gloss", appauthor=False) / "gloss.json"
+
+
+def analyst_name(option: str | None) -> str:
+    """`--analyst`, else `$GLOSS_ANALYST`, else the login name."""
+    if option:
+        return option
+    if os.environ.get("GLOSS_ANALYST"):
+        return os.environ["GLOSS_ANALYST"]
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "analyst"
+
+
+def fail(message: str) -> int:
+    """Print one line on stderr and return the error exit code."""
+    line = visible(" ".join(message.split()))
+    print(f"gloss: {line}", file=sys.stderr)
+    return EXIT_ERROR
