@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, partial
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -102,7 +103,7 @@ class Codebook:
         try:
             data = tomllib.loads(text)
         except tomllib.TOMLDecodeError as error:
-            raise CodebookError(f"{source}: {error}") from None
+            raise CodebookError(_toml_error_message(source, error)) from None
         return _validate(data, _LineFinder(text), source)
 
     # -- look-ups ----------------------------------------------------------------------
@@ -173,6 +174,23 @@ class Codebook:
         return "\n".join(lines)
 
 
+_TOML_POSITION = re.compile(r"\s*\(at line (\d+), column \d+\)$|\s*\(at end of document\)$")
+
+
+def _toml_error_message(source: str, error: tomllib.TOMLDecodeError) -> str:
+    """`source, line N: reason` from tomllib's "Reason (at line N, column M)"."""
+    message = str(error)
+    position = _TOML_POSITION.search(message)
+    if position is None:
+        return f"{source}: {message}"
+    reason = message[: position.start()]
+    reason = reason[:1].lower() + reason[1:]
+    if reason.startswith("cannot overwrite a value"):
+        reason += " (a key is given twice)"
+    where = f"line {position.group(1)}" if position.group(1) else "at the end"
+    return f"{source}, {where}: {reason}"
+
+
 def _toml_string(value: str) -> str:
     escaped = value.replace("\\", "\\\\").replace('"', '\\"')
     escaped = "".join(ch if ch >= " " and ch != "\x7f" else f"\\u{ord(ch):04x}" for ch in escaped)
@@ -206,6 +224,42 @@ class _LineFinder:
         return start
 
 
+_GROUP_FIELDS = ("id", "label", "exclusive")
+_CODE_FIELDS = ("id", "label", "key", "color", "description")
+
+
+def _check_fields(
+    raw: object,
+    known: tuple[str, ...],
+    kind: str,
+    fail: Callable[[int, str], CodebookError],
+    line: int,
+    field_line: Callable[[str], int],
+) -> None:
+    """A group or code must be a table with only the fields we know (a typo is an error)."""
+    if not isinstance(raw, dict):
+        raise fail(line, f"each {kind} must be a table ([[{kind}s]]), not {raw!r}")
+    unknown = [name for name in raw if name not in known]
+    if unknown:
+        raise fail(
+            field_line(unknown[0]),
+            f"unknown field {unknown[0]!r} in a {kind} (expected {', '.join(known)})",
+        )
+
+
+def _text_field(
+    raw: dict[str, Any],
+    name: str,
+    default: str,
+    fail: Callable[[int, str], CodebookError],
+    field_line: Callable[[str], int],
+) -> str:
+    value = raw.get(name, default)
+    if not isinstance(value, str):
+        raise fail(field_line(name), f"{name} must be a string in quotes, not {value!r}")
+    return value
+
+
 def _validate(data: dict[str, Any], where: _LineFinder, source: str) -> Codebook:
     def fail(line: int, reason: str) -> CodebookError:
         return CodebookError(f"{source}, line {line}: {reason}")
@@ -223,6 +277,9 @@ def _validate(data: dict[str, Any], where: _LineFinder, source: str) -> Codebook
     groups: list[Group] = []
     for index, raw in enumerate(raw_groups):
         line = where.table_line("groups", index)
+        _check_fields(
+            raw, _GROUP_FIELDS, "group", fail, line, partial(where.field_line, "groups", index)
+        )
         group_id = raw.get("id")
         if not isinstance(group_id, str) or not _GROUP_ID.match(group_id):
             raise fail(line, f"group id {group_id!r} must be lower-case letters, digits, - or _")
@@ -233,11 +290,17 @@ def _validate(data: dict[str, Any], where: _LineFinder, source: str) -> Codebook
             raise fail(
                 where.field_line("groups", index, "exclusive"), "exclusive must be true or false"
             )
-        groups.append(Group(group_id, str(raw.get("label", group_id)), exclusive))
+        label = _text_field(
+            raw, "label", group_id, fail, partial(where.field_line, "groups", index)
+        )
+        groups.append(Group(group_id, label, exclusive))
 
     codes: list[Code] = []
     for index, raw in enumerate(raw_codes):
         line = where.table_line("codes", index)
+        _check_fields(
+            raw, _CODE_FIELDS, "code", fail, line, partial(where.field_line, "codes", index)
+        )
         code_id = raw.get("id")
         if not isinstance(code_id, str) or not _CODE_ID.match(code_id):
             raise fail(line, f"code id {code_id!r} must be 'group/code' in lower case")
@@ -261,6 +324,8 @@ def _validate(data: dict[str, Any], where: _LineFinder, source: str) -> Codebook
                 where.field_line("codes", index, "color"),
                 f"code {code_id!r}: color {color!r} is not a #rrggbb colour",
             )
-        label = raw.get("label", code_id.split("/", 1)[1])
-        codes.append(Code(code_id, str(label), key, color, str(raw.get("description", ""))))
+        field_line = partial(where.field_line, "codes", index)
+        label = _text_field(raw, "label", code_id.split("/", 1)[1], fail, field_line)
+        description = _text_field(raw, "description", "", fail, field_line)
+        codes.append(Code(code_id, label, key, color, description))
     return Codebook(name=name, groups=tuple(groups), codes=tuple(codes))

@@ -10,6 +10,8 @@ from __future__ import annotations
 import bisect
 import hashlib
 import itertools
+import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cached_property
@@ -252,8 +254,10 @@ def first_line(text: str) -> str:
 
 # -- paragraphs ------------------------------------------------------------------------
 
-_NON_EMPTY_LINE = regex.compile(r"[^\n]*\S[^\n]*")
-_BLOCK = regex.compile(r"\S(?:[^\n]|\n(?![ \t]*\n))*")
+# Python's `re` is used here (not `regex`): it is faster on these simple patterns and its
+# `\s` is exactly `str.isspace`, which the trimming below uses too.
+_NON_EMPTY_LINE = re.compile(r"[^\n]*\S[^\n]*")
+_BLANK_LINES = re.compile(r"\n(?:[^\S\n]*\n)+")
 _HARD_WRAP_WIDTH = 100
 
 
@@ -264,10 +268,12 @@ def paragraph_spans(text: str) -> list[Span]:
     line. Hard-wrapped text (lines of at most about 100 characters running on into the next)
     has a paragraph per block between blank lines, so sentences are not cut at line ends.
     """
-    pattern = _BLOCK if _is_hard_wrapped(text) else _NON_EMPTY_LINE
+    if _is_hard_wrapped(text):
+        pieces = _blocks(text)
+    else:
+        pieces = (match.span() for match in _NON_EMPTY_LINE.finditer(text))
     spans = []
-    for match in pattern.finditer(text):
-        start, end = match.span()
+    for start, end in pieces:
         while start < end and text[start].isspace():
             start += 1
         while end > start and text[end - 1].isspace():
@@ -277,25 +283,50 @@ def paragraph_spans(text: str) -> list[Span]:
     return spans
 
 
+def _blocks(text: str) -> Iterator[tuple[int, int]]:
+    """The stretches of text between blank lines (lines of nothing but white space)."""
+    start = 0
+    for separator in _BLANK_LINES.finditer(text):
+        yield start, separator.start()
+        start = separator.end()
+    yield start, len(text)
+
+
 def _is_hard_wrapped(text: str) -> bool:
-    sample = text[:200_000]
-    lines = sample.split("\n")
-    non_empty = [line for line in lines if line.strip()]
-    if len(non_empty) < 4:
+    """True for prose wrapped at a fixed width with blank lines between paragraphs.
+
+    Three signs together: most lines run on into the next, lines are short, and a line
+    that runs on usually stops mid-sentence. Without the last two, a list of short lines
+    (or one sentence per line, with no blank line anywhere) would become one paragraph.
+    """
+    lines = text[:200_000].strip().split("\n")
+    non_empty = [line.rstrip() for line in lines if line.strip()]
+    if len(non_empty) < 4 or len(non_empty) == len(lines):
         return False
-    running_on = sum(
-        1 for before, after in itertools.pairwise(lines) if before.strip() and after.strip()
-    )
+    running_on = [
+        before.rstrip()
+        for before, after in itertools.pairwise(lines)
+        if before.strip() and after.strip()
+    ]
     longest = sorted(len(line) for line in non_empty)[int(len(non_empty) * 0.9)]
-    return running_on > len(non_empty) / 2 and longest <= _HARD_WRAP_WIDTH
+    stopping = sum(1 for line in running_on if line.endswith(_TERMINAL_PUNCTUATION))
+    return (
+        len(running_on) > len(non_empty) / 2
+        and longest <= _HARD_WRAP_WIDTH
+        and stopping < len(running_on) / 2
+    )
+
+
+_TERMINAL_PUNCTUATION = tuple(".!?…؟۔।。！？:;\"'”’»)")
 
 
 # -- sentences -------------------------------------------------------------------------
 
-# A candidate sentence end: terminal punctuation (Latin, Arabic/Persian, Devanagari,
+# A candidate sentence end: terminal punctuation (Latin, Arabic/Persian, Urdu, Devanagari,
 # CJK), then closing quotes or brackets, then white space (or, for CJK, nothing).
+_CLOSERS = r""""'”’»)\]」』）》〉】"""
 _SENTENCE_END = regex.compile(
-    r"""(?:[.!?…]+|[؟۔]|[。！？]+)["'”’»)\]]*(?:\s+|(?<=[。！？]["'”’»)\]]*)(?=\S))"""
+    rf"""(?:[.!?…]+|[؟۔।]+|[。！？]+)[{_CLOSERS}]*(?:\s+|(?<=[。！？][{_CLOSERS}]*)(?=\S))"""
 )
 _WORD_BEFORE = regex.compile(r"(\S+)$")
 # Abbreviations after which a full stop does not end a sentence (lower case, no dot).
@@ -343,6 +374,8 @@ def _ends_sentence(text: str, sentence_start: int, stop: int, next_start: int) -
     word = _WORD_BEFORE.search(text, sentence_start, stop + 1)
     if word is None:
         return True
+    if word.start() == sentence_start and word.group(1)[:-1].isdigit():
+        return False  # "1. First point": a list number, not a sentence of its own
     token = word.group(1).lstrip("\"'“‘«([").rstrip(".")
     if token.lower() in _ABBREVIATIONS:
         return False
