@@ -30,6 +30,9 @@ def visible(text: str, *, newline: str | None = None, tab: str | None = None) ->
     unless `tab` says what to show (a space, say, where the caller lays text out itself).
     Both replacements must be one character to keep offsets.
     """
+    for name, replacement in (("newline", newline), ("tab", tab)):
+        if replacement is not None and len(replacement) != 1:
+            raise ValueError(f"{name} must be one character, to keep offsets")
     table = _TRANSLATION
     if newline is not None or tab is not None:
         table = dict(_TRANSLATION)
