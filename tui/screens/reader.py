@@ -1,0 +1,576 @@
+"""The reader screen: one document, the cursor span, tagging, memos, undo.
+
+The screen owns the cursor and selection and the undo history; the store owns what is
+saved; the reading pane and annotation panel only draw what the screen gives them.
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass
+
+import regex
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.content import Content
+from textual.keys import _character_to_key
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from annotations.codebook import Codebook
+from annotations.document import Document, Span
+from annotations.errors import StoreError
+from annotations.model import Annotation
+from annotations.safe_text import visible
+from annotations.store import Store
+from tui.widgets.annotation_panel import AnnotationPanel
+from tui.widgets.memo_editor import MemoEditor, MemoResult
+from tui.widgets.reading_pane import Highlight, ReadingPane
+from tui.widgets.tag_picker import TagPicker
+
+_WORD = regex.compile(r"\w+(?:[-'’]\w+)*")
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """One undoable change: the annotation before and after (None: absent)."""
+
+    before: Annotation | None
+    after: Annotation | None
+    description: str
+
+
+class StatusLine(Static):
+    """Title, position, analyst and save state."""
+
+
+class ReaderScreen(Screen[None]):
+    """Read one document and annotate it from the keyboard."""
+
+    BINDINGS = [
+        Binding("j,down", "next_sentence", "Sentence ↓", show=False, id="move.next_sentence"),
+        Binding("k,up", "previous_sentence", "Sentence ↑", show=False, id="move.previous_sentence"),
+        Binding(
+            "J,right_curly_bracket",
+            "next_paragraph",
+            "Paragraph ↓",
+            show=False,
+            id="move.next_paragraph",
+        ),
+        Binding(
+            "K,left_curly_bracket",
+            "previous_paragraph",
+            "Paragraph ↑",
+            show=False,
+            id="move.previous_paragraph",
+        ),
+        Binding("space,pagedown", "page(1)", "Page ↓", show=False, id="move.page_down"),
+        Binding("pageup", "page(-1)", "Page ↑", show=False, id="move.page_up"),
+        Binding("g,home", "start", "Start", show=False, id="move.start"),
+        Binding("G,end", "end", "End", show=False, id="move.end"),
+        Binding("w", "extend_word(1)", "Word →", show=False, id="select.word_forward"),
+        Binding("b", "extend_word(-1)", "Word ←", show=False, id="select.word_back"),
+        Binding("v", "extend", "Extend", id="select.extend"),
+        Binding("p", "select_paragraph", "Paragraph", show=False, id="select.paragraph"),
+        Binding("escape", "cancel", "Cancel", show=False, id="select.cancel"),
+        Binding("t", "pick_tags", "Tags", id="annotate.tags"),
+        Binding("m", "memo", "Memo", id="annotate.memo"),
+        Binding("delete", "delete", "Delete", id="annotate.delete"),
+        Binding("u", "undo", "Undo", id="history.undo"),
+        Binding("ctrl+r", "redo", "Redo", show=False, id="history.redo"),
+        Binding(
+            "right_square_bracket",
+            "next_annotation",
+            "Next note",
+            show=False,
+            id="move.next_annotation",
+        ),
+        Binding(
+            "left_square_bracket",
+            "previous_annotation",
+            "Previous note",
+            show=False,
+            id="move.previous_annotation",
+        ),
+        Binding(
+            "greater_than_sign",
+            "next_unannotated",
+            "Unannotated ¶",
+            show=False,
+            id="move.next_unannotated",
+        ),
+        Binding("tab", "switch_focus", "Panel", id="focus.switch"),
+    ]
+
+    def __init__(self, document: Document, store: Store, codebook: Codebook, analyst: str) -> None:
+        super().__init__()
+        self.document = document
+        self.store = store
+        self.codebook = codebook
+        self.analyst = analyst
+        self.selection = self._first_sentence()
+        self.anchor: tuple[int, int] | None = None  # the span extending started from
+        self.head = 0  # the moving end while extending
+        self.annotations: list[Annotation] = []
+        self.undo_stack: list[Change] = []
+        self.redo_stack: list[Change] = []
+        self.save_state = "saved"
+        self._bind_codebook_keys()
+
+    def _bind_codebook_keys(self) -> None:
+        # Codebook keys are data: each code gets a binding with an id, so a keymap can move it.
+        for code in self.codebook.codes:
+            key = _character_to_key(code.key)
+            binding = Binding(
+                key,
+                f"toggle_tag({code.id!r})",
+                code.label,
+                show=False,
+                key_display=code.key,
+                id=f"tag.{code.id}",
+            )
+            self._bindings.key_to_bindings.setdefault(key, []).append(binding)
+
+    # -- layout ------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="reader-body"):
+            yield ReadingPane(self.document, id="reading-pane")
+            yield AnnotationPanel(self.codebook, id="annotation-panel")
+        yield StatusLine(id="status-line")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.reload_annotations()
+        self._show_selection()
+        self.pane.focus()
+
+    @property
+    def pane(self) -> ReadingPane:
+        return self.query_one(ReadingPane)
+
+    @property
+    def panel(self) -> AnnotationPanel:
+        return self.query_one(AnnotationPanel)
+
+    # -- annotations -------------------------------------------------------------------
+
+    def reload_annotations(self) -> None:
+        """Read this document's annotations from the store and redraw them."""
+        self.annotations = self.store.annotations(self.document.id)
+        self._starts = [a.start for a in self.annotations]
+        self.pane.set_highlights(self._highlight(a) for a in self.annotations)
+        current = self.annotation_under_cursor(any_analyst=True)
+        self.panel.set_annotations(self.annotations, current.id if current else None)
+        self._update_status()
+
+    def _highlight(self, annotation: Annotation) -> Highlight:
+        actor = next((t for t in annotation.tags if t.startswith("actor/")), None)
+        tag = actor or (annotation.tags[0] if annotation.tags else None)
+        color = self.codebook.color(tag) if tag else "#888888"
+        return Highlight(
+            annotation.start, annotation.end, color, annotation.analyst == self.analyst
+        )
+
+    def annotation_under_cursor(self, *, any_analyst: bool = False) -> Annotation | None:
+        """The annotation with exactly the selected span, else the shortest one holding
+        the selection's start; only the analyst's own unless `any_analyst`."""
+        start, end = self.selection
+        candidates = [
+            a
+            for a in self.annotations
+            if a.start <= start < a.end and (any_analyst or a.analyst == self.analyst)
+        ]
+        exact = [a for a in candidates if (a.start, a.end) == (start, end)]
+        if exact:
+            return exact[0]
+        return min(candidates, key=lambda a: a.end - a.start, default=None)
+
+    def _exact_own_annotation(self) -> Annotation | None:
+        start, end = self.selection
+        return next(
+            (
+                a
+                for a in self.annotations
+                if (a.start, a.end) == (start, end) and a.analyst == self.analyst
+            ),
+            None,
+        )
+
+    def _apply(self, change: Change, *, record: bool = True) -> bool:
+        """Save a change to the store; record it for undo. False (and a notice) on failure."""
+        try:
+            if change.after is None:
+                if change.before is not None:
+                    self.store.delete(change.before.id)
+            else:
+                self.store.put(change.after)
+        except StoreError as error:
+            self.save_state = "NOT SAVED"
+            self.notify(visible(str(error)), title="Not saved", severity="error", markup=False)
+            self.reload_annotations()
+            return False
+        self.save_state = "saved"
+        if record:
+            self.undo_stack.append(change)
+            self.redo_stack.clear()
+        self.reload_annotations()
+        return True
+
+    # -- actions: tagging and memos ----------------------------------------------------
+
+    def action_toggle_tag(self, code_id: str) -> None:
+        start, end = self.selection
+        if end <= start:
+            return
+        current = self._exact_own_annotation()
+        if current is None:
+            created = Annotation.create(
+                document=self.document.id,
+                text=self.document.text,
+                start=start,
+                end=end,
+                tags=(code_id,),
+                analyst=self.analyst,
+            )
+            self._apply(Change(None, created, f"tag {code_id}"))
+        else:
+            tags = self.codebook.toggle(current.tags, code_id)
+            if not tags and not current.memo:
+                self._apply(Change(current, None, f"untag {code_id}"))
+            else:
+                self._apply(Change(current, current.evolve(tags=tags), f"toggle {code_id}"))
+        self._stop_extending()
+
+    def action_pick_tags(self) -> None:
+        current = self._exact_own_annotation()
+        self.app.push_screen(
+            TagPicker(self.codebook, current.tags if current else ()), self._tags_picked
+        )
+
+    def _tags_picked(self, tags: tuple[str, ...] | None) -> None:
+        if tags is None:
+            return
+        current = self._exact_own_annotation()
+        start, end = self.selection
+        if current is None:
+            if tags:
+                created = Annotation.create(
+                    document=self.document.id,
+                    text=self.document.text,
+                    start=start,
+                    end=end,
+                    tags=tags,
+                    analyst=self.analyst,
+                )
+                self._apply(Change(None, created, "tags"))
+        elif tags != current.tags:
+            if not tags and not current.memo:
+                self._apply(Change(current, None, "tags"))
+            else:
+                self._apply(Change(current, current.evolve(tags=tags), "tags"))
+        self._stop_extending()
+
+    def action_memo(self) -> None:
+        current = self._exact_own_annotation() or self.annotation_under_cursor()
+        if current is not None and not (self.anchor and current.span != self.selection):
+            quote, memo, confidence = current.quote, current.memo, current.confidence
+        else:
+            current = None
+            start, end = self.selection
+            quote, memo, confidence = self.document.text[start:end], "", None
+        target = current.id if current else None
+        self.app.push_screen(
+            MemoEditor(quote, memo, confidence),
+            lambda result: self._memo_written(result, target),
+        )
+
+    def _memo_written(self, result: MemoResult | None, annotation_id: str | None) -> None:
+        if result is None:
+            return
+        current = next((a for a in self.annotations if a.id == annotation_id), None)
+        if current is None:
+            if not result.memo and result.confidence is None:
+                return
+            start, end = self.selection
+            created = Annotation.create(
+                document=self.document.id,
+                text=self.document.text,
+                start=start,
+                end=end,
+                memo=result.memo,
+                confidence=result.confidence,
+                analyst=self.analyst,
+            )
+            self._apply(Change(None, created, "memo"))
+        elif (result.memo, result.confidence) != (current.memo, current.confidence):
+            changed = current.evolve(memo=result.memo, confidence=result.confidence)
+            self._apply(Change(current, changed, "memo"))
+        self._stop_extending()
+
+    def action_delete(self) -> None:
+        current = self.annotation_under_cursor()
+        if current is None:
+            self.notify("No annotation of yours here to delete.", severity="warning")
+            return
+        if self._apply(Change(current, None, "delete")):
+            self.notify("Annotation deleted — u brings it back.", markup=False)
+
+    # -- actions: history --------------------------------------------------------------
+
+    def action_undo(self) -> None:
+        if not self.undo_stack:
+            self.notify("Nothing to undo.", severity="warning")
+            return
+        change = self.undo_stack.pop()
+        if self._apply(Change(change.after, change.before, change.description), record=False):
+            self.redo_stack.append(change)
+            self._select_change(change.before or change.after)
+        else:
+            self.undo_stack.append(change)
+
+    def action_redo(self) -> None:
+        if not self.redo_stack:
+            self.notify("Nothing to redo.", severity="warning")
+            return
+        change = self.redo_stack.pop()
+        if self._apply(change, record=False):
+            self.undo_stack.append(change)
+            self._select_change(change.after or change.before)
+        else:
+            self.redo_stack.append(change)
+
+    def _select_change(self, annotation: Annotation | None) -> None:
+        if annotation is not None:
+            self._select(annotation.start, annotation.end)
+
+    # -- actions: moving ---------------------------------------------------------------
+
+    def _first_sentence(self) -> tuple[int, int]:
+        if not self.document.paragraphs:
+            return (0, 0)
+        first = self.document.sentences_in(0)[0]
+        return (first.start, first.end)
+
+    def _sentence_after(self, offset: int) -> Span | None:
+        """The first sentence that starts at or after `offset`."""
+        document = self.document
+        paragraph = document.paragraph_index(offset)
+        while paragraph < len(document.paragraphs):
+            for sentence in document.sentences_in(paragraph):
+                if sentence.start >= offset:
+                    return sentence
+            paragraph += 1
+        return None
+
+    def _sentence_before(self, offset: int) -> Span | None:
+        """The last sentence that starts before `offset`."""
+        document = self.document
+        paragraph = min(document.paragraph_index(offset), len(document.paragraphs) - 1)
+        while paragraph >= 0:
+            for sentence in reversed(document.sentences_in(paragraph)):
+                if sentence.start < offset:
+                    return sentence
+            paragraph -= 1
+        return None
+
+    def action_next_sentence(self) -> None:
+        if self.anchor is not None:
+            sentence = self._sentence_ending_after(self.head)
+            if sentence is not None:
+                self._extend_to(sentence.end)
+            return
+        sentence = self._sentence_after(self.selection[0] + 1)
+        if sentence is not None:
+            self._select(sentence.start, sentence.end)
+
+    def action_previous_sentence(self) -> None:
+        if self.anchor is not None:
+            sentence = self._sentence_before(self.head)
+            if sentence is not None:
+                self._extend_to(sentence.start)
+            return
+        sentence = self._sentence_before(self.selection[0])
+        if sentence is not None:
+            self._select(sentence.start, sentence.end)
+
+    def _sentence_ending_after(self, offset: int) -> Span | None:
+        sentence = self.document.sentence_at(offset)
+        if sentence.end > offset:
+            return sentence
+        return self._sentence_after(offset)
+
+    def action_next_paragraph(self) -> None:
+        paragraph = self.document.paragraph_index(self.selection[0]) + 1
+        if paragraph < len(self.document.paragraphs):
+            self._select_paragraph_start(paragraph)
+
+    def action_previous_paragraph(self) -> None:
+        document = self.document
+        paragraph = document.paragraph_index(self.selection[0])
+        if self.selection[0] == document.paragraphs[paragraph].start:
+            paragraph -= 1
+        if paragraph >= 0:
+            self._select_paragraph_start(paragraph)
+
+    def _select_paragraph_start(self, paragraph: int) -> None:
+        first = self.document.sentences_in(paragraph)[0]
+        self._select(first.start, first.end)
+
+    def action_page(self, direction: int) -> None:
+        pane = self.pane
+        height = max(1, pane.scrollable_content_region.height - 2)
+        target = max(0, int(pane.scroll_y) + direction * height)
+        pane.scroll_to_line(target)
+        offset = pane.offset_at_line(int(pane.scroll_y))
+        sentence = self.document.sentence_at(offset)
+        if sentence.start < offset:
+            sentence = self._sentence_after(offset) or sentence
+        self._select(sentence.start, sentence.end, scroll=False)
+        pane.scroll_to_span(sentence.start, sentence.end)
+
+    def action_start(self) -> None:
+        start, end = self._first_sentence()
+        self._select(start, end)
+
+    def action_end(self) -> None:
+        last = len(self.document.paragraphs) - 1
+        if last >= 0:
+            sentence = self.document.sentences_in(last)[-1]
+            self._select(sentence.start, sentence.end)
+
+    def action_select_paragraph(self) -> None:
+        span = self.document.paragraphs[self.document.paragraph_index(self.selection[0])]
+        self._stop_extending()
+        self._select(span.start, span.end)
+
+    def action_next_annotation(self) -> None:
+        index = bisect.bisect_right(self._starts, self.selection[0])
+        if index < len(self.annotations):
+            annotation = self.annotations[index]
+            self._select(annotation.start, annotation.end)
+
+    def action_previous_annotation(self) -> None:
+        index = bisect.bisect_left(self._starts, self.selection[0]) - 1
+        if index >= 0:
+            annotation = self.annotations[index]
+            self._select(annotation.start, annotation.end)
+
+    def action_next_unannotated(self) -> None:
+        document = self.document
+        covered: set[int] = set()
+        for annotation in self.annotations:
+            first = document.paragraph_index(annotation.start)
+            last = document.paragraph_index(max(annotation.start, annotation.end - 1))
+            covered.update(range(first, last + 1))
+        start = document.paragraph_index(self.selection[0]) + 1
+        for paragraph in range(start, len(document.paragraphs)):
+            if paragraph not in covered:
+                self._select_paragraph_start(paragraph)
+                return
+        self.notify("Every paragraph after this one has annotations.")
+
+    # -- actions: extending ------------------------------------------------------------
+
+    def action_extend(self) -> None:
+        if self.anchor is None:
+            self.anchor = self.selection
+            self.head = self.selection[1]
+            self._show_selection()
+
+    def action_extend_word(self, direction: int) -> None:
+        if self.anchor is None:
+            self.action_extend()
+        text = self.document.text
+        if direction > 0:
+            match = _WORD.search(text, self.head)
+            if match is not None:
+                self._extend_to(match.end())
+        else:
+            starts = [m.start() for m in _WORD.finditer(text, max(0, self.head - 200), self.head)]
+            before = [s for s in starts if s < self.head]
+            if before:
+                self._extend_to(before[-1])
+
+    def _extend_to(self, head: int) -> None:
+        assert self.anchor is not None
+        self.head = head
+        anchor_start, anchor_end = self.anchor
+        start, end = min(anchor_start, head), max(anchor_end, head)
+        self._set_selection(start, end)
+        self.pane.scroll_to_span(head - 1 if head == end else head, head)
+
+    def action_cancel(self) -> None:
+        if self.anchor is not None:
+            start, end = self.anchor
+            self.anchor = None
+            self._set_selection(start, end)
+        elif len(self.app.screen_stack) > 2:
+            self.dismiss(None)
+
+    def _stop_extending(self) -> None:
+        if self.anchor is not None:
+            self.anchor = None
+            self._show_selection()
+
+    # -- focus -------------------------------------------------------------------------
+
+    def action_switch_focus(self) -> None:
+        if self.pane.has_focus:
+            self.panel.focus()
+        else:
+            self.pane.focus()
+
+    @on(AnnotationPanel.EntryChosen)
+    def _entry_chosen(self, event: AnnotationPanel.EntryChosen) -> None:
+        self._select(event.annotation.start, event.annotation.end)
+        self.pane.focus()
+
+    @on(AnnotationPanel.EntryHighlighted)
+    def _entry_highlighted(self, event: AnnotationPanel.EntryHighlighted) -> None:
+        self.selection = (event.annotation.start, event.annotation.end)
+        self.pane.set_selection(*self.selection)
+        self.pane.scroll_to_span(*self.selection)
+        self._update_status()
+
+    @on(ReadingPane.SpanClicked)
+    def _clicked(self, event: ReadingPane.SpanClicked) -> None:
+        sentence = self.document.sentence_at(event.offset)
+        self._stop_extending()
+        self._select(sentence.start, sentence.end)
+
+    # -- selection ---------------------------------------------------------------------
+
+    def _select(self, start: int, end: int, *, scroll: bool = True) -> None:
+        self.anchor = None
+        self._set_selection(start, end, scroll=scroll)
+
+    def _set_selection(self, start: int, end: int, *, scroll: bool = True) -> None:
+        self.selection = (start, end)
+        self._show_selection(scroll=scroll)
+
+    def _show_selection(self, *, scroll: bool = True) -> None:
+        start, end = self.selection
+        self.pane.set_selection(start, end, extending=self.anchor is not None)
+        if scroll:
+            self.pane.scroll_to_span(start, end)
+        current = self.annotation_under_cursor(any_analyst=True)
+        self.panel.highlight_id(current.id if current else None)
+        self._update_status()
+
+    def _update_status(self) -> None:
+        document = self.document
+        paragraph = document.paragraph_index(self.selection[0]) + 1
+        mode = " · EXTENDING (j/k sentence, w/b word, esc cancel)" if self.anchor else ""
+        count = len(self.annotations)
+        status = Content.assemble(
+            (visible(document.title, newline=" "), "bold"),
+            f"  ¶ {paragraph}/{len(document.paragraphs)}",
+            f"  · {count} annotation{'s' if count != 1 else ''}",
+            f"  · {visible(self.analyst, newline=' ')}",
+            ("  · " + self.save_state, "bold" if self.save_state != "saved" else ""),
+            mode,
+        )
+        self.query_one(StatusLine).update(status)

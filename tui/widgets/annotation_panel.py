@@ -1,0 +1,233 @@
+"""The annotation panel: this document's annotations in document order, drawn lazily.
+
+Each entry shows its tag chips in the codes' colours and the analyst, the quoted text
+(shortened to one line), and the memo's first line in full, wrapped. Like the reading pane
+it is a Line API `ScrollView`, so ten thousand annotations cost nothing until shown.
+
+The panel owns only what it draws and which entry is highlighted; it reports with
+`EntryChosen` (enter) and `EntryHighlighted` (j/k), and the reader screen acts.
+"""
+
+from __future__ import annotations
+
+import bisect
+import textwrap
+from itertools import accumulate
+
+from rich.segment import Segment
+from rich.style import Style
+from textual.binding import Binding
+from textual.cache import LRUCache
+from textual.color import Color
+from textual.geometry import Size
+from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from annotations.codebook import Codebook
+from annotations.model import Annotation
+from annotations.safe_text import visible
+
+
+class AnnotationPanel(ScrollView, can_focus=True):
+    """Annotations of the open document; `j`/`k` move, `enter` jumps to the span."""
+
+    BINDINGS = [
+        Binding("j,down", "move(1)", "Next", show=False, id="panel.next"),
+        Binding("k,up", "move(-1)", "Previous", show=False, id="panel.previous"),
+        Binding("enter", "choose", "Go to span", id="panel.choose"),
+    ]
+
+    COMPONENT_CLASSES = {
+        "annotation-panel--highlighted",
+        "annotation-panel--quote",
+        "annotation-panel--memo",
+        "annotation-panel--meta",
+        "annotation-panel--empty",
+    }
+
+    class EntryChosen(Message):
+        """Enter on an entry: the reader jumps to its span."""
+
+        def __init__(self, annotation: Annotation) -> None:
+            super().__init__()
+            self.annotation = annotation
+
+    class EntryHighlighted(Message):
+        """The highlighted entry changed by the panel's own keys."""
+
+        def __init__(self, annotation: Annotation) -> None:
+            super().__init__()
+            self.annotation = annotation
+
+    def __init__(self, codebook: Codebook, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.codebook = codebook
+        self.annotations: list[Annotation] = []
+        self.highlighted: int | None = None
+        self.empty_message = "No annotations yet. Tag a sentence with r, i, x and 1–7."
+        self._heights: list[int] = []
+        self._tops: list[int] = []
+        self._width = 0
+        self._strips: LRUCache[tuple[int, int, int], Strip] = LRUCache(512)
+        self._version = 0
+
+    # -- what the screen sets ----------------------------------------------------------
+
+    def set_annotations(self, annotations: list[Annotation], highlighted_id: str | None) -> None:
+        self.annotations = annotations
+        self._measure()
+        self.highlight_id(highlighted_id, scroll=True)
+
+    def highlight_id(self, annotation_id: str | None, *, scroll: bool = True) -> None:
+        index = None
+        if annotation_id is not None:
+            index = next((i for i, a in enumerate(self.annotations) if a.id == annotation_id), None)
+        self.highlighted = index
+        self._version += 1
+        if scroll and index is not None:
+            self._scroll_to_entry(index)
+        self.refresh()
+
+    @property
+    def highlighted_annotation(self) -> Annotation | None:
+        if self.highlighted is None or self.highlighted >= len(self.annotations):
+            return None
+        return self.annotations[self.highlighted]
+
+    # -- actions -----------------------------------------------------------------------
+
+    def action_move(self, step: int) -> None:
+        if not self.annotations:
+            return
+        if self.highlighted is None:
+            index = 0 if step > 0 else len(self.annotations) - 1
+        else:
+            index = min(max(0, self.highlighted + step), len(self.annotations) - 1)
+        self.highlighted = index
+        self._version += 1
+        self._scroll_to_entry(index)
+        self.refresh()
+        self.post_message(self.EntryHighlighted(self.annotations[index]))
+
+    def action_choose(self) -> None:
+        annotation = self.highlighted_annotation
+        if annotation is not None:
+            self.post_message(self.EntryChosen(annotation))
+
+    # -- layout ------------------------------------------------------------------------
+
+    def on_resize(self) -> None:
+        self._measure()
+
+    def _text_width(self) -> int:
+        return max(10, self.scrollable_content_region.width)
+
+    def _measure(self) -> None:
+        self._width = self._text_width()
+        self._heights = [self._entry_height(a) for a in self.annotations]
+        self._tops = list(accumulate(self._heights, initial=0))[:-1]
+        total = sum(self._heights) if self.annotations else 1
+        self.virtual_size = Size(self._width, total)
+        self._version += 1
+        self.refresh()
+
+    def _entry_height(self, annotation: Annotation) -> int:
+        memo = _first_line(annotation.memo)
+        memo_lines = -(-len(memo) // self._width) if memo else 0
+        return 2 + memo_lines + 1  # chips, quote, memo lines, a blank line
+
+    def _scroll_to_entry(self, index: int) -> None:
+        if not self._tops:
+            return
+        top = self._tops[index]
+        bottom = top + self._heights[index] - 1
+        height = self.scrollable_content_region.height
+        if top < self.scroll_y:
+            self.scroll_to(y=top, animate=False, immediate=True)
+        elif bottom >= self.scroll_y + height:
+            self.scroll_to(y=bottom - height + 1, animate=False, immediate=True)
+
+    # -- drawing -----------------------------------------------------------------------
+
+    def render_line(self, y: int) -> Strip:
+        line_y = int(self.scroll_y) + y
+        width = self.scrollable_content_region.width
+        key = (line_y, width, self._version)
+        strip = self._strips.get(key)
+        if strip is None:
+            strip = self._render_entry_line(line_y, width)
+            self._strips[key] = strip
+        return strip
+
+    def _render_entry_line(self, line_y: int, width: int) -> Strip:
+        base = self.rich_style
+        if not self.annotations:
+            if line_y == 0:
+                style = base + self.get_component_rich_style(
+                    "annotation-panel--empty", partial=True
+                )
+                return Strip([Segment(self.empty_message[:width], style)]).adjust_cell_length(
+                    width, base
+                )
+            return Strip.blank(width, base)
+        index = max(0, bisect.bisect_right(self._tops, line_y) - 1)
+        if index >= len(self.annotations):
+            return Strip.blank(width, base)
+        annotation = self.annotations[index]
+        row = line_y - self._tops[index]
+        if index == self.highlighted and row < self._heights[index] - 1:
+            base = base + self.get_component_rich_style(
+                "annotation-panel--highlighted", partial=True
+            )
+        if row == 0:
+            segments = self._chip_segments(annotation, base)
+        elif row == 1:
+            quote = visible(" ".join(annotation.quote.split()))
+            quote = "“" + textwrap.shorten(quote, width=max(10, width - 2), placeholder="…") + "”"
+            segments = [
+                Segment(
+                    quote,
+                    base + self.get_component_rich_style("annotation-panel--quote", partial=True),
+                )
+            ]
+        elif row < self._heights[index] - 1:
+            memo = _first_line(annotation.memo)
+            start = (row - 2) * self._width
+            segments = [
+                Segment(
+                    memo[start : start + self._width],
+                    base + self.get_component_rich_style("annotation-panel--memo", partial=True),
+                )
+            ]
+        else:
+            return Strip.blank(width, self.rich_style)
+        return Strip(segments).adjust_cell_length(width, base)
+
+    def _chip_segments(self, annotation: Annotation, base: Style) -> list[Segment]:
+        segments: list[Segment] = []
+        for tag in annotation.tags:
+            code = self.codebook.code(tag)
+            label = visible(code.label if code else tag, newline=" ")
+            color = Color.parse(code.color if code else "#888888")
+            text_color = color.get_contrast_text(1.0)
+            chip_style = Style(bgcolor=color.rich_color, color=text_color.rich_color, bold=True)
+            segments += [Segment(f" {label} ", chip_style), Segment(" ", base)]
+        meta = visible(annotation.analyst, newline=" ")
+        if annotation.confidence:
+            meta += f" · {annotation.confidence}"
+        if not annotation.tags:
+            meta = "(no tags) " + meta
+        segments.append(
+            Segment(
+                meta, base + self.get_component_rich_style("annotation-panel--meta", partial=True)
+            )
+        )
+        return segments
+
+
+def _first_line(memo: str) -> str:
+    for line in memo.splitlines():
+        if line.strip():
+            return visible(line.strip(), tab=" ")
+    return ""

@@ -1,0 +1,65 @@
+"""The memo editor: a modal to write an annotation's memo and set its analytic confidence."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Label, RadioButton, RadioSet, TextArea
+
+from annotations.model import CONFIDENCE_LEVELS
+from annotations.safe_text import visible
+
+
+@dataclass(frozen=True, slots=True)
+class MemoResult:
+    memo: str
+    confidence: str | None
+
+
+class MemoEditor(ModalScreen[MemoResult | None]):
+    """`ctrl+s` saves, `escape` cancels; `tab` moves to the confidence choice."""
+
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save memo", priority=True, id="memo.save"),
+        Binding("escape", "cancel", "Cancel", priority=True, id="memo.cancel"),
+    ]
+
+    def __init__(self, quote: str, memo: str, confidence: str | None) -> None:
+        super().__init__()
+        self.quote = quote
+        self.memo = memo
+        self.confidence = confidence
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="memo-dialog"):
+            yield Label("Memo", classes="dialog-title")
+            shown = visible(" ".join(self.quote.split()))
+            if len(shown) > 300:
+                shown = shown[:299] + "…"
+            yield Label(Content(f"“{shown}”"), id="memo-quote")
+            yield TextArea(self.memo, id="memo-text", soft_wrap=True, show_line_numbers=False)
+            yield Label("Confidence", classes="dialog-subtitle")
+            with RadioSet(id="memo-confidence"):
+                yield RadioButton("none", value=self.confidence is None)
+                for level in CONFIDENCE_LEVELS:
+                    yield RadioButton(level, value=self.confidence == level)
+            yield Label("ctrl+s save · escape cancel · tab confidence", classes="dialog-help")
+
+    def on_mount(self) -> None:
+        editor = self.query_one("#memo-text", TextArea)
+        editor.focus()
+        editor.move_cursor(editor.document.end)
+
+    def action_save(self) -> None:
+        memo = self.query_one("#memo-text", TextArea).text.strip()
+        pressed = self.query_one("#memo-confidence", RadioSet).pressed_index
+        confidence = CONFIDENCE_LEVELS[pressed - 1] if pressed > 0 else None
+        self.dismiss(MemoResult(memo, confidence))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,303 @@
+"""The reading pane: the document on Textual's Line API, with the cursor span and highlights.
+
+Built as Textualize/toolong builds its log view: a `ScrollView` whose `virtual_size` is
+the number of wrapped lines, `render_line` drawing one line from an index, and an LRU
+cache of rendered strips. Nothing here is proportional to the document's size per key
+press: only the lines on screen are wrapped and drawn.
+
+The pane owns only what it draws. The reader screen sets `selection`, `highlights` and
+`matches`; the pane reports clicks with `SpanClicked`.
+"""
+
+from __future__ import annotations
+
+import bisect
+import itertools
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from rich.segment import Segment
+from rich.style import Style
+from textual.cache import LRUCache
+from textual.color import Color
+from textual.events import Click, Resize
+from textual.geometry import Size
+from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from annotations.document import Document
+from annotations.safe_text import visible
+from tui.layout import TAB_CELLS, ParagraphLayout, grapheme_width
+
+_GUTTER_GAP = 2
+
+
+@dataclass(frozen=True, slots=True)
+class Highlight:
+    """A tinted span: an annotation's actor colour; `own` is False for other analysts'."""
+
+    start: int
+    end: int
+    color: str
+    own: bool = True
+
+
+class ReadingPane(ScrollView, can_focus=True):
+    """Shows a document; the reader screen drives the cursor."""
+
+    COMPONENT_CLASSES = {
+        "reading-pane--cursor",
+        "reading-pane--extending",
+        "reading-pane--gutter",
+        "reading-pane--match",
+    }
+
+    DEFAULT_CSS = """
+    ReadingPane {
+        padding: 0 1;
+    }
+    """
+
+    class SpanClicked(Message):
+        """The reader clicked on the document at code-point `offset`."""
+
+        def __init__(self, offset: int) -> None:
+            super().__init__()
+            self.offset = offset
+
+    def __init__(self, document: Document, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.document = document
+        self.selection: tuple[int, int] = (0, 0)
+        self.extending = False
+        self._highlights_by_paragraph: dict[int, list[Highlight]] = {}
+        self._matches: list[tuple[int, int]] = []
+        self._match_starts: list[int] = []
+        self._layout: ParagraphLayout | None = None
+        self._strips: LRUCache[tuple[int, int, int], Strip] = LRUCache(1024)
+        self._version = 0
+        self._gutter_width = len(str(len(document.paragraphs))) + _GUTTER_GAP
+
+    # -- what the screen sets ----------------------------------------------------------
+
+    def set_selection(self, start: int, end: int, *, extending: bool = False) -> None:
+        self.selection = (start, end)
+        self.extending = extending
+        self._invalidate()
+
+    def set_highlights(self, highlights: Iterable[Highlight]) -> None:
+        """Replace the tinted spans (annotations), indexed by the paragraphs they touch."""
+        by_paragraph: dict[int, list[Highlight]] = {}
+        paragraph_index = self.document.paragraph_index
+        for highlight in highlights:
+            first = paragraph_index(highlight.start)
+            last = paragraph_index(max(highlight.start, highlight.end - 1))
+            for paragraph in range(first, last + 1):
+                by_paragraph.setdefault(paragraph, []).append(highlight)
+        self._highlights_by_paragraph = by_paragraph
+        self._invalidate()
+
+    def set_matches(self, matches: list[tuple[int, int]]) -> None:
+        """Search matches to mark (sorted by start)."""
+        self._matches = matches
+        self._match_starts = [start for start, _ in matches]
+        self._invalidate()
+
+    # -- geometry ----------------------------------------------------------------------
+
+    @property
+    def text_width(self) -> int:
+        return max(10, self.scrollable_content_region.width - self._gutter_width)
+
+    @property
+    def layout_index(self) -> ParagraphLayout:
+        if self._layout is None or self._layout.width != self.text_width:
+            self._layout = ParagraphLayout(
+                self.document.text, self.document.paragraphs, self.text_width
+            )
+            self._strips.clear()
+        return self._layout
+
+    def line_of(self, offset: int) -> int:
+        """The screen line (from the top of the document) showing `offset`."""
+        paragraph = self.document.paragraph_index(offset)
+        return self.layout_index.line_of_offset(offset, paragraph)
+
+    def offset_at_line(self, y: int) -> int:
+        """The first offset shown on screen line `y`, or of the paragraph after a gap."""
+        layout = self.layout_index
+        line = layout.line_at(y)
+        if line is not None:
+            return line.start
+        paragraph = min(layout.paragraph_at_line(y) + 1, len(self.document.paragraphs) - 1)
+        return self.document.paragraphs[paragraph].start
+
+    def scroll_to_span(self, start: int, end: int) -> None:
+        """Scroll the least needed so that `[start, end)` is on screen (its top first)."""
+        top = self.line_of(start)
+        bottom = self.line_of(max(start, end - 1))
+        height = self.scrollable_content_region.height
+        self._sync_virtual_size()
+        if top < self.scroll_y:
+            self.scroll_to(y=top, animate=False, immediate=True)
+        elif bottom >= self.scroll_y + height:
+            self.scroll_to(
+                y=max(top, bottom - height + 1) if bottom - top < height else top,
+                animate=False,
+                immediate=True,
+            )
+
+    def scroll_to_line(self, y: int) -> None:
+        self._prepare(y)
+        self.scroll_to(y=y, animate=False, immediate=True)
+
+    # -- Textual hooks -----------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        self._sync_virtual_size()
+
+    def on_resize(self, event: Resize) -> None:
+        # Only what is on screen is wrapped at the new width; keep the cursor in view.
+        self._layout = None
+        self._prepare(int(self.scroll_y))
+        self.scroll_to_span(*self.selection)
+        self.refresh()
+
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        self._prepare(int(new_value))
+        super().watch_scroll_y(old_value, new_value)
+
+    def on_click(self, event: Click) -> None:
+        offset = self._offset_at_cell(event.y + int(self.scroll_y), event.x)
+        if offset is not None:
+            self.post_message(self.SpanClicked(offset))
+
+    def render_line(self, y: int) -> Strip:
+        scroll_x, scroll_y = self.scroll_offset
+        line_y = scroll_y + y
+        width = self.scrollable_content_region.width
+        key = (line_y, width, self._version)
+        cached = self._strips.get(key)
+        if cached is None:
+            cached = self._render_document_line(line_y, width)
+            self._strips[key] = cached
+        return cached.crop(scroll_x, scroll_x + width)
+
+    # -- drawing -----------------------------------------------------------------------
+
+    def _prepare(self, top: int) -> None:
+        height = max(1, self.scrollable_content_region.height)
+        self.layout_index.ensure_exact(top, top + height)
+        self._sync_virtual_size()
+
+    def _sync_virtual_size(self) -> None:
+        size = Size(self.scrollable_content_region.width, self.layout_index.total_lines)
+        if size != self.virtual_size:
+            self.virtual_size = size
+
+    def _invalidate(self) -> None:
+        self._version += 1
+        self.refresh()
+
+    def _render_document_line(self, line_y: int, width: int) -> Strip:
+        base = self.rich_style
+        line = self.layout_index.line_at(line_y)
+        if line is None:
+            return Strip.blank(width, base)
+        gutter_style = self.get_component_rich_style("reading-pane--gutter", partial=True)
+        if line.row == 0:
+            number = str(line.paragraph + 1).rjust(self._gutter_width - _GUTTER_GAP)
+            gutter = Segment(number + " " * _GUTTER_GAP, base + gutter_style)
+        else:
+            gutter = Segment(" " * self._gutter_width, base)
+        segments = [gutter, *self._text_segments(line.paragraph, line.start, line.end, base)]
+        return Strip(segments).adjust_cell_length(width, base)
+
+    def _text_segments(self, paragraph: int, start: int, end: int, base: Style) -> list[Segment]:
+        text = self.document.text
+        highlights = [
+            h
+            for h in self._highlights_by_paragraph.get(paragraph, ())
+            if h.start < end and start < h.end
+        ]
+        matches = self._matches_between(start, end)
+        selection_start, selection_end = self.selection
+        cuts = {start, end}
+        for span_start, span_end in (
+            *((h.start, h.end) for h in highlights),
+            *matches,
+            (selection_start, selection_end),
+        ):
+            if start < span_start < end:
+                cuts.add(span_start)
+            if start < span_end < end:
+                cuts.add(span_end)
+        boundaries = sorted(cuts)
+        segments = []
+        for piece_start, piece_end in itertools.pairwise(boundaries):
+            piece = _displayable(text[piece_start:piece_end])
+            style = self._style_at(piece_start, base, highlights, matches)
+            segments.append(Segment(piece, style))
+        return segments
+
+    def _matches_between(self, start: int, end: int) -> list[tuple[int, int]]:
+        if not self._matches:
+            return []
+        index = max(0, bisect.bisect_right(self._match_starts, start) - 1)
+        found = []
+        for match_start, match_end in self._matches[index:]:
+            if match_start >= end:
+                break
+            if match_end > start:
+                found.append((match_start, match_end))
+        return found
+
+    def _style_at(
+        self,
+        offset: int,
+        base: Style,
+        highlights: list[Highlight],
+        matches: list[tuple[int, int]],
+    ) -> Style:
+        background = Color.from_rich_color(base.bgcolor) if base.bgcolor else Color(0, 0, 0)
+        covering = [h for h in highlights if h.start <= offset < h.end]
+        style = base
+        if covering:
+            tint = _mix([Color.parse(h.color) for h in covering])
+            strength = 0.45 if any(h.own for h in covering) else 0.25
+            tinted = background.blend(tint, strength)
+            style += Style(bgcolor=tinted.rich_color, underline=not any(h.own for h in covering))
+        if any(match_start <= offset < match_end for match_start, match_end in matches):
+            style += self.get_component_rich_style("reading-pane--match", partial=True)
+        selection_start, selection_end = self.selection
+        if selection_start <= offset < selection_end:
+            component = "reading-pane--extending" if self.extending else "reading-pane--cursor"
+            style += self.get_component_rich_style(component, partial=True)
+        return style
+
+    def _offset_at_cell(self, line_y: int, cell_x: int) -> int | None:
+        line = self.layout_index.line_at(line_y)
+        if line is None:
+            return None
+        cells = self._gutter_width
+        text = self.document.text
+        for offset in range(line.start, line.end):
+            cells += grapheme_width(text[offset])
+            if cells > cell_x:
+                return offset
+        return max(line.start, line.end - 1)
+
+
+def _displayable(piece: str) -> str:
+    """Document text as it may be drawn: controls visible, tabs as spaces, no newlines."""
+    return visible(piece.replace("\t", " " * TAB_CELLS), newline=" ")
+
+
+def _mix(colors: list[Color]) -> Color:
+    if len(colors) == 1:
+        return colors[0]
+    red = sum(c.r for c in colors) // len(colors)
+    green = sum(c.g for c in colors) // len(colors)
+    blue = sum(c.b for c in colors) // len(colors)
+    return Color(red, green, blue)

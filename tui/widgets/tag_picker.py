@@ -1,0 +1,83 @@
+"""The tag picker: the whole codebook, filtered by typing; `space` toggles, `enter` applies."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label, SelectionList
+from textual.widgets.selection_list import Selection
+
+from annotations.codebook import Codebook
+from annotations.safe_text import visible
+
+
+class TagPicker(ModalScreen[tuple[str, ...] | None]):
+    """Dismisses with the chosen tags in codebook order, or None when cancelled."""
+
+    BINDINGS = [
+        Binding("enter", "apply", "Apply", priority=True, id="picker.apply"),
+        Binding("escape", "cancel", "Cancel", priority=True, id="picker.cancel"),
+        Binding("down", "focus_list", "List", show=False),
+    ]
+
+    def __init__(self, codebook: Codebook, tags: tuple[str, ...]) -> None:
+        super().__init__()
+        self.codebook = codebook
+        self.chosen = set(tags)
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="picker-dialog"):
+            yield Label("Tags", classes="dialog-title")
+            yield Input(placeholder="type to filter the codebook", id="picker-filter")
+            yield SelectionList[str](id="picker-codes")
+            yield Label(
+                "type to filter · ↓ to the list · space toggles · enter applies · escape cancels",
+                classes="dialog-help",
+            )
+
+    def on_mount(self) -> None:
+        self._fill("")
+        self.query_one("#picker-filter", Input).focus()
+
+    @on(Input.Changed, "#picker-filter")
+    def _filter(self, event: Input.Changed) -> None:
+        self._fill(event.value)
+
+    @on(SelectionList.SelectionToggled, "#picker-codes")
+    def _toggled(self, event: SelectionList.SelectionToggled) -> None:
+        code_id = event.selection.value
+        self.chosen = set(self.codebook.toggle(tuple(self.chosen), code_id))
+        self._fill(self.query_one("#picker-filter", Input).value, keep_highlight=True)
+
+    def _fill(self, query: str, *, keep_highlight: bool = False) -> None:
+        codes = self.query_one("#picker-codes", SelectionList)
+        highlighted = codes.highlighted
+        words = query.lower().split()
+        codes.clear_options()
+        for code in self.codebook.codes:
+            haystack = f"{code.id} {code.label} {code.description} {code.key}".lower()
+            if all(word in haystack for word in words):
+                prompt = Content.assemble(
+                    (f"{code.key} ", "bold"),
+                    (visible(code.label), f"bold {code.color}"),
+                    f"  {visible(code.description)}",
+                )
+                codes.add_option(Selection(prompt, code.id, code.id in self.chosen))
+        if keep_highlight and highlighted is not None and codes.option_count:
+            codes.highlighted = min(highlighted, codes.option_count - 1)
+
+    def action_focus_list(self) -> None:
+        codes = self.query_one("#picker-codes", SelectionList)
+        codes.focus()
+        if codes.highlighted is None and codes.option_count:
+            codes.highlighted = 0
+
+    def action_apply(self) -> None:
+        self.dismiss(self.codebook.ordered(tuple(self.chosen)))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
