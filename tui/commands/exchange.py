@@ -7,19 +7,28 @@ import json
 import sys
 from pathlib import Path
 
+from annotations.codebook import Codebook
 from annotations.errors import StoreError
+from annotations.export import FORMAT_NAMES, check_output, export_format, select, write_file
 from annotations.store import Store
 from tui.commands import common
 
-EXPORT_FORMATS = ("json",)
-
 
 def register_export(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser("export", help="write annotated notes in a format")
-    parser.add_argument("--format", "-f", default="json", metavar="FORMAT", help="json")
+    parser = subparsers.add_parser(
+        "export",
+        help="write annotated notes: " + ", ".join(FORMAT_NAMES),
+        description="Write the annotations of the store (or of one document) in a format: "
+        "md (notes), csv (spreadsheet), json (lossless; gloss import reads it), jsonld "
+        "(W3C Web Annotation), html (one page) or qdpx (REFI-QDA project; needs -o).",
+    )
+    parser.add_argument(
+        "--format", "-f", default="json", metavar="FORMAT", help=" | ".join(FORMAT_NAMES)
+    )
     parser.add_argument("--document", metavar="ID|PATH", help="only this document")
     parser.add_argument("--tag", metavar="CODE", help="only annotations with this code")
     common.add_analyst_option(parser, "only this analyst's annotations (default: everyone's)")
+    parser.add_argument("--codebook", type=Path, metavar="FILE", help="a codebook TOML file")
     parser.add_argument("-o", "--output", type=Path, metavar="FILE", help="file (default: stdout)")
     common.add_store_options(parser)
     parser.set_defaults(handler=run_export)
@@ -33,39 +42,31 @@ def register_import(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run_export(options: argparse.Namespace) -> int:
-    if options.format not in EXPORT_FORMATS:
-        return common.fail(
-            f"unknown export format {options.format!r} (choose from {', '.join(EXPORT_FORMATS)})"
-        )
+    # What can be wrong with the command line is found before the store is read.
+    export = export_format(options.format)
+    if export.needs_file and options.output is None:
+        return common.fail(f"--format {export.name} writes a zip: name the file with -o FILE")
+    if options.output is not None:
+        check_output(options.output.expanduser())
+    codebook = Codebook.load(options.codebook) if options.codebook else Codebook.default()
     path = common.store_path(options.db)
     if not path.exists():
         return common.fail(f"{path}: no store here yet — open a document with gloss first")
     with Store(path, read_only=True) as store:
-        if not store.documents():
-            return common.fail(f"{path}: the store holds no documents")
-        document_id = None
-        if options.document:
-            document = store.find_document(options.document)
-            if document is None:
-                return common.fail(f"no document {options.document!r} in {path}")
-            document_id = document.id
-        records = store.export_records(
-            document=document_id, analyst=options.analyst, tag=options.tag
+        scope = select(
+            store, codebook, document=options.document, tag=options.tag, analyst=options.analyst
         )
-    text = json.dumps(records, ensure_ascii=False, indent=2) + "\n"
-    return write_output(text.encode("utf-8"), options.output)
-
-
-def write_output(data: bytes, output: Path | None) -> int:
-    if output is None:
+    data = export.render(scope)
+    if options.output is None:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
         return 0
-    try:
-        output.write_bytes(data)
-    except OSError as error:
-        return common.fail(f"{output}: cannot write ({error.strerror})")
-    print(f"wrote {output}", file=sys.stderr)
+    write_file(options.output.expanduser(), data)
+    count = len(scope.annotations)
+    print(
+        f"wrote {count} annotation{'s' if count != 1 else ''} to {options.output}",
+        file=sys.stderr,
+    )
     return 0
 
 

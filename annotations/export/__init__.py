@@ -1,0 +1,244 @@
+"""Exports: annotated notes in the formats an analyst hands on (DESIGN §6).
+
+Every format is a module with one function, `render(scope) -> bytes`, over plain data —
+an `ExportScope` of documents, annotations and the codebook — so that it can be tested
+without a store. `select()` builds a scope from a store with the filters of
+`gloss export`; `export_to()` renders and writes a file without ever leaving half of one.
+
+    scope = select(store, Codebook.default(), document=doc.id, tag="actor/russia")
+    data = render("md", scope)
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import secrets
+import uuid
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from functools import cached_property
+from pathlib import Path
+
+from annotations.codebook import Codebook
+from annotations.document import Document, utc_now
+from annotations.errors import GlossError
+from annotations.model import Annotation
+
+
+class ExportError(GlossError):
+    """An export cannot be made or written: unknown format, empty store, unwritable path."""
+
+
+@dataclass(frozen=True)
+class ExportScope:
+    """What an export covers: documents, their annotations (in document order), the codebook.
+
+    `filters` says in words how the annotations were chosen ("tag actor/russia"), for the
+    header of the human-readable formats; `generated` is when the export was made.
+    """
+
+    documents: tuple[Document, ...]
+    annotations: tuple[Annotation, ...]
+    codebook: Codebook
+    filters: str = ""
+    generated: str = field(default_factory=lambda: export_time())
+
+    @cached_property
+    def _by_document(self) -> dict[str, list[Annotation]]:
+        grouped: dict[str, list[Annotation]] = {d.id: [] for d in self.documents}
+        for annotation in self.annotations:
+            grouped.setdefault(annotation.document, []).append(annotation)
+        return grouped
+
+    def annotations_of(self, document_id: str) -> list[Annotation]:
+        """The annotations of one document in the scope, in document order."""
+        return self._by_document.get(document_id, [])
+
+    @property
+    def title(self) -> str:
+        """The one document's title, or how many documents there are."""
+        if len(self.documents) == 1:
+            return self.documents[0].title
+        return f"{len(self.documents)} documents"
+
+    @cached_property
+    def analysts(self) -> tuple[str, ...]:
+        """Every analyst with an annotation in the scope, sorted."""
+        return tuple(sorted({a.analyst for a in self.annotations}))
+
+
+def export_time() -> str:
+    """Now, in UTC — or `$SOURCE_DATE_EPOCH` when set, so that builds are reproducible."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
+    if epoch.isdigit():
+        moment = datetime.fromtimestamp(int(epoch), UTC)
+        return moment.isoformat().replace("+00:00", "Z")
+    return utc_now()
+
+
+def make_scope(
+    documents: Iterable[Document],
+    annotations: Iterable[Annotation],
+    codebook: Codebook,
+    *,
+    filters: str = "",
+    generated: str | None = None,
+) -> ExportScope:
+    """A scope over plain data; annotations are put in document order (start, end)."""
+    documents = tuple(documents)
+    order = {document.id: index for index, document in enumerate(documents)}
+    ordered = sorted(
+        (a for a in annotations if a.document in order),
+        key=lambda a: (order[a.document], a.start, a.end, a.created, a.id),
+    )
+    return ExportScope(
+        documents=documents,
+        annotations=tuple(ordered),
+        codebook=codebook,
+        filters=filters,
+        generated=generated or export_time(),
+    )
+
+
+def select(
+    store: object,
+    codebook: Codebook,
+    *,
+    document: str | None = None,
+    tag: str | None = None,
+    analyst: str | None = None,
+) -> ExportScope:
+    """The scope of `gloss export`: one document (id, id prefix, path or title) or all,
+    narrowed to one tag and one analyst when asked. `ExportError` for an empty store or an
+    unknown document. `store` is an `annotations.Store` (its public methods only)."""
+    if document is not None:
+        found = store.find_document(document)  # type: ignore[attr-defined]
+        if found is None:
+            raise ExportError(f"no document {document!r} in the store")
+        documents = [found]
+    else:
+        documents = store.documents()  # type: ignore[attr-defined]
+        if not documents:
+            raise ExportError("the store holds no documents: nothing to export")
+    annotations = [
+        a
+        for d in documents
+        for a in store.annotations(d.id, analyst=analyst, tag=tag)  # type: ignore[attr-defined]
+    ]
+    filters = ", ".join(
+        part
+        for part in (f"tag {tag}" if tag else "", f"analyst {analyst}" if analyst else "")
+        if part
+    )
+    return make_scope(documents, annotations, codebook, filters=filters)
+
+
+# -- the formats -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ExportFormat:
+    """One export format: its name on the command line, file extension and renderer."""
+
+    name: str
+    extension: str
+    label: str
+    render: Callable[[ExportScope], bytes]
+    # A zip cannot go to a terminal: such a format needs a file.
+    needs_file: bool = False
+
+
+def _formats() -> dict[str, ExportFormat]:
+    from annotations.export import csv, html, json, jsonld, markdown, qdpx
+
+    return {
+        "md": ExportFormat("md", "md", "Markdown notes", markdown.render),
+        "csv": ExportFormat("csv", "csv", "CSV spreadsheet", csv.render),
+        "json": ExportFormat("json", "json", "Gloss JSON (lossless)", json.render),
+        "jsonld": ExportFormat("jsonld", "jsonld", "W3C Web Annotation", jsonld.render),
+        "html": ExportFormat("html", "html", "HTML page", html.render),
+        "qdpx": ExportFormat("qdpx", "qdpx", "REFI-QDA project", qdpx.render, needs_file=True),
+    }
+
+
+FORMAT_NAMES = ("md", "csv", "json", "jsonld", "html", "qdpx")
+
+
+def export_format(name: str) -> ExportFormat:
+    """The format called `name`; `ExportError` naming the choices otherwise."""
+    formats = _formats()
+    if name not in formats:
+        raise ExportError(f"unknown export format {name!r} (choose from {', '.join(FORMAT_NAMES)})")
+    return formats[name]
+
+
+def render(name: str, scope: ExportScope) -> bytes:
+    """The export of `scope` in format `name`, as the bytes of the file."""
+    return export_format(name).render(scope)
+
+
+def export_to(name: str, scope: ExportScope, path: str | Path) -> Path:
+    """Render `scope` as `name` into the file `path` (replaced whole, never half-written)."""
+    data = render(name, scope)
+    path = Path(path).expanduser()
+    write_file(path, data)
+    return path
+
+
+def check_output(path: Path) -> None:
+    """`ExportError` when `path` plainly cannot be written: a folder, or in no folder."""
+    if path.is_dir():
+        raise ExportError(f"{path}: is a folder; name a file to write")
+    if not path.parent.is_dir():
+        raise ExportError(f"{path}: cannot write (no folder {path.parent})")
+
+
+def write_file(path: Path, data: bytes) -> None:
+    """Write `data` to `path` through a temporary file beside it; `ExportError` if it fails."""
+    check_output(path)
+    temporary = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
+    try:
+        # os.open with 0o666 lets the umask decide the permissions, as for any new file.
+        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(data)
+        os.replace(temporary, path)
+    except OSError as error:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise ExportError(f"{path}: cannot write ({error.strerror})") from None
+
+
+def default_filename(title: str, extension: str) -> str:
+    """`gloss-<title as a short slug>.<extension>`, safe on every file system."""
+    slug = re.sub(r"[^\w]+", "-", title.lower(), flags=re.UNICODE).strip("-_")[:60].strip("-_")
+    return f"gloss-{slug or 'notes'}.{extension}"
+
+
+# A fixed namespace so that names without a uuid (an imported id, an analyst, a code)
+# get the same uuid in every export: re-importing a project into a QDA tool matches.
+GLOSS_NAMESPACE = uuid.UUID("6f1c2b1e-3f0a-5b8e-9d3c-7a2e4c1b0d9f")
+
+
+def as_uuid(value: str) -> str:
+    """`value` as a uuid: itself when it is one, else a stable uuid derived from it."""
+    try:
+        return str(uuid.UUID(value))
+    except ValueError:
+        return str(uuid.uuid5(GLOSS_NAMESPACE, value))
+
+
+GREY = "#888888"
+_HEX_COLOUR = re.compile(r"^#(?:[0-9a-fA-F]{3}){1,2}$")
+
+
+def safe_colour(colour: str) -> str:
+    """A codebook colour as `#rrggbb`; grey when it is not a hex colour at all."""
+    if not _HEX_COLOUR.match(colour):
+        return GREY
+    if len(colour) == 4:
+        colour = "#" + "".join(ch * 2 for ch in colour[1:])
+    return colour.lower()

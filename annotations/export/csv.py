@@ -1,0 +1,65 @@
+"""CSV: one row per annotation, UTF-8 with a header, safe to open in a spreadsheet.
+
+Spreadsheets run a cell that starts with `=`, `+`, `-` or `@` as a formula
+(`=HYPERLINK(...)` exfiltrates, `=cmd|...` ran programs). Following OWASP's advice on CSV
+injection, such a cell — or one starting with a tab or a carriage return — gets a leading
+apostrophe, which spreadsheets show as text and do not display. Control characters show
+as visible symbols. The file starts with a byte-order mark: without one, Excel reads UTF-8
+as a legacy code page and garbles Russian, Persian and Arabic.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from annotations.export import ExportScope
+from annotations.safe_text import visible
+
+HEADER = (
+    "document title",
+    "paragraph",
+    "start",
+    "end",
+    "quote",
+    "tags",
+    "memo",
+    "confidence",
+    "analyst",
+    "created",
+    "modified",
+)
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value: str) -> str:
+    """A cell a spreadsheet shows as text: control characters visible, formulas defused."""
+    if value.startswith(_FORMULA_STARTS):
+        value = "'" + value
+    return visible(value)
+
+
+def render(scope: ExportScope) -> bytes:
+    """The CSV of `scope`: a header, then one row per annotation in document order."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(HEADER)
+    documents = {document.id: document for document in scope.documents}
+    for annotation in scope.annotations:
+        document = documents[annotation.document]
+        writer.writerow(
+            (
+                neutralise(document.title),
+                document.paragraph_index(annotation.start) + 1,
+                annotation.start,
+                annotation.end,
+                neutralise(annotation.quote),
+                neutralise("; ".join(annotation.tags)),
+                neutralise(annotation.memo),
+                annotation.confidence or "",
+                neutralise(annotation.analyst),
+                neutralise(annotation.created),
+                neutralise(annotation.modified),
+            )
+        )
+    return buffer.getvalue().encode("utf-8-sig")

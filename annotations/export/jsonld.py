@@ -1,0 +1,117 @@
+"""W3C Web Annotation: an `AnnotationCollection` with its annotations in one embedded page.
+
+Each annotation has its tags as `TextualBody`s with purpose `tagging`, its memo as one with
+purpose `commenting` and its confidence as one with purpose `assessing`; its target is the
+document (named by the hash of its text, RFC 6920 `ni:` URI) with a `TextQuoteSelector`
+and a `TextPositionSelector` — the position in code points, as the model requires. Every
+annotation passes the MUST assertions of the W3C test suite (tests/test_export_jsonld.py).
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import uuid
+from typing import Any
+
+from annotations.document import Document
+from annotations.export import GLOSS_NAMESPACE, ExportScope, as_uuid
+from annotations.export.json import escape_unsafe
+from annotations.model import Annotation
+
+CONTEXT = "http://www.w3.org/ns/anno.jsonld"
+GENERATOR = {"type": "Software", "name": "Gloss"}
+
+
+def document_uri(document: Document) -> str:
+    """The document as an RFC 6920 named-information URI of its SHA-256."""
+    digest = bytes.fromhex(document.id.removeprefix("sha256:"))
+    return "ni:///sha-256;" + base64.urlsafe_b64encode(digest).decode("ascii").rstrip("=")
+
+
+def collection(scope: ExportScope) -> dict[str, Any]:
+    """The collection as plain JSON-LD data."""
+    key = "|".join([*(d.id for d in scope.documents), scope.filters])
+    collection_id = f"urn:uuid:{uuid.uuid5(GLOSS_NAMESPACE, key)}"
+    documents = {document.id: document for document in scope.documents}
+    items = [annotation_object(a, documents[a.document]) for a in scope.annotations]
+    result: dict[str, Any] = {
+        "@context": CONTEXT,
+        "id": collection_id,
+        "type": "AnnotationCollection",
+        "label": f"Gloss annotations: {scope.title}",
+        "total": len(items),
+        "generator": GENERATOR,
+    }
+    result["first"] = {
+        "id": collection_id + "#page-1",
+        "type": "AnnotationPage",
+        "startIndex": 0,
+        "items": items,
+    }
+    return result
+
+
+def annotation_object(annotation: Annotation, document: Document) -> dict[str, Any]:
+    """One annotation in the W3C model."""
+    bodies: list[dict[str, Any]] = [
+        {"type": "TextualBody", "purpose": "tagging", "value": tag} for tag in annotation.tags
+    ]
+    if annotation.memo:
+        bodies.append(
+            {
+                "type": "TextualBody",
+                "purpose": "commenting",
+                "format": "text/plain",
+                "value": annotation.memo,
+            }
+        )
+    if annotation.confidence:
+        bodies.append(
+            {
+                "type": "TextualBody",
+                "purpose": "assessing",
+                "value": f"confidence: {annotation.confidence}",
+            }
+        )
+    motivations = list(dict.fromkeys(body["purpose"] for body in bodies)) or ["highlighting"]
+    source: dict[str, Any] = {
+        "id": document_uri(document),
+        "type": "Text",
+        "format": "text/plain",
+    }
+    language = document.metadata.get("language")
+    if isinstance(language, str) and language:
+        source["language"] = language
+    result: dict[str, Any] = {
+        "id": f"urn:uuid:{as_uuid(annotation.id)}",
+        "type": "Annotation",
+        "motivation": motivations[0] if len(motivations) == 1 else motivations,
+    }
+    if annotation.created:
+        result["created"] = annotation.created
+    if annotation.modified:
+        result["modified"] = annotation.modified
+    if annotation.analyst:
+        result["creator"] = {"type": "Person", "name": annotation.analyst}
+    if bodies:
+        result["body"] = bodies
+    result["target"] = {
+        "source": source,
+        "selector": [
+            {
+                "type": "TextQuoteSelector",
+                "exact": annotation.quote,
+                "prefix": annotation.prefix,
+                "suffix": annotation.suffix,
+            },
+            {"type": "TextPositionSelector", "start": annotation.start, "end": annotation.end},
+        ],
+    }
+    return result
+
+
+def render(scope: ExportScope) -> bytes:
+    """The collection of `scope` as indented UTF-8 JSON-LD."""
+    text = json.dumps(collection(scope), ensure_ascii=False, indent=2)
+    return (escape_unsafe(text) + "\n").encode("utf-8")

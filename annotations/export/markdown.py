@@ -1,0 +1,171 @@
+"""Markdown notes: per document, grouped by actor then interest, each annotation a quote block.
+
+Everything that comes from a document, a memo or a name is escaped so that it renders as
+written — `*`, `[link](…)`, `<script>`, `# heading` and `[bold]` show as those characters —
+and control characters show as visible symbols (`safe_text.visible`).
+"""
+
+from __future__ import annotations
+
+import re
+
+from annotations.analysis import actor_interest_matrix, matrix_groups
+from annotations.codebook import Codebook
+from annotations.document import Document
+from annotations.export import ExportScope
+from annotations.model import Annotation
+from annotations.safe_text import visible
+
+# Characters that start inline constructs anywhere in a line (CommonMark + GFM):
+# emphasis, code, links, images, autolinks and HTML, entities, tables, strikethrough.
+_INLINE = re.compile(r"([\\`*_\[\]<>&|~])")
+# Constructs that only count at the start of a line: headings, lists, quotes, rules,
+# setext underlines, fences, ordered-list numbers ("1." / "1)").
+_LINE_START = re.compile(r"^([#+\-=>:]|\d+(?=[.)]))")
+
+
+def escape(text: str) -> str:
+    """`text` as Markdown that renders as exactly these characters, line for line.
+
+    Control characters become visible symbols; leading blanks (which would make a code
+    block) become character references; a line break inside a paragraph stays a (hard)
+    line break and a blank line still parts paragraphs.
+    """
+    lines = [_escape_line(line) for line in visible(text).split("\n")]
+    # A trailing backslash is CommonMark's hard line break: without it, lines written
+    # one under the other would run together.
+    return "\n".join(
+        line + "\\" if line and index + 1 < len(lines) and lines[index + 1] else line
+        for index, line in enumerate(lines)
+    )
+
+
+def escape_inline(text: str) -> str:
+    """`text` escaped for one line (a heading, a table cell): newlines shown as ␤."""
+    return _escape_line(visible(text, newline="\u2424"))
+
+
+def _escape_line(line: str) -> str:
+    line = _INLINE.sub(r"\\\1", line)
+    stripped = line.lstrip(" ")
+    indent = "&#32;" * (len(line) - len(stripped))
+    match = _LINE_START.match(stripped)
+    if match:
+        marker = match.group(1)
+        stripped = (
+            marker + "\\" + stripped[len(marker) :] if marker[0].isdigit() else "\\" + stripped
+        )
+    return indent + stripped
+
+
+def quote_block(text: str) -> list[str]:
+    """`text` escaped and set as the lines of a block quote."""
+    return [f"> {line}".rstrip() for line in escape(text).split("\n")]
+
+
+def tag_label(codebook: Codebook, tag: str) -> str:
+    code = codebook.code(tag)
+    return code.label if code else tag
+
+
+def render(scope: ExportScope) -> bytes:
+    """The Markdown notes of `scope`, UTF-8."""
+    codebook = scope.codebook
+    out: list[str] = [f"# Annotated notes: {escape_inline(scope.title)}", ""]
+    out.append(
+        f"{len(scope.annotations)} annotations in {len(scope.documents)} "
+        f"document{'s' if len(scope.documents) != 1 else ''} · codebook "
+        f"“{escape_inline(codebook.name)}” · exported {scope.generated}"
+        + (f" · {escape_inline(scope.filters)}" if scope.filters else "")
+    )
+    out.append("")
+    for document in scope.documents:
+        out += _document_section(document, scope.annotations_of(document.id), codebook)
+    out += _matrix_section(scope)
+    return ("\n".join(out).rstrip("\n") + "\n").encode("utf-8")
+
+
+def _document_section(
+    document: Document, annotations: list[Annotation], codebook: Codebook
+) -> list[str]:
+    out = [f"## {escape_inline(document.title)}", ""]
+    details = [f"`{document.id[:19]}…`"]
+    for key in ("source", "author", "date", "url"):
+        if document.metadata.get(key):
+            details.append(f"{key}: {escape_inline(str(document.metadata[key]))}")
+    if document.path:
+        details.append(f"file: {escape_inline(document.path)}")
+    out += [" · ".join(details), ""]
+    if not annotations:
+        return [*out, "*No annotations.*", ""]
+    row_group, column_group = matrix_groups(codebook)
+    for row_label, row_annotations in _grouped(annotations, codebook, row_group):
+        out += [f"### {escape_inline(row_label)}", ""]
+        for column_label, cell in _grouped(row_annotations, codebook, column_group):
+            out += [f"#### {escape_inline(column_label)}", ""]
+            for annotation in cell:
+                out += _annotation_block(document, annotation, codebook)
+    return out
+
+
+def _grouped(
+    annotations: list[Annotation], codebook: Codebook, group_id: str | None
+) -> list[tuple[str, list[Annotation]]]:
+    """Annotations under each code of `group_id` (an annotation with two codes of the
+    group is under both), in codebook order; those with none of its codes last."""
+    if group_id is None:
+        return [("All annotations", annotations)]
+    group = codebook.group(group_id)
+    sections: list[tuple[str, list[Annotation]]] = []
+    for code in codebook.codes_in(group_id):
+        members = [a for a in annotations if code.id in a.tags]
+        if members:
+            sections.append((code.label, members))
+    prefix = group_id + "/"
+    unknown = sorted({t for a in annotations for t in a.tags if t.startswith(prefix)})
+    for tag in unknown:
+        if codebook.code(tag) is None:
+            sections.append((tag, [a for a in annotations if tag in a.tags]))
+    rest = [a for a in annotations if not any(t.startswith(prefix) for t in a.tags)]
+    if rest:
+        sections.append((f"No {(group.label if group else group_id).lower()}", rest))
+    return sections
+
+
+def _annotation_block(document: Document, annotation: Annotation, codebook: Codebook) -> list[str]:
+    paragraph = document.paragraph_index(annotation.start) + 1
+    tags = (
+        ", ".join(escape_inline(tag_label(codebook, tag)) for tag in annotation.tags) or "no tags"
+    )
+    details = [f"¶ {paragraph}", tags]
+    if annotation.confidence:
+        details.append(f"confidence: {annotation.confidence}")
+    details.append(f"analyst: {escape_inline(annotation.analyst) or 'unknown'}")
+    out = quote_block(annotation.quote)
+    out += [">", "> — " + " · ".join(details)]
+    if annotation.memo.strip():
+        memo = quote_block(annotation.memo.strip())
+        memo[0] = "> **Memo:** " + memo[0].removeprefix("> ")
+        out += [">", *memo]
+    return [*out, ""]
+
+
+def _matrix_section(scope: ExportScope) -> list[str]:
+    matrix = actor_interest_matrix(scope.annotations, scope.codebook)
+    if not matrix.rows or not matrix.columns:
+        return []
+    row_group, column_group = matrix_groups(scope.codebook)
+    title = " × ".join(
+        (scope.codebook.group(g).label if scope.codebook.group(g) else g)  # type: ignore[union-attr]
+        for g in (row_group, column_group)
+        if g
+    )
+    out = [f"## {escape_inline(title)}", ""]
+    out.append("Annotations carrying both codes; one annotation may count in several cells.")
+    out.append("")
+    out.append("| | " + " | ".join(escape_inline(c.label) for c in matrix.columns) + " |")
+    out.append("|---|" + "---:|" * len(matrix.columns))
+    for row in matrix.rows:
+        counts = " | ".join(str(matrix.count(row.id, c.id)) for c in matrix.columns)
+        out.append(f"| **{escape_inline(row.label)}** | {counts} |")
+    return [*out, ""]
