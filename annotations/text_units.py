@@ -1,0 +1,342 @@
+"""Text units above the code point: grapheme clusters, words, terminal cells, display order.
+
+Offsets stored in Gloss are code points. A reader sees grapheme clusters — "é" written as
+e + combining accent, a flag (two regional indicators), a family emoji (people joined by
+ZWJ), "❤️" (heart + VS16) — and a terminal lays them out in cells. This module converts
+between those units in one place, so a selection never splits a cluster and a layout never
+miscounts a wide character.
+
+Everything here works on a window around the offset asked about (the line it is on, at most
+a few hundred characters either side), so it costs the same in a 5 MB document as in a
+short one.
+"""
+
+from __future__ import annotations
+
+import bisect
+import unicodedata
+from collections.abc import Iterator, Sequence
+
+import regex
+import wcwidth
+from bidi import algorithm as bidi_algorithm
+from bidi.mirror import MIRRORED as _MIRRORED
+
+from annotations.safe_text import visible
+
+_CLUSTER = regex.compile(r"\X", regex.DOTALL)
+# How far either side of an offset a boundary search looks when the line is longer. A
+# grapheme cluster longer than this (hundreds of combining marks) is split at the window.
+_WINDOW = 256
+
+
+# -- grapheme clusters -------------------------------------------------------------------
+
+
+def graphemes(text: str, start: int = 0, end: int | None = None) -> Iterator[tuple[int, int]]:
+    """The grapheme clusters of `text[start:end]` as `(start, end)` code-point spans.
+
+    `start` must be a cluster boundary (0, the start of a line, or one this module gave).
+    """
+    for match in _CLUSTER.finditer(text, start, len(text) if end is None else end):
+        yield match.span()
+
+
+def _boundaries_near(text: str, offset: int) -> list[int]:
+    """The cluster boundaries in a window around `offset`, ascending.
+
+    A line start is always a boundary (a line feed is a cluster of its own), so a window
+    that starts at one is segmented exactly. A window cut short of the line start may
+    mis-segment its first cluster, and one cut short of the line end its last: those
+    edge boundaries are dropped.
+    """
+    line_start = text.rfind("\n", 0, offset) + 1
+    line_end = text.find("\n", offset)
+    line_end = len(text) if line_end == -1 else line_end
+    low = max(line_start, offset - _WINDOW)
+    # Regional indicators pair up from the start of their run: never start inside one.
+    while low > line_start and _is_regional_indicator(text[low - 1]):
+        low -= 1
+    high = min(line_end, offset + _WINDOW)
+    bounds = [low, *(match.end() for match in _CLUSTER.finditer(text, low, high))]
+    if low != line_start:
+        bounds = bounds[2:]
+    if high != line_end:
+        bounds = bounds[:-1]
+    if not bounds or bounds[0] > offset or bounds[-1] < offset:
+        return [offset]  # a cluster longer than the window: treat the offset as a boundary
+    return bounds
+
+
+def _is_regional_indicator(char: str) -> bool:
+    return "\U0001f1e6" <= char <= "\U0001f1ff"
+
+
+def is_grapheme_boundary(text: str, offset: int) -> bool:
+    """True when `offset` falls between two grapheme clusters (or at either end of text)."""
+    if offset <= 0 or offset >= len(text):
+        return True
+    bounds = _boundaries_near(text, offset)
+    index = bisect.bisect_left(bounds, offset)
+    return index < len(bounds) and bounds[index] == offset
+
+
+def grapheme_start(text: str, offset: int) -> int:
+    """The start of the cluster holding `offset` (`offset` itself when it is a boundary)."""
+    offset = max(0, min(offset, len(text)))
+    if offset in (0, len(text)):
+        return offset
+    bounds = _boundaries_near(text, offset)
+    index = bisect.bisect_right(bounds, offset) - 1
+    return bounds[max(index, 0)]
+
+
+def grapheme_end(text: str, offset: int) -> int:
+    """The end of the cluster holding `offset - 1`: `offset` rounded up to a boundary."""
+    offset = max(0, min(offset, len(text)))
+    if offset in (0, len(text)):
+        return offset
+    bounds = _boundaries_near(text, offset)
+    index = bisect.bisect_left(bounds, offset)
+    return bounds[min(index, len(bounds) - 1)]
+
+
+def next_grapheme(text: str, offset: int) -> int:
+    """The boundary after the cluster starting at (or holding) `offset`."""
+    if offset >= len(text):
+        return len(text)
+    start = grapheme_start(text, offset)
+    match = _CLUSTER.match(text, start)
+    return match.end() if match else len(text)
+
+
+def previous_grapheme(text: str, offset: int) -> int:
+    """The start of the cluster before `offset` (rounded down to a boundary first)."""
+    offset = grapheme_start(text, offset)
+    if offset <= 0:
+        return 0
+    return grapheme_start(text, offset - 1)
+
+
+def snap_to_graphemes(text: str, start: int, end: int) -> tuple[int, int]:
+    """`[start, end)` widened to whole grapheme clusters: start rounds down, end rounds up.
+
+    Offsets outside the text are clamped to it; an empty range stays empty.
+    """
+    start, end = sorted((max(0, min(start, len(text))), max(0, min(end, len(text)))))
+    snapped_start = grapheme_start(text, start)
+    if end == start:
+        return snapped_start, snapped_start
+    return snapped_start, grapheme_end(text, end)
+
+
+# -- words -------------------------------------------------------------------------------
+
+_IDEOGRAPHIC = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Extended_Pictographic}]")
+# Characters that join two word parts into one word: don't, state-run, l’État.
+_JOINERS = frozenset("'’-‐")
+
+_SPACE, _PUNCTUATION, _IDEOGRAPH, _WORD = range(4)
+
+
+def _kind(cluster: str) -> int:
+    base = cluster[0]
+    if base.isspace():
+        return _SPACE
+    if _IDEOGRAPHIC.match(base):
+        return _IDEOGRAPH
+    category = unicodedata.category(base)
+    if category[0] in "LNM" or base in "\u200c\u200d":
+        return _WORD
+    if category == "So":  # flags and other pictographs: a word of one cluster
+        return _IDEOGRAPH
+    return _PUNCTUATION
+
+
+def _clusters_in(text: str, start: int, end: int) -> list[tuple[int, int, int]]:
+    return [(s, e, _kind(text[s:e])) for s, e in graphemes(text, start, end)]
+
+
+def next_word_end(text: str, offset: int) -> int:
+    """The end of the next word at or after `offset`, for "extend by word".
+
+    White space and punctuation before the word are skipped. A word is a run of letters,
+    digits and marks (joined by an apostrophe or hyphen); a CJK ideograph, a kana or an
+    emoji is a word of its own, since those scripts do not put spaces between words.
+    """
+    position = grapheme_end(text, max(0, offset))
+    while position < len(text):
+        # The window grows a line (or _WINDOW characters) at a time.
+        line_end = text.find("\n", position)
+        stop = len(text) if line_end == -1 else line_end + 1
+        stop = min(stop, position + 4 * _WINDOW)
+        clusters = _clusters_in(text, position, stop)
+        index = 0
+        while index < len(clusters) and clusters[index][2] in (_SPACE, _PUNCTUATION):
+            index += 1
+        if index == len(clusters):
+            position = clusters[-1][1] if clusters else stop
+            continue
+        if clusters[index][2] == _IDEOGRAPH:
+            return clusters[index][1]
+        end = clusters[index][1]
+        index += 1
+        while index < len(clusters):
+            kind = clusters[index][2]
+            joined = (
+                text[clusters[index][0]] in _JOINERS
+                and index + 1 < len(clusters)
+                and clusters[index + 1][2] == _WORD
+            )
+            if kind != _WORD and not joined:
+                break
+            end = clusters[index][1]
+            index += 1
+        return end
+    return len(text)
+
+
+def previous_word_start(text: str, offset: int) -> int:
+    """The start of the word before `offset` (or holding it), for "extend by word" backwards."""
+    position = grapheme_start(text, min(offset, len(text)))
+    while position > 0:
+        line_start = text.rfind("\n", 0, position - 1) + 1 if position > 1 else 0
+        start = max(line_start, position - 4 * _WINDOW)
+        start = grapheme_start(text, start)
+        clusters = _clusters_in(text, start, position)
+        index = len(clusters) - 1
+        while index >= 0 and clusters[index][2] in (_SPACE, _PUNCTUATION):
+            index -= 1
+        if index < 0:
+            position = start
+            continue
+        if clusters[index][2] == _IDEOGRAPH:
+            return clusters[index][0]
+        begin = clusters[index][0]
+        index -= 1
+        while index >= 0:
+            kind = clusters[index][2]
+            joined = (
+                text[clusters[index][0]] in _JOINERS
+                and index > 0
+                and clusters[index - 1][2] == _WORD
+            )
+            if kind != _WORD and not joined:
+                break
+            begin = clusters[index][0]
+            index -= 1
+        return begin
+    return 0
+
+
+# -- terminal cells ----------------------------------------------------------------------
+
+
+def cell_width(text: str) -> int:
+    """The terminal cells `visible(text)` takes on one line.
+
+    Wide (CJK) characters and emoji clusters — ZWJ sequences, flags, a character with
+    VS16 — take two cells; combining marks none; a control character one (it is shown as
+    a symbol). A newline takes none; tabs count one cell here: expand them with
+    `tab_stop` where the column is known.
+    """
+    if text.isascii() and text.isprintable():
+        return len(text)
+    shown = visible(text, newline="\u200b")  # zero width, and keeps clusters apart
+    return sum(max(wcwidth.wcswidth(shown[start:end]), 0) for start, end in graphemes(shown))
+
+
+def tab_stop(cell_x: int, tab_size: int = 8) -> int:
+    """The cells a tab at column `cell_x` takes to reach the next tab stop."""
+    return tab_size - cell_x % tab_size
+
+
+# -- display order of right-to-left text -------------------------------------------------
+
+_RIGHT_TO_LEFT = regex.compile(r"[\p{Bidi_Class=R}\p{Bidi_Class=AL}\p{Bidi_Class=AN}]")
+
+
+def is_right_to_left(paragraph: str) -> bool:
+    """True when the paragraph's first strong character is right-to-left (Arabic, Persian…)."""
+    return bidi_algorithm.get_base_level(paragraph) == 1
+
+
+def bidi_levels(paragraph: str) -> list[int] | None:
+    """The Unicode bidi embedding level of each code point, or None for left-to-right text.
+
+    For display only: offsets stay logical. Computed once per paragraph, then sliced for
+    each wrapped line and passed to `visual_order`.
+    """
+    if not _RIGHT_TO_LEFT.search(paragraph):
+        return None
+    storage = bidi_algorithm.get_empty_storage()
+    base_level = bidi_algorithm.get_base_level(paragraph)
+    storage["base_level"] = base_level
+    storage["base_dir"] = ("L", "R")[base_level]
+    bidi_algorithm.get_embedding_levels(paragraph, storage)
+    for index, char in enumerate(storage["chars"]):
+        char["index"] = index
+    bidi_algorithm.explicit_embed_and_overrides(storage)
+    bidi_algorithm.resolve_weak_types(storage)
+    bidi_algorithm.resolve_neutral_types(storage, False)
+    bidi_algorithm.resolve_implicit_levels(storage, False)
+    levels: list[int | None] = [None] * len(paragraph)
+    for char in storage["chars"]:
+        levels[char["index"]] = char["level"]
+    # Characters the algorithm drops (joiners, soft hyphens) take their neighbour's level.
+    previous = base_level
+    resolved = []
+    for level in levels:
+        previous = previous if level is None else level
+        resolved.append(previous)
+    return resolved
+
+
+def visual_order(line: str, levels: Sequence[int] | None = None) -> list[tuple[int, int, bool]]:
+    """The grapheme clusters of one display line, left to right, as `(start, end, rtl)`.
+
+    `start`/`end` index `line`; `rtl` says the cluster runs right to left (draw it with
+    `mirror`, so that "(" faces the right way). `levels` are the line's slice of
+    `bidi_levels(paragraph)` (computed from the line alone when omitted). Clusters move
+    whole, so combining marks stay on their letter; trailing white space keeps the
+    paragraph's level (Unicode rule L1).
+    """
+    clusters = list(graphemes(line))
+    if levels is None:
+        levels = bidi_levels(line)
+    if not levels or not clusters:
+        return [(start, end, False) for start, end in clusters]
+    base_level = min(levels) if levels else 0
+    cluster_levels = [levels[start] for start, _ in clusters]
+    index = len(clusters) - 1
+    while index >= 0 and line[clusters[index][0]].isspace():
+        cluster_levels[index] = base_level
+        index -= 1
+    highest = max(cluster_levels)
+    lowest_odd = min((level for level in cluster_levels if level % 2), default=highest + 1)
+    order = list(range(len(clusters)))
+    for level in range(highest, lowest_odd - 1, -1):
+        index = 0
+        while index < len(order):
+            if cluster_levels[order[index]] >= level:
+                run_end = index
+                while run_end < len(order) and cluster_levels[order[run_end]] >= level:
+                    run_end += 1
+                order[index:run_end] = reversed(order[index:run_end])
+                index = run_end
+            else:
+                index += 1
+    return [(*clusters[i], cluster_levels[i] % 2 == 1) for i in order]
+
+
+def mirror(cluster: str) -> str:
+    """A cluster drawn right to left: brackets and the like take their mirrored glyph."""
+    return _MIRRORED.get(cluster[0], cluster[0]) + cluster[1:]
+
+
+def display_line(line: str, levels: Sequence[int] | None = None) -> str:
+    """`line` as a terminal should draw it, left to right (see `visual_order`)."""
+    return "".join(
+        mirror(line[start:end]) if rtl else line[start:end]
+        for start, end, rtl in visual_order(line, levels)
+    )
