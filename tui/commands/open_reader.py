@@ -7,6 +7,7 @@ from pathlib import Path
 
 from annotations.codebook import Codebook
 from annotations.document import Document
+from annotations.store import Store
 from tui.commands import common
 
 
@@ -26,11 +27,13 @@ def run(options: argparse.Namespace) -> int:
         Document.from_path(path)
     if options.codebook is not None:
         Codebook.load(options.codebook)
+    db = common.store_path(options.db)
+    Store(db).close()  # a damaged store is reported here, before the screen changes
     from tui.app import GlossApp  # Textual loads only when the reader really opens.
 
     app = GlossApp(
         paths=list(options.paths) or None,
-        db=common.store_path(options.db),
+        db=db,
         analyst=common.analyst_name(options.analyst),
         codebook=options.codebook,
     )

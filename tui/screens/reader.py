@@ -378,9 +378,7 @@ class ReaderScreen(Screen[None]):
 
     def action_next_sentence(self) -> None:
         if self.anchor is not None:
-            sentence = self._sentence_ending_after(self.head)
-            if sentence is not None:
-                self._extend_to(sentence.end)
+            self._extend_by_sentence(1)
             return
         sentence = self._sentence_after(self.selection[0] + 1)
         if sentence is not None:
@@ -388,13 +386,34 @@ class ReaderScreen(Screen[None]):
 
     def action_previous_sentence(self) -> None:
         if self.anchor is not None:
-            sentence = self._sentence_before(self.head)
-            if sentence is not None:
-                self._extend_to(sentence.start)
+            self._extend_by_sentence(-1)
             return
         sentence = self._sentence_before(self.selection[0])
         if sentence is not None:
             self._select(sentence.start, sentence.end)
+
+    def _extend_by_sentence(self, direction: int) -> None:
+        # The head is a sentence end while the selection grows forward from the anchor
+        # and a sentence start while it grows backward, so the selection never takes in
+        # the white space between sentences.
+        assert self.anchor is not None
+        anchor_start, anchor_end = self.anchor
+        head = self.head
+        if direction > 0:
+            if head < anchor_start:
+                following = self._sentence_after(head + 1)
+                head = min(following.start, anchor_start) if following else anchor_start
+            else:
+                following = self._sentence_ending_after(head)
+                head = following.end if following else head
+        elif head > anchor_end:
+            current = self.document.sentence_at(head - 1)
+            previous = self._sentence_before(current.start)
+            head = max(previous.end, anchor_end) if previous else anchor_end
+        else:
+            previous = self._sentence_before(min(head, anchor_start))
+            head = previous.start if previous else head
+        self._extend_to(head)
 
     def _sentence_ending_after(self, offset: int) -> Span | None:
         sentence = self.document.sentence_at(offset)
@@ -483,16 +502,24 @@ class ReaderScreen(Screen[None]):
     def action_extend_word(self, direction: int) -> None:
         if self.anchor is None:
             self.action_extend()
-        text = self.document.text
+        assert self.anchor is not None
+        anchor_start, anchor_end = self.anchor
+        text, head = self.document.text, self.head
+        window = max(0, head - 400)
         if direction > 0:
-            match = _WORD.search(text, self.head)
-            if match is not None:
-                self._extend_to(match.end())
+            if head < anchor_start:
+                following = _WORD.search(text, head + 1)
+                head = min(following.start(), anchor_start) if following else anchor_start
+            else:
+                following = _WORD.search(text, head)
+                head = following.end() if following else head
+        elif head > anchor_end:
+            ends = [m.end() for m in _WORD.finditer(text, window, head) if m.end() < head]
+            head = max(ends[-1], anchor_end) if ends else anchor_end
         else:
-            starts = [m.start() for m in _WORD.finditer(text, max(0, self.head - 200), self.head)]
-            before = [s for s in starts if s < self.head]
-            if before:
-                self._extend_to(before[-1])
+            starts = [m.start() for m in _WORD.finditer(text, window, head) if m.start() < head]
+            head = starts[-1] if starts else head
+        self._extend_to(head)
 
     def _extend_to(self, head: int) -> None:
         assert self.anchor is not None

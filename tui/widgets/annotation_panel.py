@@ -25,8 +25,10 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from annotations.codebook import Codebook
+from annotations.document import Span
 from annotations.model import Annotation
 from annotations.safe_text import visible
+from tui.layout import wrap_paragraph
 
 
 class AnnotationPanel(ScrollView, can_focus=True):
@@ -71,6 +73,7 @@ class AnnotationPanel(ScrollView, can_focus=True):
         self._width = 0
         self._strips: LRUCache[tuple[int, int, int], Strip] = LRUCache(512)
         self._version = 0
+        self._memo_cache: LRUCache[tuple[str, str, int], list[str]] = LRUCache(20_000)
 
     # -- what the screen sets ----------------------------------------------------------
 
@@ -133,9 +136,20 @@ class AnnotationPanel(ScrollView, can_focus=True):
         self.refresh()
 
     def _entry_height(self, annotation: Annotation) -> int:
+        return 2 + len(self._memo_lines(annotation)) + 1  # chips, quote, memo, a blank line
+
+    def _memo_lines(self, annotation: Annotation) -> list[str]:
         memo = _first_line(annotation.memo)
-        memo_lines = -(-len(memo) // self._width) if memo else 0
-        return 2 + memo_lines + 1  # chips, quote, memo lines, a blank line
+        if not memo:
+            return []
+        key = (annotation.id, annotation.memo, self._width)
+        lines = self._memo_cache.get(key)
+        if lines is None:
+            lines = [
+                memo[a:b].rstrip() for a, b in wrap_paragraph(memo, Span(0, len(memo)), self._width)
+            ]
+            self._memo_cache[key] = lines
+        return lines
 
     def _scroll_to_entry(self, index: int) -> None:
         if not self._tops:
@@ -192,11 +206,9 @@ class AnnotationPanel(ScrollView, can_focus=True):
                 )
             ]
         elif row < self._heights[index] - 1:
-            memo = _first_line(annotation.memo)
-            start = (row - 2) * self._width
             segments = [
                 Segment(
-                    memo[start : start + self._width],
+                    self._memo_lines(annotation)[row - 2],
                     base + self.get_component_rich_style("annotation-panel--memo", partial=True),
                 )
             ]

@@ -9,7 +9,7 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Label, RadioButton, RadioSet, TextArea
+from textual.widgets import Label, RadioButton, RadioSet, Static, TextArea
 
 from annotations.model import CONFIDENCE_LEVELS
 from annotations.safe_text import visible
@@ -41,7 +41,7 @@ class MemoEditor(ModalScreen[MemoResult | None]):
             shown = visible(" ".join(self.quote.split()))
             if len(shown) > 300:
                 shown = shown[:299] + "…"
-            yield Label(Content(f"“{shown}”"), id="memo-quote")
+            yield Static(Content(f"“{shown}”"), id="memo-quote")
             yield TextArea(self.memo, id="memo-text", soft_wrap=True, show_line_numbers=False)
             yield Label("Confidence", classes="dialog-subtitle")
             with RadioSet(id="memo-confidence"):

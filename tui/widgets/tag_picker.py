@@ -64,7 +64,7 @@ class TagPicker(ModalScreen[tuple[str, ...] | None]):
                 prompt = Content.assemble(
                     (f"{code.key} ", "bold"),
                     (visible(code.label), f"bold {code.color}"),
-                    f"  {visible(code.description)}",
+                    f"  {visible(code.description)}" if code.description != code.label else "",
                 )
                 codes.add_option(Selection(prompt, code.id, code.id in self.chosen))
         if keep_highlight and highlighted is not None and codes.option_count:

@@ -1,0 +1,61 @@
+"""SVG snapshots of the reader with several annotations, at two terminal sizes.
+
+Review changes with `pytest --snapshot-report` (snapshot_report.html) before accepting
+them with `--snapshot-update`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from annotations import Document, Store
+from tui.app import GlossApp
+
+
+def seeded_app(store_path: Path) -> GlossApp:
+    """The bundled article with a Russia, an Iran, an overlapping and another analyst's note."""
+    document = Document.bundled()
+    sentences = document.sentences
+    with Store(store_path) as store:
+        store.add_document(document)
+        a, b = sentences[2], sentences[4]
+        store.annotate(
+            document.id,
+            a.start,
+            a.end,
+            tags=["actor/russia", "interest/military"],
+            memo="Air cover is the Russian contribution.",
+            analyst="ana",
+            confidence="high",
+        )
+        store.annotate(
+            document.id, b.start, b.end, tags=["actor/iran", "interest/society"], analyst="ana"
+        )
+        paragraph = document.paragraphs[4]
+        store.annotate(
+            document.id,
+            paragraph.start,
+            paragraph.end,
+            tags=["actor/both", "relation/convergence"],
+            analyst="ana",
+        )
+        c = sentences[6]
+        store.annotate(
+            document.id, c.start, c.end, tags=["actor/iran"], memo="Second reading", analyst="bo"
+        )
+    return GlossApp(db=store_path, analyst="ana")
+
+
+@pytest.mark.parametrize("size", [(120, 40), (80, 24)], ids=["120x40", "80x24"])
+def test_reader_screen(snap_compare, store_path: Path, size: tuple[int, int]) -> None:
+    assert snap_compare(seeded_app(store_path), press=["j", "j"], terminal_size=size)
+
+
+def test_memo_editor(snap_compare, store_path: Path) -> None:
+    assert snap_compare(seeded_app(store_path), press=["j", "j", "m"], terminal_size=(120, 40))
+
+
+def test_tag_picker(snap_compare, store_path: Path) -> None:
+    assert snap_compare(seeded_app(store_path), press=["j", "j", "t"], terminal_size=(120, 40))
