@@ -45,8 +45,9 @@ h2 { font-size: 1.3rem; margin: 2rem 0 .5rem; }
 .pn { color: var(--muted); font: 11px system-ui, sans-serif; margin-right: .4rem;
   user-select: none; }
 mark { color: inherit; border-radius: 2px; padding: 1px 0; }
-sup.ref { font: 600 10px system-ui, sans-serif; margin: 0 1px; }
-sup.ref a { color: var(--muted); text-decoration: none; }
+a.ref { font: 600 10px system-ui, sans-serif; vertical-align: super; margin: 0 1px;
+  color: var(--muted); text-decoration: none; }
+a.ref::after { content: attr(data-n); }
 .notes { font: 13px/1.45 system-ui, sans-serif; padding: .5rem 0; }
 .note { border-left: 4px solid #888; padding: .15rem 0 .15rem .6rem; margin: 0 0 .7rem; }
 .note .num { font-weight: 700; margin-right: .3rem; }
@@ -251,7 +252,8 @@ def _document(
                 continue
             for annotation in starting.get(cut, ()):
                 number = numbers[annotation.id]
-                pieces.append(f'<sup class="ref"><a href="#n{number}">{number}</a></sup>')
+                # The number is drawn by CSS, so copying the text copies the article only.
+                pieces.append(f'<a class="ref" href="#n{number}" data-n="{number}"></a>')
             chunk = esc(text[cut : min(next_cut, paragraph.end)])
             on = tuple(c for c, n in enumerate(active) if n > 0)[:MAX_STRIPES]
             if on:
@@ -280,7 +282,7 @@ def _note(
     annotation: Annotation, number: int, colour: int, codebook: Codebook, palette: _Palette
 ) -> str:
     chips = []
-    for tag in annotation.tags:
+    for tag in codebook.ordered(annotation.tags):
         code = codebook.code(tag)
         fill = palette.index(code.color if code else GREY)
         chips.append(f'<span class="chip c{fill}">{esc_line(code.label if code else tag)}</span>')

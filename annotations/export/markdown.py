@@ -134,9 +134,8 @@ def _grouped(
 
 def _annotation_block(document: Document, annotation: Annotation, codebook: Codebook) -> list[str]:
     paragraph = document.paragraph_index(annotation.start) + 1
-    tags = (
-        ", ".join(escape_inline(tag_label(codebook, tag)) for tag in annotation.tags) or "no tags"
-    )
+    labels = [escape_inline(tag_label(codebook, tag)) for tag in codebook.ordered(annotation.tags)]
+    tags = ", ".join(labels) or "no tags"
     details = [f"¶ {paragraph}", tags]
     if annotation.confidence:
         details.append(f"confidence: {annotation.confidence}")
