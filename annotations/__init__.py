@@ -4,7 +4,7 @@ from annotations.codebook import Code, Codebook, Group
 from annotations.document import Document, Span
 from annotations.errors import CodebookError, DocumentError, GlossError, StoreError
 from annotations.model import Annotation
-from annotations.store import Store
+from annotations.store import Store, StoreSaveError
 
 __all__ = [
     "Annotation",
@@ -18,4 +18,5 @@ __all__ = [
     "Span",
     "Store",
     "StoreError",
+    "StoreSaveError",
 ]

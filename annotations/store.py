@@ -1,129 +1,124 @@
-"""The store: documents and annotations in TinyDB, saved durably on every change.
+"""The store: documents and annotations in TinyDB, durable the moment a save returns.
 
-This is the only module that touches TinyDB. Layout: a `documents` table, a `meta` table
-(schema version) and one table of annotations per document (`annotations:<document id>`),
-keyed by the annotation's uuid, so that a write touches one document's annotations only.
+This module and its helpers (`storage.py`, `journal.py`) are the only code that touches
+TinyDB. Layout: a `documents` table, a `meta` table (schema version) and one table of
+annotations per document (`annotations:<document id>`), keyed by the annotation's uuid —
+TinyDB rebuilds a whole table on every write, so small tables keep a save cheap.
 
-Durability: every change is on disk when the call returns. The file is replaced
-atomically (temporary file in the same folder, fsync, `os.replace`, fsync of the folder),
-so a crash leaves either the old or the new file, never half of one. A file that does not
-parse is never overwritten: opening it raises `StoreError` naming it.
+Files, for a store at PATH:
+
+- `PATH` — the snapshot: a plain TinyDB JSON file of every table. Never written in
+  place: a new one is written beside it, synced, and renamed over it.
+- `PATH.journal` — every save since the snapshot, appended as one checksummed line and
+  `fdatasync`ed before the call returns. A save costs one short append, whatever the
+  size of the store; document texts are written once, when the document is added.
+- `PATH.lock` — `fcntl.flock` on it serialises writers across processes. The kernel
+  drops the lock when a process dies, so it never goes stale.
+- `PATH.backups/` — the last few snapshots (hard links: free), restorable with
+  `gloss doctor --restore`.
+
+Compaction: when the journal passes `journal_limit` bytes (and on close, if it has
+anything), the tables are copied in memory, written as a new snapshot in a background
+thread without holding the lock, then — under the lock, briefly — the journal lines
+written meanwhile are carried into a fresh journal and both files are renamed into place.
+Each snapshot has a generation; the journal's header names the generation it continues
+(and the one it was cut from), so a crash between the two renames is recognised and
+read correctly. A crash anywhere leaves a store that loads with every acknowledged save:
+at worst an unfinished last journal line, which is ignored and cut by the next writer.
+
+Two running copies: both may write. A writer takes the lock, first applies what others
+appended to the journal since it last looked, then appends its own change, so nobody's
+save is overwritten by a stale copy. `refresh()` picks up others' saves; it costs one
+`stat()` when nothing changed. Each copy rebuilds TinyDB's `Table` objects after taking in
+others' changes, since TinyDB caches per `Table` object.
+
+Faults: a file that does not parse, a journal line that fails its checksum, a foreign or
+newer file — opening raises `StoreError` naming the file, which is left byte for byte as
+it was. When a save cannot be written (disk full, read-only folder, I/O error), the change
+stays in memory and visible, `pending` counts it, `StoreSaveError` says so, and `retry()`
+(or the next save) writes it. The first released layout (schema 1: one TinyDB file
+rewritten on every save) is migrated on open; the original is kept as a backup.
 """
 
 from __future__ import annotations
 
 import contextlib
-import json
+import errno
+import fcntl
 import os
-import tempfile
-from collections.abc import Iterable, Iterator, Mapping
+import threading
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from tinydb import TinyDB
-from tinydb.storages import Storage
-from tinydb.table import Document as TinyDocument
 from tinydb.table import Table
 
 from annotations.document import Document
-from annotations.errors import StoreError
+from annotations.errors import GlossError, StoreError
+from annotations.journal import Header, JournalDamage, JournalFile, Operation, encode_line
 from annotations.model import Annotation
+from annotations.storage import (
+    ANNOTATIONS_PREFIX,
+    DOCUMENTS_TABLE,
+    FIRST_SCHEMA,
+    META_TABLE,
+    SCHEMA_VERSION,
+    JournalStorage,
+    SnapshotInfo,
+    Tables,
+    add_backup,
+    empty_tables,
+    encode_tables,
+    fsync_directory,
+    journal_path,
+    lock_path,
+    migrate,
+    new_generation,
+    read_snapshot,
+    remove_stale_temporaries,
+    replace_file,
+    schema_of,
+    snapshot_info,
+    with_snapshot_record,
+    write_temporary,
+)
 
-SCHEMA_VERSION = 1
-DOCUMENTS_TABLE = "documents"
-META_TABLE = "meta"
-ANNOTATIONS_PREFIX = "annotations:"
+__all__ = ["SCHEMA_VERSION", "ImportReport", "Store", "StoreSaveError"]
 
-
-def fsync_directory(directory: Path) -> None:
-    """Make a rename in `directory` durable (POSIX needs the folder itself synced)."""
-    try:
-        descriptor = os.open(directory, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(descriptor)
-    except OSError:
-        pass
-    finally:
-        os.close(descriptor)
-
-
-def write_atomically(path: Path, data: bytes) -> None:
-    """Replace `path` with `data`: written to a temporary file beside it, synced, renamed."""
-    descriptor, temporary = tempfile.mkstemp(
-        prefix=f".{path.name}.", suffix=".tmp", dir=path.parent
-    )
-    try:
-        with os.fdopen(descriptor, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise
-    fsync_directory(path.parent)
-
-
-class AtomicJSONStorage(Storage):
-    """A TinyDB storage that keeps the data in memory and replaces the file atomically."""
-
-    def __init__(self, path: Path, *, read_only: bool = False) -> None:
-        self.path = path
-        self.read_only = read_only
-        self._data: dict[str, Any] | None = load_store_file(path)
-
-    def read(self) -> dict[str, Any] | None:
-        return self._data
-
-    def write(self, data: dict[str, Any]) -> None:
-        if self.read_only:
-            raise StoreError(f"{self.path}: the store is open read-only")
-        encoded = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-        try:
-            write_atomically(self.path, encoded)
-        except OSError as error:
-            raise StoreError(f"{self.path}: could not save ({error.strerror})") from None
-        self._data = data
-
-    def close(self) -> None:
-        pass
+JOURNAL_LIMIT = 8 * 1024 * 1024
+SAVE_FAILURES = {
+    errno.ENOSPC: "the disk is full",
+    errno.EDQUOT: "the disk quota is exceeded",
+    errno.EROFS: "the folder is read-only",
+    errno.EACCES: "permission denied",
+    errno.EPERM: "permission denied",
+    errno.EIO: "an input/output error",
+}
 
 
-def load_store_file(path: Path) -> dict[str, Any] | None:
-    """Read a store file; None when it does not exist or is empty.
-
-    Raises `StoreError` — and leaves the file untouched — when it is not a Gloss store.
-    """
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        return None
-    except IsADirectoryError:
-        raise StoreError(f"{path}: is a folder, not a store file") from None
-    except OSError as error:
-        raise StoreError(f"{path}: cannot be read ({error.strerror})") from None
-    if not raw.strip():
-        return None
-    try:
-        data = json.loads(raw)
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise StoreError(
-            f"{path}: damaged or not a Gloss store ({error.__class__.__name__}); "
-            "it was left untouched — run 'gloss doctor' on it"
-        ) from None
-    if not isinstance(data, dict) or not all(isinstance(t, dict) for t in data.values()):
-        raise StoreError(f"{path}: not a Gloss store (unexpected layout); it was left untouched")
-    return data
+class StoreSaveError(StoreError):
+    """A change could not be written; it is kept in memory and `Store.retry()` writes it."""
 
 
 class _KeyedTable(Table):
     """A table whose document ids are strings we choose (uuids, document ids)."""
 
     document_id_class = str  # type: ignore[assignment]
+
+    def put(self, records: Mapping[str, Mapping[str, Any]]) -> None:
+        """Insert or replace records whole, in one TinyDB write.
+
+        Never `Table.update`, which changes the stored dict in place and so would hide the
+        change from `JournalStorage`.
+        """
+
+        def updater(table: dict[str, Any]) -> None:
+            for key, record in records.items():
+                table[key] = dict(record)
+
+        self._update_table(updater)
 
 
 class _GlossDB(TinyDB):
@@ -141,16 +136,51 @@ class ImportReport:
     unchanged: int
 
 
+@dataclass(slots=True)
+class _Loaded:
+    tables: Tables
+    generation: str | None
+    journal: JournalFile | None
+    needs_setup: bool
+
+
 class Store:
     """Documents and annotations, saved the moment they change.
 
     `with Store(path) as store:` opens or creates the store at `path`; a damaged file
-    raises `StoreError` and stays as it was. Every failure is a `StoreError`.
+    raises `StoreError` and stays as it was. Every failure is a `StoreError`; a save that
+    could not be written is a `StoreSaveError` and is kept (see `pending`, `retry`).
+
+    Two copies of Gloss on one store both write: each save first takes in what the other
+    saved (`refresh()` does so on demand). `read_only_reason` is None unless this copy was
+    opened read-only, and then says why.
     """
 
-    def __init__(self, path: str | Path, *, read_only: bool = False) -> None:
+    def __init__(
+        self,
+        path: str | Path,
+        read_only: bool = False,
+        *,
+        journal_limit: int = JOURNAL_LIMIT,
+    ) -> None:
         self.path = Path(path).expanduser()
         self.read_only = read_only
+        self.read_only_reason: str | None = "opened read-only" if read_only else None
+        self.journal_limit = journal_limit
+        self._journal_path = journal_path(self.path)
+        self._lock_path = lock_path(self.path)
+        self._mutex = threading.RLock()
+        self._lock_descriptor: int | None = None
+        self._locked = False
+        self._journal: JournalFile | None = None
+        self._generation: str | None = None
+        self._needs_setup = False
+        self._pending: list[Operation] = []
+        self._batch: list[Operation] | None = None
+        self._compactor: threading.Thread | None = None
+        self._closed = False
+        self._documents: dict[str, Document] = {}
+        self._annotation_documents: dict[str, str] = {}
         if not read_only:
             try:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -158,29 +188,71 @@ class Store:
                 raise StoreError(
                     f"{self.path.parent}: cannot create folder ({error.strerror})"
                 ) from None
-        self._db = _GlossDB(storage=AtomicJSONStorage, path=self.path, read_only=read_only)
-        self._documents: dict[str, Document] = {}
-        self._annotation_documents: dict[str, str] = {}
-        self._index()
-        if not read_only and self._db.storage.read() is None:
-            self._meta_table.insert(TinyDocument({"schema": SCHEMA_VERSION}, doc_id="schema"))
+        self._open_lock_file()
+        with self._flock(fcntl.LOCK_SH):
+            loaded = self._load()
+        self._db = _GlossDB(storage=self._make_storage, tables=loaded.tables)
+        self._adopt(loaded)
+        if loaded.needs_setup and not read_only:
+            existed = self.path.exists()
+            with self._changing():
+                pass
+            if self._needs_setup and not existed:
+                raise StoreError(
+                    f"{self.path}: cannot create the store here "
+                    f"({self._lock_problem or 'the folder is not writable'})"
+                )
 
     # -- lifecycle ---------------------------------------------------------------------
 
     def __enter__(self) -> Store:
         return self
 
-    def __exit__(self, *exc_info: object) -> None:
-        self.close()
+    def __exit__(self, exc_type: object, *exc_info: object) -> None:
+        if exc_type is None:
+            self.close()
+        else:
+            with contextlib.suppress(GlossError):
+                self.close()
 
     def close(self) -> None:
-        """Release the store; everything is already saved."""
+        """Release the store. Everything is already saved; a large journal is compacted.
+
+        Raises `StoreSaveError` if changes are still pending after one more try.
+        """
+        if self._closed:
+            return
+        self._wait_for_compaction()
+        unsaved = 0
+        if not self.read_only:
+            if self._pending:
+                self.retry()
+            unsaved = len(self._pending)
+            if not unsaved and self._should_compact_on_close():
+                with contextlib.suppress(GlossError, OSError):
+                    self.compact()
+        self._closed = True
+        if self._journal is not None:
+            self._journal.close()
+        if self._lock_descriptor is not None:
+            with contextlib.suppress(OSError):
+                os.close(self._lock_descriptor)
+            self._lock_descriptor = None
         self._db.close()
+        if unsaved:
+            raise StoreSaveError(
+                f"{self.path}: {unsaved} change(s) could not be saved and are lost on exit"
+            )
 
     @property
     def schema_version(self) -> int:
-        record = self._meta_table.get(doc_id="schema")
-        return int(record["schema"]) if record else SCHEMA_VERSION
+        """The store layout version (`meta` table); migrated stores report the current one."""
+        return schema_of(self._db.storage.tables) or SCHEMA_VERSION
+
+    @property
+    def pending(self) -> int:
+        """How many changes are kept in memory because they could not be written yet."""
+        return len(self._pending)
 
     # -- documents ---------------------------------------------------------------------
 
@@ -189,14 +261,23 @@ class Store:
 
         A known document keeps its record; a new path for it is remembered.
         """
-        known = self._documents.get(document.id)
-        if known is not None:
-            if document.path and document.path != known.path:
-                known = replace(known, path=document.path)
-                self._write_document(known)
-            return known
-        self._write_document(document)
-        return document
+        with self._changing():
+            known = self._documents.get(document.id)
+            if known is not None:
+                if document.path and document.path != known.path:
+                    known = replace(known, path=document.path)
+                    self._write_documents([known])
+                return known
+            self._write_documents([document])
+            return document
+
+    def set_document_metadata(self, document_id: str, **fields: Any) -> Document:
+        """Merge `fields` into a stored document's metadata, save, and return the document."""
+        with self._changing():
+            document = self.document(document_id)
+            updated = replace(document, metadata={**document.metadata, **fields})
+            self._write_documents([updated])
+            return updated
 
     def document(self, document_id: str) -> Document:
         """The document with this id; `StoreError` if there is none."""
@@ -238,63 +319,55 @@ class Store:
         confidence: str | None = None,
     ) -> Annotation:
         """Create and save an annotation of `[start, end)` in a stored document."""
-        document = self.document(document_id)
-        try:
-            annotation = Annotation.create(
-                document=document.id,
-                text=document.text,
-                start=start,
-                end=end,
-                tags=tuple(tags),
-                memo=memo,
-                confidence=confidence,
-                analyst=analyst,
-            )
-        except ValueError as error:
-            raise StoreError(str(error)) from None
-        self.put(annotation)
-        return annotation
+        with self._changing():
+            document = self.document(document_id)
+            try:
+                annotation = Annotation.create(
+                    document=document.id,
+                    text=document.text,
+                    start=start,
+                    end=end,
+                    tags=tuple(tags),
+                    memo=memo,
+                    confidence=confidence,
+                    analyst=analyst,
+                )
+            except ValueError as error:
+                raise StoreError(str(error)) from None
+            self.put(annotation)
+            return annotation
 
     def update(self, annotation_id: str, **changes: Any) -> Annotation:
         """Change `tags`, `memo` or `confidence` of an annotation and save it."""
         unknown = set(changes) - {"tags", "memo", "confidence"}
         if unknown:
             raise StoreError(f"cannot change {', '.join(sorted(unknown))} of an annotation")
-        try:
-            annotation = self.annotation(annotation_id).evolve(**changes)
-        except ValueError as error:
-            raise StoreError(str(error)) from None
-        self.put(annotation)
-        return annotation
+        with self._changing():
+            try:
+                annotation = self.annotation(annotation_id).evolve(**changes)
+            except ValueError as error:
+                raise StoreError(str(error)) from None
+            self.put(annotation)
+            return annotation
 
     def put(self, annotation: Annotation) -> None:
         """Save an annotation as it is, replacing one with the same id (undo, import)."""
-        if annotation.document not in self._documents:
-            raise StoreError(f"no document {annotation.document} in {self.path}")
-        previous_document = self._annotation_documents.get(annotation.id)
-        if previous_document is not None and previous_document != annotation.document:
-            self._annotations_table(previous_document).remove(doc_ids=[annotation.id])
-        table = self._annotations_table(annotation.document)
-        record = TinyDocument(annotation.to_record(), doc_id=annotation.id)
-        if previous_document == annotation.document:
-            table.update(record, doc_ids=[annotation.id])
-        else:
-            table.insert(record)
-        self._annotation_documents[annotation.id] = annotation.document
+        with self._changing():
+            if annotation.document not in self._documents:
+                raise StoreError(f"no document {annotation.document} in {self.path}")
+            self._put_many(annotation.document, {annotation.id: annotation.to_record()})
 
     def delete(self, annotation_id: str) -> Annotation:
         """Remove an annotation and return it (so that it can be put back)."""
-        annotation = self.annotation(annotation_id)
-        self._annotations_table(annotation.document).remove(doc_ids=[annotation_id])
-        del self._annotation_documents[annotation_id]
-        return annotation
+        with self._changing():
+            annotation = self.annotation(annotation_id)
+            del self._annotation_documents[annotation_id]
+            self._annotations_table(annotation.document).remove(doc_ids=[annotation_id])
+            return annotation
 
     def annotation(self, annotation_id: str) -> Annotation:
         """The annotation with this id; `StoreError` if there is none."""
-        document_id = self._annotation_documents.get(annotation_id)
-        record = None
-        if document_id is not None:
-            record = self._annotations_table(document_id).get(doc_id=annotation_id)
+        record = self._raw_annotation(annotation_id)
         if record is None:
             raise StoreError(f"no annotation {annotation_id}")
         return Annotation.from_record(record)
@@ -308,23 +381,23 @@ class Store:
     ) -> list[Annotation]:
         """Annotations in document order (by start, then end), filtered as asked."""
         document_ids = [document] if document is not None else [d.id for d in self.documents()]
+        tables = self._db.storage.tables
         found: list[Annotation] = []
         for document_id in document_ids:
+            records = tables.get(ANNOTATIONS_PREFIX + document_id, {}).values()
             annotations = [
                 Annotation.from_record(record)
-                for record in self._annotations_table(document_id).all()
+                for record in records
+                if (analyst is None or record.get("analyst") == analyst)
+                and (tag is None or tag in (record.get("tags") or ()))
             ]
             annotations.sort(key=lambda a: (a.start, a.end, a.created, a.id))
-            found.extend(
-                a
-                for a in annotations
-                if (analyst is None or a.analyst == analyst) and (tag is None or tag in a.tags)
-            )
+            found.extend(annotations)
         return found
 
     def count(self, document: str) -> int:
         """How many annotations a document has."""
-        return len(self._annotations_table(document))
+        return len(self._db.storage.tables.get(ANNOTATIONS_PREFIX + document, {}))
 
     # -- exchange ----------------------------------------------------------------------
 
@@ -346,74 +419,534 @@ class Store:
             "annotations": [a.to_record() for a in annotations],
         }
 
-    def import_records(self, data: Mapping[str, Any]) -> ImportReport:
+    def import_records(
+        self,
+        data: Mapping[str, Any],
+        progress: Callable[[int, int], None] | None = None,
+    ) -> ImportReport:
         """Merge a json export: never duplicates an id; where both sides changed an
-        annotation, the later `modified` wins and the clash is counted as a conflict."""
+        annotation, the later `modified` wins and the clash is counted as a conflict.
+
+        All or nothing: the records are checked first, then saved as one journal entry.
+        `progress(done, total)` is called now and then with the annotations handled so far.
+        """
         if not isinstance(data, Mapping) or data.get("gloss") != 1:
             raise StoreError('not a Gloss json export (expected {"gloss": 1, ...})')
-        documents_added = added = updated = conflicts = unchanged = 0
+        document_records = data.get("documents", [])
+        annotation_records = data.get("annotations", [])
+        if not isinstance(document_records, list) or not isinstance(annotation_records, list):
+            raise StoreError('bad import: "documents" and "annotations" must be lists')
         try:
-            for record in data.get("documents", []):
-                document = Document.from_record(record)
-                if document.id not in self._documents:
-                    documents_added += 1
-                self.add_document(document)
-            for record in data.get("annotations", []):
-                incoming = Annotation.from_record(record)
-                if incoming.document not in self._documents:
-                    raise StoreError(
-                        f"annotation {incoming.id} names unknown document {incoming.document}"
-                    )
-                if incoming.id not in self._annotation_documents:
-                    self.put(incoming)
-                    added += 1
-                    continue
-                current = self.annotation(incoming.id)
-                if current == incoming:
-                    unchanged += 1
-                    continue
-                conflicts += 1
-                if incoming.modified > current.modified:
-                    self.put(incoming)
-                    updated += 1
-        except (ValueError, KeyError, TypeError) as error:
+            incoming_documents = [Document.from_record(record) for record in document_records]
+            incoming = [Annotation.from_record(record) for record in annotation_records]
+        except (ValueError, KeyError, TypeError, AttributeError, GlossError) as error:
             raise StoreError(f"bad record in import: {error}") from None
-        return ImportReport(documents_added, added, updated, conflicts, unchanged)
+        total = len(incoming)
+        with self._changing(), self._batched():
+            new_documents = [d for d in incoming_documents if d.id not in self._documents]
+            known_ids = {d.id for d in incoming_documents} | self._documents.keys()
+            for annotation in incoming:
+                if annotation.document not in known_ids:
+                    raise StoreError(
+                        f"annotation {annotation.id} names unknown document {annotation.document}"
+                    )
+            for document in incoming_documents:
+                self.add_document(document)
+            added = updated = conflicts = unchanged = 0
+            chosen: dict[str, Annotation] = {}
+            for done, annotation in enumerate(incoming, 1):
+                current = chosen.get(annotation.id)
+                if current is None:
+                    record = self._raw_annotation(annotation.id)
+                    current = Annotation.from_record(record) if record is not None else None
+                if current is None:
+                    added += 1
+                    chosen[annotation.id] = annotation
+                elif current == annotation:
+                    unchanged += 1
+                else:
+                    conflicts += 1
+                    if annotation.modified > current.modified:
+                        updated += 1
+                        chosen[annotation.id] = annotation
+                if progress is not None and (done % 2000 == 0 or done == total):
+                    progress(done, total)
+            by_document: dict[str, dict[str, dict[str, Any]]] = {}
+            for annotation in chosen.values():
+                by_document.setdefault(annotation.document, {})[annotation.id] = (
+                    annotation.to_record()
+                )
+            for document_id, records in by_document.items():
+                self._put_many(document_id, records)
+        if progress is not None and total == 0:
+            progress(0, 0)
+        return ImportReport(len(new_documents), added, updated, conflicts, unchanged)
 
-    # -- internals ---------------------------------------------------------------------
+    # -- other copies, failures, compaction ----------------------------------------------
 
-    @property
-    def _meta_table(self) -> Table:
-        return self._db.table(META_TABLE)
+    def refresh(self) -> bool:
+        """Take in what other processes saved since we last looked; True if anything did.
 
-    def _annotations_table(self, document_id: str) -> Table:
-        return self._db.table(ANNOTATIONS_PREFIX + document_id)
+        Cheap when nothing changed: one `stat()` of the journal.
+        """
+        if self._closed:
+            return False
+        with self._mutex:
+            return self._catch_up()
 
-    def _write_document(self, document: Document) -> None:
-        table = self._db.table(DOCUMENTS_TABLE)
-        record = TinyDocument(document.to_record(), doc_id=document.id)
-        if table.contains(doc_id=document.id):
-            table.update(record, doc_ids=[document.id])
+    def retry(self) -> bool:
+        """Try again to write the changes kept in memory; True when none is left pending."""
+        if not self._pending:
+            return True
+        with contextlib.suppress(StoreSaveError), self._changing():
+            if self._locked:
+                self._append([])
+        return not self._pending
+
+    def compact(self, *, background: bool = False) -> None:
+        """Fold the journal into a new snapshot (and keep the old one as a backup).
+
+        With `background`, the snapshot is written in a thread; saves go on meanwhile.
+        """
+        if self.read_only:
+            return
+        if background:
+            if self._compactor is None or not self._compactor.is_alive():
+                self._compactor = threading.Thread(
+                    target=self._compact_quietly, name="gloss-store-compactor", daemon=True
+                )
+                self._compactor.start()
+            return
+        self._wait_for_compaction()
+        self._compact()
+
+    # -- internals: reading ------------------------------------------------------------
+
+    def _make_storage(self, tables: Tables) -> JournalStorage:
+        return JournalStorage(tables, self._commit)
+
+    def _load(self) -> _Loaded:
+        """Read the snapshot and the journal that continues it."""
+        for attempt in range(3):
+            try:
+                return self._load_once()
+            except _Moved:
+                if attempt == 2:
+                    raise StoreError(
+                        f"{self.path}: the store keeps changing under us; try again"
+                    ) from None
+        raise AssertionError("unreachable")
+
+    def _load_once(self) -> _Loaded:
+        tables = read_snapshot(self.path)
+        journal = JournalFile.open(self._journal_path, writable=not self.read_only)
+        if tables is None:
+            if journal is not None:
+                journal.close()
+                raise StoreError(
+                    f"{self._journal_path}: a journal without its store file {self.path}; "
+                    f"it was left untouched — run 'gloss doctor --db {self.path}'"
+                )
+            return _Loaded(empty_tables(), None, None, needs_setup=True)
+        schema = schema_of(tables)
+        tables = migrate(tables)
+        if schema == FIRST_SCHEMA or not tables.get(META_TABLE, {}).get("snapshot"):
+            if journal is not None:
+                journal.close()
+            return _Loaded(tables, None, None, needs_setup=True)
+        info = snapshot_info(tables)
+        if journal is None:
+            return _Loaded(tables, info.generation, None, needs_setup=True)
+        header = journal.header
+        if header.generation == info.generation:
+            start, needs_setup = journal.header_end, False
+        elif header.generation == info.parent and info.parent is not None:
+            # A crash between the compaction's two renames: this journal's tail from
+            # where the snapshot stops still counts.
+            start, needs_setup = info.journal_offset, True
         else:
-            table.insert(record)
-        self._documents[document.id] = document
-
-    def _index(self) -> None:
-        try:
-            for record in self._db.table(DOCUMENTS_TABLE).all():
-                document = Document.from_record(record)
-                self._documents[document.id] = document
-            for name in self._db.tables():
-                if name.startswith(ANNOTATIONS_PREFIX):
-                    document_id = name.removeprefix(ANNOTATIONS_PREFIX)
-                    for annotation_id in _keys(self._db.table(name)):
-                        self._annotation_documents[annotation_id] = document_id
-        except (ValueError, KeyError, TypeError) as error:
+            journal.close()
+            if self._lock_descriptor is None:
+                raise _Moved
             raise StoreError(
-                f"{self.path}: damaged record ({error}); it was left untouched"
+                f"{self._journal_path}: does not belong to {self.path} (generation "
+                f"{header.generation}, the store is {info.generation}); both were left "
+                f"untouched — run 'gloss doctor --db {self.path}'"
+            )
+        try:
+            entries, end = journal.read_from(start)
+        except JournalDamage:
+            journal.close()
+            raise
+        storage = JournalStorage(tables, _refuse)
+        for operations in entries:
+            storage.apply(operations)
+        journal.end = end
+        return _Loaded(tables, info.generation, journal, needs_setup)
+
+    def _adopt(self, loaded: _Loaded) -> None:
+        """Make `loaded` the state of this store (and put pending changes back on top)."""
+        if self._journal is not None and self._journal is not loaded.journal:
+            self._journal.close()
+        self._journal = loaded.journal
+        self._generation = loaded.generation
+        self._needs_setup = loaded.needs_setup
+        self._db.storage.replace_all(loaded.tables)
+        if self._pending:
+            self._db.storage.apply(self._pending)
+        self._db._tables.clear()  # fresh Table objects: TinyDB caches per Table
+        self._rebuild_index()
+
+    def _rebuild_index(self) -> None:
+        tables = self._db.storage.tables
+        documents: dict[str, Document] = {}
+        owners: dict[str, str] = {}
+        try:
+            for record in tables.get(DOCUMENTS_TABLE, {}).values():
+                document = Document.from_record(record)
+                documents[document.id] = document
+            for name, table in tables.items():
+                if name.startswith(ANNOTATIONS_PREFIX):
+                    document_id = name[len(ANNOTATIONS_PREFIX) :]
+                    owners.update(dict.fromkeys(table, document_id))
+        except (ValueError, KeyError, TypeError, AttributeError, GlossError) as error:
+            raise StoreError(
+                f"{self.path}: damaged record ({error}); it was left untouched — "
+                f"run 'gloss doctor --db {self.path}'"
             ) from None
+        self._documents = documents
+        self._annotation_documents = owners
+
+    def _note(self, operations: Iterable[Operation]) -> None:
+        """Keep the indexes in step with operations saved by another process."""
+        for name, key, record in operations:
+            if name == DOCUMENTS_TABLE:
+                if record is None:
+                    self._documents.pop(key, None)
+                else:
+                    with contextlib.suppress(ValueError, KeyError, TypeError, GlossError):
+                        self._documents[key] = Document.from_record(record)
+            elif name.startswith(ANNOTATIONS_PREFIX):
+                owner = name[len(ANNOTATIONS_PREFIX) :]
+                if record is not None:
+                    self._annotation_documents[key] = owner
+                elif self._annotation_documents.get(key) == owner:
+                    del self._annotation_documents[key]
+
+    def _take_in(self, entries: list[list[Operation]]) -> bool:
+        if not entries:
+            return False
+        storage = self._db.storage
+        for operations in entries:
+            storage.apply(operations)
+            self._note(operations)
+        if self._pending:
+            # Ours are written after theirs, so ours are what the journal ends with.
+            storage.apply(self._pending)
+            self._note(self._pending)
+        self._db._tables.clear()
+        return True
+
+    def _catch_up(self) -> bool:
+        """Apply what other processes appended; follow a compaction or reload if needed."""
+        try:
+            status = os.stat(self._journal_path)
+        except FileNotFoundError:
+            status = None
+        except OSError:
+            return False
+        journal = self._journal
+        if journal is not None and status is not None:
+            if (status.st_dev, status.st_ino) == journal.identity:
+                if status.st_size == journal.seen_size:
+                    return False
+                entries, journal.end = journal.read_from(journal.end)
+                return self._take_in(entries)
+            # Another copy compacted: finish reading the old journal through our open
+            # descriptor, then continue in the new one where it repeats what we have read.
+            entries, old_end = journal.read_from(journal.end)
+            changed = self._take_in(entries)
+            successor = JournalFile.open(self._journal_path, writable=not self.read_only)
+            header = successor.header if successor is not None else None
+            if (
+                successor is not None
+                and header is not None
+                and header.parent == self._generation
+                and old_end >= header.parent_offset
+            ):
+                copied = successor.header_end + (old_end - header.parent_offset)
+                entries, successor.end = successor.read_from(copied)
+                journal.close()
+                self._journal = successor
+                self._generation = header.generation
+                return self._take_in(entries) or changed
+            if successor is not None:
+                successor.close()
+        elif journal is None and status is None:
+            return False
+        if self._locked:
+            loaded = self._load()
+        else:
+            with self._flock(fcntl.LOCK_SH):
+                loaded = self._load()
+        self._adopt(loaded)
+        return True
+
+    # -- internals: writing ------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def _changing(self) -> Iterator[None]:
+        """Hold the write lock around one change, after taking in others' saves."""
+        if self.read_only:
+            raise StoreError(f"{self.path}: the store is {self.read_only_reason}")
+        if self._closed:
+            raise StoreError(f"{self.path}: the store is closed")
+        with self._mutex:
+            if self._locked:
+                yield
+                return
+            self._locked = self._acquire()
+            try:
+                if self._locked:
+                    self._prepare_for_writing()
+                yield
+            finally:
+                if self._locked:
+                    self._release()
+                self._locked = False
+
+    def _prepare_for_writing(self) -> None:
+        if self._needs_setup:
+            try:
+                self._set_up_files()
+            except OSError:
+                self._locked = False
+                self._release()
+                return
+        self._catch_up()
+        if self._journal is not None:
+            with contextlib.suppress(OSError):
+                self._journal.cut_unfinished_tail()
+
+    @contextlib.contextmanager
+    def _batched(self) -> Iterator[None]:
+        """Collect the writes inside into one journal entry (one fsync, all or nothing)."""
+        if self._batch is not None:
+            yield
+            return
+        self._batch = []
+        try:
+            yield
+        finally:
+            operations, self._batch = self._batch, None
+            if operations:
+                self._append(operations)
+
+    def _commit(self, operations: list[Operation]) -> None:
+        """Called by the storage for every TinyDB write."""
+        if self._batch is not None:
+            self._batch.extend(operations)
+        else:
+            self._append(operations)
+
+    def _append(self, operations: list[Operation]) -> None:
+        todo = self._pending + operations
+        if not todo:
+            return
+        try:
+            if not self._locked or self._journal is None or self._needs_setup:
+                raise OSError(errno.EACCES, self._lock_problem or "cannot take the store lock")
+            self._journal.append(encode_line(todo))
+        except OSError as error:
+            self._pending = todo
+            reason = SAVE_FAILURES.get(error.errno or 0, error.strerror or str(error))
+            raise StoreSaveError(
+                f"{self.path}: not saved — {reason}; {len(todo)} change(s) kept in memory, retrying"
+            ) from None
+        self._pending = []
+        if self._journal.end > self.journal_limit:
+            self.compact(background=True)
+
+    def _set_up_files(self) -> None:
+        """Under the exclusive lock: create, migrate, or finish an interrupted compaction."""
+        tables = read_snapshot(self.path)
+        if tables is None:
+            self._write_snapshot_and_journal(empty_tables())
+        elif schema_of(tables) == FIRST_SCHEMA or not tables.get(META_TABLE, {}).get("snapshot"):
+            add_backup(self.path, self.path, label=f"-schema{schema_of(tables)}")
+            self._write_snapshot_and_journal(migrate(tables))
+        else:
+            info = snapshot_info(tables)
+            journal = JournalFile.open(self._journal_path, writable=True)
+            if journal is None:
+                replace_file(self._journal_path, [Header(info.generation or "").encode()])
+            elif journal.header.generation != info.generation:
+                _, end = journal.read_from(info.journal_offset)
+                tail = journal.read_bytes(info.journal_offset, end)
+                journal.close()
+                header = Header(info.generation or "", info.parent, info.journal_offset)
+                replace_file(self._journal_path, [header.encode(), tail])
+            else:
+                journal.close()
+        remove_stale_temporaries(self.path)
+        self._adopt(self._load_once())
+
+    def _write_snapshot_and_journal(self, tables: Tables) -> None:
+        generation = new_generation()
+        info = SnapshotInfo(generation, None, 0)
+        replace_file(self.path, encode_tables(with_snapshot_record(tables, info)))
+        replace_file(self._journal_path, [Header(generation).encode()])
+
+    def _put_many(self, document_id: str, records: dict[str, dict[str, Any]]) -> None:
+        """Insert or replace annotation records of one document (moving any that changed
+        document out of their old table) in as few TinyDB writes as there are tables."""
+        moved: dict[str, list[str]] = {}
+        for annotation_id in records:
+            previous = self._annotation_documents.get(annotation_id)
+            if previous is not None and previous != document_id:
+                moved.setdefault(previous, []).append(annotation_id)
+        for previous, annotation_ids in moved.items():
+            self._annotations_table(previous).remove(doc_ids=annotation_ids)
+        self._annotation_documents.update(dict.fromkeys(records, document_id))
+        self._annotations_table(document_id).put(records)
+
+    def _write_documents(self, documents: list[Document]) -> None:
+        for document in documents:
+            self._documents[document.id] = document
+        table = self._db.table(DOCUMENTS_TABLE)
+        table.put({d.id: d.to_record() for d in documents})  # type: ignore[attr-defined]
+
+    def _raw_annotation(self, annotation_id: str) -> dict[str, Any] | None:
+        document_id = self._annotation_documents.get(annotation_id)
+        if document_id is None:
+            return None
+        table = self._db.storage.tables.get(ANNOTATIONS_PREFIX + document_id, {})
+        return table.get(annotation_id)
+
+    def _annotations_table(self, document_id: str) -> _KeyedTable:
+        return self._db.table(ANNOTATIONS_PREFIX + document_id)  # type: ignore[return-value]
+
+    # -- internals: the lock -----------------------------------------------------------
+
+    _lock_problem: str | None = None
+
+    def _open_lock_file(self) -> None:
+        flags = os.O_RDONLY if self.read_only else os.O_RDWR | os.O_CREAT
+        try:
+            self._lock_descriptor = os.open(self._lock_path, flags, 0o644)
+            self._lock_problem = None
+        except OSError as error:
+            try:
+                self._lock_descriptor = os.open(self._lock_path, os.O_RDONLY)
+                self._lock_problem = None
+            except OSError:
+                self._lock_descriptor = None
+                self._lock_problem = SAVE_FAILURES.get(
+                    error.errno or 0, error.strerror or str(error)
+                )
+
+    def _acquire(self) -> bool:
+        if self._lock_descriptor is None:
+            self._open_lock_file()
+        if self._lock_descriptor is None:
+            return False
+        try:
+            fcntl.flock(self._lock_descriptor, fcntl.LOCK_EX)
+        except OSError:
+            return False
+        return True
+
+    def _release(self) -> None:
+        if self._lock_descriptor is not None:
+            with contextlib.suppress(OSError):
+                fcntl.flock(self._lock_descriptor, fcntl.LOCK_UN)
+
+    @contextlib.contextmanager
+    def _flock(self, operation: int) -> Iterator[None]:
+        held = False
+        if self._lock_descriptor is not None:
+            try:
+                fcntl.flock(self._lock_descriptor, operation)
+                held = True
+            except OSError:
+                held = False
+        try:
+            yield
+        finally:
+            if held:
+                self._release()
+
+    # -- internals: compaction ---------------------------------------------------------
+
+    def _should_compact_on_close(self) -> bool:
+        journal = self._journal
+        if journal is None or journal.end <= journal.header_end:
+            return False
+        try:
+            snapshot_size = self.path.stat().st_size
+        except OSError:
+            return False
+        written = journal.end - journal.header_end
+        return snapshot_size < 4 * 1024 * 1024 or written * 8 > snapshot_size
+
+    def _wait_for_compaction(self) -> None:
+        if self._compactor is not None:
+            self._compactor.join()
+            self._compactor = None
+
+    def _compact_quietly(self) -> None:
+        with contextlib.suppress(GlossError, OSError):
+            self._compact()
+
+    def _compact(self) -> None:
+        # 1. A consistent copy of the tables and where in the journal it stands.
+        with self._mutex:
+            if self._pending or self._journal is None or self._needs_setup or self._closed:
+                return
+            tables = {name: dict(table) for name, table in self._db.storage.tables.items()}
+            journal, parent, cut = self._journal, self._generation, self._journal.end
+        # 2. The new snapshot, written without holding any lock.
+        generation = new_generation()
+        info = SnapshotInfo(generation, parent, cut)
+        snapshot = write_temporary(self.path, encode_tables(with_snapshot_record(tables, info)))
+        try:
+            # 3. Under the lock: carry over what was appended meanwhile, rename both files.
+            with self._mutex:
+                if self._closed or not self._acquire():
+                    return
+                self._locked = True
+                try:
+                    self._catch_up()
+                    if self._journal is not journal or self._generation != parent:
+                        return  # another copy compacted first
+                    journal.cut_unfinished_tail()
+                    end = journal.end
+                    tail = journal.read_bytes(cut, end)
+                    header = Header(generation, parent, cut)
+                    successor = write_temporary(self._journal_path, [header.encode(), tail])
+                    add_backup(self.path, snapshot)
+                    os.replace(snapshot, self.path)
+                    os.replace(successor, self._journal_path)
+                    fsync_directory(self.path.parent)
+                    opened = JournalFile.open(self._journal_path, writable=True)
+                    if opened is None:
+                        raise StoreError(f"{self._journal_path}: vanished during compaction")
+                    opened.end = opened.header_end + (end - cut)
+                    opened.seen_size = opened.end
+                    journal.close()
+                    self._journal = opened
+                    self._generation = generation
+                finally:
+                    self._locked = False
+                    self._release()
+        finally:
+            with contextlib.suppress(OSError):
+                snapshot.unlink()
 
 
-def _keys(table: Table) -> Iterator[str]:
-    for record in table:
-        yield str(record.doc_id)
+class _Moved(Exception):
+    """The files changed while we read them without a lock: read again."""
+
+
+def _refuse(operations: list[Operation]) -> None:
+    raise StoreError("internal: loading must not write")

@@ -1,0 +1,227 @@
+"""The store's journal: an append-only file of checksummed changes beside the snapshot.
+
+Each line is `<crc32 as 8 hex digits> <json>\\n`. The first line is the header, a JSON
+object naming the snapshot generation the journal continues (and, after a compaction,
+the generation and offset it was cut from). Every later line is one save: a JSON list
+of operations `[table, key, record]`, where a `null` record removes the key. A save is
+one `write()` followed by `fdatasync()`, so a crash can leave at most an unfinished last
+line — it has no newline yet, and readers ignore it. A complete line whose checksum
+does not match is real damage and is reported, never skipped silently.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import json
+import os
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from annotations.errors import StoreError
+
+JOURNAL_FORMAT = 1
+
+# One operation: (table name, record key, record or None for a removal).
+Operation = tuple[str, str, dict[str, Any] | None]
+
+
+class JournalDamage(StoreError):
+    """A complete journal line is unreadable: the file was damaged after it was written."""
+
+
+def encode_line(payload: Any) -> bytes:
+    """One journal line: checksum, space, compact JSON, newline (JSON never holds a raw one)."""
+    body = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return b"%08x " % zlib.crc32(body) + body + b"\n"
+
+
+def decode_line(line: bytes) -> Any:
+    """The payload of one complete line (without its newline); `ValueError` if damaged."""
+    if len(line) < 10 or line[8:9] != b" ":
+        raise ValueError("no checksum")
+    body = line[9:]
+    try:
+        expected = int(line[:8], 16)
+    except ValueError:
+        raise ValueError("no checksum") from None
+    if zlib.crc32(body) != expected:
+        raise ValueError("checksum mismatch")
+    try:
+        return json.loads(body.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise ValueError("not UTF-8") from None
+
+
+@dataclass(frozen=True, slots=True)
+class Header:
+    """What the journal continues: snapshot `generation`, cut from `parent` at `parent_offset`."""
+
+    generation: str
+    parent: str | None = None
+    parent_offset: int = 0
+
+    def encode(self) -> bytes:
+        return encode_line(
+            {
+                "gloss-journal": JOURNAL_FORMAT,
+                "generation": self.generation,
+                "parent": self.parent,
+                "parent_offset": self.parent_offset,
+            }
+        )
+
+
+def parse_header(line: bytes) -> Header:
+    payload = decode_line(line)
+    if not isinstance(payload, dict) or payload.get("gloss-journal") != JOURNAL_FORMAT:
+        raise ValueError("not a Gloss journal header")
+    return Header(
+        generation=str(payload["generation"]),
+        parent=payload.get("parent"),
+        parent_offset=int(payload.get("parent_offset") or 0),
+    )
+
+
+def iter_lines(data: bytes, base: int) -> Iterator[tuple[int, bytes]]:
+    """(offset just past the line, line without newline) for each complete line in `data`,
+    which starts at file offset `base`. An unfinished last line is not yielded."""
+    position = 0
+    while True:
+        newline = data.find(b"\n", position)
+        if newline < 0:
+            return
+        yield base + newline + 1, data[position:newline]
+        position = newline + 1
+
+
+def parse_operations(payload: Any) -> list[Operation]:
+    if not isinstance(payload, list):
+        raise ValueError("an entry is not a list of operations")
+    operations: list[Operation] = []
+    for item in payload:
+        if (
+            not isinstance(item, list)
+            or len(item) != 3
+            or not isinstance(item[0], str)
+            or not isinstance(item[1], str)
+            or not (item[2] is None or isinstance(item[2], dict))
+        ):
+            raise ValueError("malformed operation")
+        operations.append((item[0], item[1], item[2]))
+    return operations
+
+
+class JournalFile:
+    """An open journal: its descriptor, identity, header and how far it has been read."""
+
+    def __init__(self, path: Path, descriptor: int, header: Header, header_end: int) -> None:
+        self.path = path
+        self.descriptor = descriptor
+        self.header = header
+        self.header_end = header_end
+        status = os.fstat(descriptor)
+        self.identity = (status.st_dev, status.st_ino)
+        # `end`: just past the last complete line applied; `seen_size`: the size we last saw.
+        self.end = header_end
+        self.seen_size = header_end
+
+    @classmethod
+    def open(cls, path: Path, *, writable: bool) -> JournalFile | None:
+        """Open an existing journal; None when there is none. `StoreError` when damaged."""
+        flags = (os.O_RDWR | os.O_APPEND) if writable else os.O_RDONLY
+        try:
+            descriptor = os.open(path, flags)
+        except FileNotFoundError:
+            return None
+        except OSError as error:
+            if writable and error.errno in (13, 30):  # EACCES, EROFS: read it at least
+                return cls.open(path, writable=False)
+            raise StoreError(f"{path}: cannot be read ({error.strerror})") from None
+        try:
+            first = os.pread(descriptor, 4096, 0)
+            newline = first.find(b"\n")
+            if newline < 0 and len(first) == 4096:
+                first = os.pread(descriptor, 1 << 20, 0)
+                newline = first.find(b"\n")
+            if newline < 0:
+                raise ValueError("no header line")
+            header = parse_header(first[:newline])
+        except (ValueError, KeyError, TypeError) as error:
+            os.close(descriptor)
+            raise StoreError(
+                f"{path}: damaged or not a Gloss journal ({error}); it was left untouched — "
+                f"run 'gloss doctor --db {path.with_suffix('')}' to check the store"
+            ) from None
+        return cls(path, descriptor, header, newline + 1)
+
+    def size(self) -> int:
+        return os.fstat(self.descriptor).st_size
+
+    def read_from(self, offset: int) -> tuple[list[list[Operation]], int]:
+        """The entries from `offset` to the last complete line, and the offset past it.
+
+        Raises `JournalDamage` on a complete line that does not check out.
+        """
+        size = self.size()
+        self.seen_size = size
+        if size <= offset:
+            return [], offset
+        data = os.pread(self.descriptor, size - offset, offset)
+        entries: list[list[Operation]] = []
+        end = offset
+        paused = gc.isenabled()
+        gc.disable()  # many new objects at once: see storage.load_json
+        try:
+            for line_end, line in iter_lines(data, offset):
+                try:
+                    entries.append(parse_operations(decode_line(line)))
+                except ValueError as error:
+                    raise JournalDamage(
+                        f"{self.path}: damaged entry at byte {end} ({error}); it was left "
+                        "untouched — run 'gloss doctor' on the store to recover what it holds"
+                    ) from None
+                end = line_end
+        finally:
+            if paused:
+                gc.enable()
+        return entries, end
+
+    def read_bytes(self, start: int, end: int) -> bytes:
+        return os.pread(self.descriptor, end - start, start) if end > start else b""
+
+    def append(self, line: bytes) -> None:
+        """Write one line at the end and make it durable; `OSError` when the disk refuses.
+
+        On failure the file is cut back to where the line began, so nothing half-written
+        stays behind (if even that fails, readers still ignore an unfinished last line).
+        """
+        start = self.end
+        try:
+            view = memoryview(line)
+            while view:
+                written = os.write(self.descriptor, view)
+                view = view[written:]
+            os.fdatasync(self.descriptor)
+        except OSError:
+            with contextlib.suppress(OSError):
+                os.ftruncate(self.descriptor, start)
+            raise
+        self.end = start + len(line)
+        self.seen_size = self.end
+
+    def cut_unfinished_tail(self) -> None:
+        """Remove bytes after the last complete line (a writer that died mid-save).
+
+        Only called while holding the exclusive lock, when no live writer can be mid-line.
+        """
+        if self.size() > self.end:
+            os.ftruncate(self.descriptor, self.end)
+            self.seen_size = self.end
+
+    def close(self) -> None:
+        with contextlib.suppress(OSError):
+            os.close(self.descriptor)

@@ -1,0 +1,366 @@
+"""The store's files on disk: the snapshot, its layout and schema, backups, and the TinyDB
+storage that turns each TinyDB write into journal operations.
+
+A snapshot is a plain TinyDB JSON file (tables -> key -> record). Its `meta` table holds
+`schema` ({"schema": 2}) and `snapshot` (this file's generation, the generation it was
+compacted from and the offset in that generation's journal where it stops). The file is
+only ever replaced whole, atomically, so it can be hard-linked as a backup for free.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import json
+import os
+import shutil
+import tempfile
+import time
+import uuid
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from tinydb.storages import Storage
+
+from annotations.errors import StoreError
+from annotations.journal import Operation
+
+SCHEMA_VERSION = 2
+FIRST_SCHEMA = 1
+DOCUMENTS_TABLE = "documents"
+META_TABLE = "meta"
+ANNOTATIONS_PREFIX = "annotations:"
+BACKUPS_KEPT = 5
+
+Tables = dict[str, dict[str, Any]]
+
+
+# -- paths -----------------------------------------------------------------------------
+
+
+def journal_path(path: Path) -> Path:
+    return path.with_name(path.name + ".journal")
+
+
+def lock_path(path: Path) -> Path:
+    return path.with_name(path.name + ".lock")
+
+
+def backup_folder(path: Path) -> Path:
+    return path.with_name(path.name + ".backups")
+
+
+def new_generation() -> str:
+    return uuid.uuid4().hex[:16]
+
+
+def utc_stamp() -> str:
+    return time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
+
+
+def doctor_hint(path: Path) -> str:
+    return f"it was left untouched — run 'gloss doctor --db {path}' to check it"
+
+
+# -- reading ---------------------------------------------------------------------------
+
+
+def read_snapshot(path: Path) -> Tables | None:
+    """Read and check a snapshot; None when there is no file (or an empty one).
+
+    Raises `StoreError` naming the file — and leaves it untouched — when it is damaged,
+    foreign, or written by a newer Gloss.
+    """
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return None
+    except IsADirectoryError:
+        raise StoreError(f"{path}: is a folder, not a store file") from None
+    except OSError as error:
+        raise StoreError(f"{path}: cannot be read ({error.strerror})") from None
+    if not raw.strip():
+        return None
+    try:
+        data = load_json(raw)
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise StoreError(
+            f"{path}: damaged or not a Gloss store ({describe_json_error(error)}); "
+            + doctor_hint(path)
+        ) from None
+    check_layout(path, data)
+    return data
+
+
+def load_json(raw: bytes) -> Any:
+    """`json.loads`, faster for big files: decode first (`json.loads(bytes)` decodes with
+    'surrogatepass', which is slow), and pause the cyclic garbage collector, which would
+    otherwise scan the heap again and again while millions of new objects appear."""
+    text = raw.decode("utf-8")
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        return json.loads(text)
+    finally:
+        if paused:
+            gc.enable()
+
+
+def describe_json_error(error: ValueError) -> str:
+    if isinstance(error, json.JSONDecodeError):
+        return f"invalid JSON at byte {error.pos}: {error.msg}"
+    return "not UTF-8 text"
+
+
+def check_layout(path: Path, data: Any) -> None:
+    """A Gloss store: a dict of tables (dicts of dicts) with a known schema in `meta`."""
+    if not isinstance(data, dict) or not all(
+        isinstance(table, dict) and all(isinstance(r, dict) for r in table.values())
+        for table in data.values()
+    ):
+        raise StoreError(
+            f"{path}: not a Gloss store (not a TinyDB file of tables); " + doctor_hint(path)
+        )
+    if not data:
+        return
+    schema = schema_of(data)
+    if schema is None:
+        raise StoreError(
+            f"{path}: not a Gloss store (no schema version in its meta table); " + doctor_hint(path)
+        )
+    if schema > SCHEMA_VERSION:
+        raise StoreError(
+            f"{path}: written by a newer Gloss (store schema {schema}, this one reads up to "
+            f"{SCHEMA_VERSION}); it was left untouched — upgrade Gloss to open it"
+        )
+    if schema < FIRST_SCHEMA:
+        raise StoreError(f"{path}: unknown store schema {schema}; " + doctor_hint(path))
+
+
+def schema_of(data: Tables) -> int | None:
+    record = data.get(META_TABLE, {}).get("schema")
+    if not isinstance(record, dict) or not isinstance(record.get("schema"), int):
+        return None
+    return int(record["schema"])
+
+
+@dataclass(frozen=True, slots=True)
+class SnapshotInfo:
+    generation: str | None
+    parent: str | None
+    journal_offset: int
+
+
+def snapshot_info(data: Tables) -> SnapshotInfo:
+    record = data.get(META_TABLE, {}).get("snapshot") or {}
+    return SnapshotInfo(
+        generation=record.get("generation"),
+        parent=record.get("parent"),
+        journal_offset=int(record.get("journal_offset") or 0),
+    )
+
+
+def empty_tables() -> Tables:
+    return {META_TABLE: {"schema": {"schema": SCHEMA_VERSION}}, DOCUMENTS_TABLE: {}}
+
+
+def migrate(data: Tables) -> Tables:
+    """Bring a snapshot of any released schema to the current one (in memory).
+
+    Schema 1 (the first release: one TinyDB file rewritten on every save) has the same
+    tables; schema 2 adds the snapshot generation that ties the file to its journal.
+    """
+    if not data:
+        return empty_tables()
+    schema = schema_of(data)
+    if schema == FIRST_SCHEMA:
+        data = dict(data)
+        meta = dict(data.get(META_TABLE, {}))
+        meta["schema"] = {"schema": SCHEMA_VERSION, "migrated_from": FIRST_SCHEMA}
+        meta.pop("snapshot", None)
+        data[META_TABLE] = meta
+        data.setdefault(DOCUMENTS_TABLE, {})
+    return data
+
+
+def with_snapshot_record(data: Tables, info: SnapshotInfo) -> Tables:
+    """A shallow copy of `data` whose meta names this snapshot's generation."""
+    copy = dict(data)
+    meta = dict(copy.get(META_TABLE, {}))
+    meta["snapshot"] = {
+        "generation": info.generation,
+        "parent": info.parent,
+        "journal_offset": info.journal_offset,
+        "written": utc_stamp(),
+    }
+    copy[META_TABLE] = meta
+    return copy
+
+
+# -- writing ---------------------------------------------------------------------------
+
+
+def fsync_directory(directory: Path) -> None:
+    """Make a rename in `directory` durable (POSIX needs the folder itself synced)."""
+    try:
+        descriptor = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(descriptor)
+    except OSError:
+        pass
+    finally:
+        os.close(descriptor)
+
+
+def encode_tables(data: Tables) -> Iterator[bytes]:
+    """The snapshot's bytes, one table at a time (so a background writer lets others run)."""
+    yield b"{"
+    for index, (name, table) in enumerate(data.items()):
+        key = json.dumps(name, ensure_ascii=False)
+        body = json.dumps(table, ensure_ascii=False, separators=(",", ":"))
+        yield (("," if index else "") + key + ":" + body).encode("utf-8")
+    yield b"}"
+
+
+def write_temporary(path: Path, chunks: Iterable[bytes]) -> Path:
+    """Write `chunks` to a synced temporary file beside `path`; return its path."""
+    descriptor, temporary = tempfile.mkstemp(
+        prefix=f".{path.name}.", suffix=".tmp", dir=path.parent
+    )
+    try:
+        with os.fdopen(descriptor, "wb") as handle:
+            for chunk in chunks:
+                handle.write(chunk)
+            handle.flush()
+            os.fsync(handle.fileno())
+        with contextlib.suppress(OSError):
+            os.chmod(temporary, 0o644)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
+    return Path(temporary)
+
+
+def replace_file(path: Path, chunks: Iterable[bytes]) -> None:
+    """Replace `path` atomically: a crash leaves either the old or the new file."""
+    temporary = write_temporary(path, chunks)
+    try:
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
+    fsync_directory(path.parent)
+
+
+def remove_stale_temporaries(path: Path, older_than: float = 600.0) -> None:
+    """Temporary files left by a crash mid-compaction (old enough not to be in use)."""
+    now = time.time()
+    for candidate in path.parent.glob(f".{path.name}*.tmp"):
+        with contextlib.suppress(OSError):
+            if now - candidate.stat().st_mtime > older_than:
+                candidate.unlink()
+
+
+# -- backups ---------------------------------------------------------------------------
+
+
+def list_backups(path: Path) -> list[Path]:
+    """The backups of the store at `path`, oldest first."""
+    folder = backup_folder(path)
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.glob("*.json") if p.is_file())
+
+
+def add_backup(path: Path, source: Path, label: str = "") -> Path | None:
+    """Keep `source` (a complete snapshot, never changed in place) as a backup of `path`.
+
+    A hard link costs nothing; a copy where links are not possible. Keeps the newest
+    `BACKUPS_KEPT`. Best effort: a backup that cannot be made never fails a save.
+    """
+    folder = backup_folder(path)
+    name = f"{path.stem}-{utc_stamp()}-{new_generation()[:6]}{label}.json"
+    target = folder / name
+    try:
+        folder.mkdir(exist_ok=True)
+        try:
+            os.link(source, target)
+        except OSError:
+            shutil.copyfile(source, target)
+    except OSError:
+        return None
+    for old in list_backups(path)[:-BACKUPS_KEPT]:
+        with contextlib.suppress(OSError):
+            old.unlink()
+    return target
+
+
+# -- the TinyDB storage ----------------------------------------------------------------
+
+
+class JournalStorage(Storage):
+    """A TinyDB storage that holds the tables in memory and reports each write as operations.
+
+    TinyDB hands `write()` the whole database with a *new* dict for the table it changed;
+    comparing tables by identity finds that table, and comparing its records by identity
+    finds the records that changed. This holds because the store never lets TinyDB update
+    a record in place (`Table.update` mutates the stored dict): it replaces records whole.
+    `sink` receives the operations and makes them durable (or raises).
+    """
+
+    def __init__(self, data: Tables, sink: Callable[[list[Operation]], None]) -> None:
+        self._data = data
+        self._known: dict[str, dict[str, Any]] = dict(data)
+        self._sink = sink
+
+    @property
+    def tables(self) -> Tables:
+        return self._data
+
+    def read(self) -> Tables:
+        return self._data
+
+    def write(self, data: Tables) -> None:
+        operations: list[Operation] = []
+        for name, table in data.items():
+            old = self._known.get(name)
+            if old is table:
+                continue
+            old = old or {}
+            operations.extend((name, key, None) for key in old.keys() - table.keys())
+            operations.extend(
+                (name, key, record) for key, record in table.items() if old.get(key) is not record
+            )
+            self._known[name] = table
+        for name in self._known.keys() - data.keys():
+            operations.extend((name, key, None) for key in self._known.pop(name))
+        self._data = data
+        if operations:
+            self._sink(operations)
+
+    def apply(self, operations: Iterable[Operation]) -> None:
+        """Apply operations saved elsewhere (the journal, another process) to the tables."""
+        for name, key, record in operations:
+            table = self._data.get(name)
+            if table is None:
+                if record is None:
+                    continue
+                table = self._data[name] = {}
+                self._known[name] = table
+            if record is None:
+                table.pop(key, None)
+            else:
+                table[key] = record
+
+    def replace_all(self, data: Tables) -> None:
+        self._data = data
+        self._known = dict(data)
+
+    def close(self) -> None:
+        pass

@@ -1,0 +1,337 @@
+"""The store: what it saves, how it opens old and damaged files, what it does when a save fails."""
+
+from __future__ import annotations
+
+import errno
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from annotations import Document, Store, StoreError, StoreSaveError
+from annotations import journal as journal_module
+from annotations.storage import backup_folder, journal_path, list_backups
+
+DATA = Path(__file__).parent / "data"
+SCHEMA_1 = DATA / "store-schema1.json"
+
+TEXT = "Russia keeps the army.\n\nIran keeps the people.\n"
+
+
+def small_document(text: str = TEXT, title: str = "Two interests") -> Document:
+    return Document.from_text(text, title=title)
+
+
+def folder_bytes(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+# -- what is saved ----------------------------------------------------------------------
+
+
+def test_every_change_is_there_after_reopening(store_path: Path) -> None:
+    with Store(store_path) as store:
+        document = store.add_document(small_document())
+        kept = store.annotate(document.id, 0, 6, tags=["actor/russia"], analyst="ana")
+        store.update(kept.id, memo="state first", tags=["actor/russia", "interest/military"])
+        gone = store.annotate(document.id, 24, 28, tags=["actor/iran"], analyst="bob")
+        store.delete(gone.id)
+    with Store(store_path) as store:
+        (annotation,) = store.annotations(document.id)
+        assert annotation.id == kept.id
+        assert annotation.memo == "state first"
+        assert annotation.tags == ("actor/russia", "interest/military")
+        assert store.count(document.id) == 1
+        assert store.schema_version == 2
+
+
+def test_filters_and_document_order(store: Store) -> None:
+    document = store.add_document(small_document())
+    late = store.annotate(document.id, 24, 28, tags=["actor/iran"], analyst="bob")
+    early = store.annotate(document.id, 0, 6, tags=["actor/russia"], analyst="ana")
+    assert [a.id for a in store.annotations(document.id)] == [early.id, late.id]
+    assert [a.id for a in store.annotations(analyst="bob")] == [late.id]
+    assert [a.id for a in store.annotations(tag="actor/russia")] == [early.id]
+    assert store.find_document(document.id[:15]) == document
+
+
+def test_a_save_appends_to_the_journal_and_leaves_the_snapshot_alone(store_path: Path) -> None:
+    with Store(store_path) as store:
+        document = store.add_document(small_document("x" * 200_000 + "\n"))
+        snapshot = store_path.read_bytes()
+        journal_size = journal_path(store_path).stat().st_size
+        store.annotate(document.id, 0, 5)
+        assert store_path.read_bytes() == snapshot
+        grown = journal_path(store_path).stat().st_size - journal_size
+        assert 0 < grown < 2_000  # the annotation, not the 200 kB text
+
+
+def test_document_metadata_is_merged_and_saved(store_path: Path) -> None:
+    with Store(store_path) as store:
+        old = store.add_document(small_document())
+        new = store.add_document(small_document(TEXT + "More.\n"))
+        updated = store.set_document_metadata(old.id, superseded_by=new.id)
+        assert updated.metadata["superseded_by"] == new.id
+    with Store(store_path) as store:
+        assert store.document(old.id).metadata == {"superseded_by": new.id}
+
+
+def test_read_only_store_refuses_writes_and_says_why(store_path: Path) -> None:
+    with Store(store_path) as store:
+        document = store.add_document(small_document())
+    before = folder_bytes(store_path.parent)
+    with Store(store_path, read_only=True) as store:
+        assert store.read_only_reason
+        with pytest.raises(StoreError, match="read-only"):
+            store.annotate(document.id, 0, 6)
+    assert folder_bytes(store_path.parent) == before
+
+
+# -- import ----------------------------------------------------------------------------
+
+
+def test_import_merges_reports_conflicts_and_calls_progress(tmp_path: Path) -> None:
+    with Store(tmp_path / "a.json") as source:
+        document = source.add_document(small_document())
+        first = source.annotate(document.id, 0, 6, tags=["actor/russia"], analyst="ana")
+        second = source.annotate(document.id, 24, 28, tags=["actor/iran"], analyst="ana")
+        exported = source.export_records()
+    with Store(tmp_path / "b.json") as target:
+        calls: list[tuple[int, int]] = []
+        report = target.import_records(exported, progress=lambda d, t: calls.append((d, t)))
+        assert (report.documents_added, report.annotations_added) == (1, 2)
+        assert calls[-1] == (2, 2)
+        again = target.import_records(exported)
+        assert (again.annotations_added, again.unchanged, again.conflicts) == (0, 2, 0)
+        changed = json.loads(json.dumps(exported))
+        changed["annotations"][0]["memo"] = "newer"
+        changed["annotations"][0]["modified"] = "2999-01-01T00:00:00Z"
+        merged = target.import_records(changed)
+        assert (merged.annotations_updated, merged.conflicts) == (1, 1)
+    with Store(tmp_path / "b.json") as target:
+        assert target.annotation(first.id).memo == "newer"
+        assert target.annotation(second.id).memo == ""
+
+
+def test_import_with_a_bad_record_changes_nothing(store: Store) -> None:
+    document = store.add_document(small_document())
+    good = store.export_records()
+    bad = {
+        "gloss": 1,
+        "documents": good["documents"],
+        "annotations": [{"id": "x", "document": document.id, "start": "nope", "end": 3}],
+    }
+    with pytest.raises(StoreError, match="bad record"):
+        store.import_records(bad)
+    assert store.annotations() == []
+
+
+# -- migration from the first released layout --------------------------------------------
+
+
+def test_the_first_released_layout_is_migrated_and_kept_as_a_backup(tmp_path: Path) -> None:
+    path = tmp_path / "gloss.json"
+    shutil.copy(SCHEMA_1, path)
+    original = json.loads(SCHEMA_1.read_text())
+    with Store(path) as store:
+        assert store.schema_version == 2
+        titles = sorted(d.title for d in store.documents())
+        assert titles == ["Second", "Two interests"]
+        ids = sorted(a.id for a in store.annotations())
+        expected = sorted(
+            key
+            for name, table in original.items()
+            if name.startswith("annotations:")
+            for key in table
+        )
+        assert ids == expected
+        store.annotate(store.documents()[0].id, 0, 4)
+    on_disk = json.loads(path.read_text())
+    assert on_disk["meta"]["schema"]["schema"] == 2
+    (backup,) = [b for b in list_backups(path) if "schema1" in b.name]
+    assert backup.read_bytes() == SCHEMA_1.read_bytes()
+    with Store(path) as store:
+        assert len(store.annotations()) == len(expected) + 1
+
+
+def test_a_read_only_open_of_the_first_layout_leaves_it_as_it_was(tmp_path: Path) -> None:
+    path = tmp_path / "gloss.json"
+    shutil.copy(SCHEMA_1, path)
+    with Store(path, read_only=True) as store:
+        assert store.schema_version == 2
+        assert len(store.annotations()) == 3
+    assert path.read_bytes() == SCHEMA_1.read_bytes()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["gloss.json"]
+
+
+# -- damaged, truncated and foreign files ------------------------------------------------
+
+DAMAGED = {
+    "garbage": b"\x00\x01not json at all\xff",
+    "truncated": SCHEMA_1.read_bytes()[: len(SCHEMA_1.read_bytes()) // 2],
+    "foreign list": b"[1, 2, 3]",
+    "foreign tinydb": b'{"_default": {"1": {"name": "someone else"}}}',
+    "newer": b'{"meta": {"schema": {"schema": 99}}}',
+}
+
+
+@pytest.mark.parametrize("kind", sorted(DAMAGED))
+def test_a_damaged_or_foreign_file_is_named_and_left_untouched(tmp_path: Path, kind: str) -> None:
+    path = tmp_path / "gloss.json"
+    path.write_bytes(DAMAGED[kind])
+    for read_only in (False, True):
+        with pytest.raises(StoreError) as caught:
+            Store(path, read_only=read_only)
+        message = str(caught.value)
+        assert str(path) in message
+        assert "gloss doctor" in message or "upgrade" in message
+        assert "\n" not in message
+    assert path.read_bytes() == DAMAGED[kind]
+    assert [p.name for p in tmp_path.iterdir() if p.name != "gloss.json.lock"] == ["gloss.json"]
+
+
+def test_a_damaged_journal_line_is_reported_and_nothing_is_touched(store_path: Path) -> None:
+    with Store(store_path, journal_limit=1 << 30) as store:
+        document = store.add_document(small_document())
+        for start in range(0, 20, 2):
+            store.annotate(document.id, start, start + 1)
+    # closing compacted the small store; write more to have a journal to damage
+    with Store(store_path, journal_limit=1 << 30) as store:
+        store.annotate(document.id, 0, 3)
+        store.annotate(document.id, 3, 6)
+        store._should_compact_on_close = lambda: False  # type: ignore[method-assign]
+    journal = journal_path(store_path)
+    lines = journal.read_bytes().split(b"\n")
+    lines[1] = lines[1].replace(b'"start":0', b'"start":9')
+    journal.write_bytes(b"\n".join(lines))
+    before = folder_bytes(store_path.parent)
+    with pytest.raises(StoreError, match="damaged entry") as caught:
+        Store(store_path)
+    assert str(journal) in str(caught.value)
+    assert folder_bytes(store_path.parent) == before
+
+
+def test_an_unfinished_last_journal_line_is_ignored_then_cut(store_path: Path) -> None:
+    with Store(store_path) as store:
+        document = store.add_document(small_document())
+        kept = store.annotate(document.id, 0, 6)
+        store._should_compact_on_close = lambda: False  # type: ignore[method-assign]
+    journal = journal_path(store_path)
+    complete = journal.read_bytes()
+    with journal.open("ab") as handle:
+        handle.write(b'0badc0de [["annotations:x","y",{"half":')
+    with Store(store_path, read_only=True) as store:
+        assert [a.id for a in store.annotations()] == [kept.id]
+    with Store(store_path) as store:
+        store._should_compact_on_close = lambda: False  # type: ignore[method-assign]
+        another = store.annotate(document.id, 24, 28)
+        written = journal.read_bytes()
+        assert written.startswith(complete)
+        assert b"half" not in written
+    with Store(store_path) as store:
+        assert {a.id for a in store.annotations()} == {kept.id, another.id}
+
+
+# -- failed saves ----------------------------------------------------------------------
+
+
+def failing_write(code: int):
+    def write(descriptor: int, *data: bytes) -> int:
+        raise OSError(code, os.strerror(code))
+
+    return write
+
+
+@pytest.mark.parametrize(
+    ("code", "reason"), [(errno.ENOSPC, "disk is full"), (errno.EROFS, "read-only")]
+)
+def test_a_save_that_cannot_be_written_is_kept_and_retried(
+    store_path: Path, monkeypatch: pytest.MonkeyPatch, code: int, reason: str
+) -> None:
+    with Store(store_path) as store:
+        document = store.add_document(small_document())
+        monkeypatch.setattr(journal_module.os, "write", failing_write(code))
+        with pytest.raises(StoreSaveError, match=reason) as caught:
+            first = store.annotate(document.id, 0, 6, memo="one")
+        assert str(store_path) in str(caught.value)
+        assert store.pending == 1
+        (shown,) = store.annotations()
+        assert shown.memo == "one"
+        with pytest.raises(StoreSaveError):
+            store.update(shown.id, memo="two")
+        assert store.pending == 2
+        assert store.retry() is False
+        monkeypatch.undo()
+        assert store.retry() is True
+        assert store.pending == 0
+        first = shown
+    with Store(store_path) as store:
+        assert store.annotation(first.id).memo == "two"
+
+
+def test_the_next_save_also_writes_what_was_pending(
+    store_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with Store(store_path) as store:
+        document = store.add_document(small_document())
+        monkeypatch.setattr(journal_module.os, "fdatasync", failing_write(errno.EIO))
+        with pytest.raises(StoreSaveError, match="input/output"):
+            lost_once = store.annotate(document.id, 0, 6)
+        monkeypatch.undo()
+        lost_once = store.annotations()[0]
+        later = store.annotate(document.id, 24, 28)
+        assert store.pending == 0
+    with Store(store_path) as store:
+        assert {a.id for a in store.annotations()} == {lost_once.id, later.id}
+
+
+def test_closing_with_unsaved_changes_says_so(
+    store_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = Store(store_path)
+    document = store.add_document(small_document())
+    monkeypatch.setattr(journal_module.os, "write", failing_write(errno.ENOSPC))
+    with pytest.raises(StoreSaveError):
+        store.annotate(document.id, 0, 6)
+    with pytest.raises(StoreSaveError, match="could not be saved"):
+        store.close()
+
+
+# -- compaction, backups, two copies in one process ---------------------------------------
+
+
+def test_compaction_keeps_everything_and_makes_backups(store_path: Path) -> None:
+    with Store(store_path, journal_limit=4_000) as store:
+        document = store.add_document(small_document())
+        made = [store.annotate(document.id, i % 40, i % 40 + 3, memo=str(i)) for i in range(60)]
+        for annotation in made[::3]:
+            store.delete(annotation.id)
+    backups = list_backups(store_path)
+    assert 1 <= len(backups) <= 5
+    assert backup_folder(store_path).is_dir()
+    with Store(store_path) as store:
+        assert {a.id for a in store.annotations()} == {a.id for a in made} - {
+            a.id for a in made[::3]
+        }
+
+
+def test_two_copies_see_each_other_and_survive_compaction(store_path: Path) -> None:
+    with Store(store_path, journal_limit=3_000) as first, Store(store_path) as second:
+        document = first.add_document(small_document())
+        assert second.refresh() is True
+        assert second.refresh() is False
+        mine = [first.annotate(document.id, 0, 6, memo=str(i)) for i in range(30)]
+        first._wait_for_compaction()
+        theirs = second.annotate(document.id, 24, 28, memo="second copy")
+        assert first.refresh() is True
+        assert first.annotation(theirs.id).memo == "second copy"
+        assert {a.id for a in second.annotations()} == {a.id for a in mine} | {theirs.id}
+        # a stale copy's update is applied on top of the other's changes, not over them
+        first.update(mine[0].id, memo="edited in first")
+        second.update(mine[1].id, memo="edited in second")
+    with Store(store_path) as store:
+        assert store.annotation(mine[0].id).memo == "edited in first"
+        assert store.annotation(mine[1].id).memo == "edited in second"
+        assert len(store.annotations()) == 31
