@@ -1,0 +1,184 @@
+"""The export dialog (`ctrl+e`): format, scope and file, all from the keyboard.
+
+`tab` moves between the three; `up`/`down` choose a format or a scope (what is
+highlighted is what is used); `enter` exports and dismisses with the written `Path`;
+`escape` dismisses with None. An export that fails (an unwritable file, say) shows its
+reason in the dialog, which stays open so the path can be corrected.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label, OptionList, Static
+from textual.widgets.option_list import Option
+
+from annotations.codebook import Codebook
+from annotations.errors import GlossError
+from annotations.export import (
+    FORMAT_NAMES,
+    ExportScope,
+    default_filename,
+    export_format,
+    export_to,
+    select,
+)
+from annotations.safe_text import visible
+
+SCOPES = ("document", "all", "filter")
+
+
+class ExportDialog(ModalScreen[Path | None]):
+    """Export annotated notes to a file; dismisses with its path, or None when cancelled."""
+
+    DEFAULT_CSS = """
+    ExportDialog {
+        align: center middle;
+        background: $background 60%;
+    }
+    ExportDialog #export-dialog {
+        width: 72;
+        max-width: 100%;
+        height: auto;
+        max-height: 100%;
+        padding: 1 2;
+        border: thick $primary 80%;
+        background: $surface;
+    }
+    ExportDialog .dialog-title { text-style: bold; width: 100%; }
+    ExportDialog .dialog-subtitle { margin-top: 1; color: $text-muted; }
+    ExportDialog #export-document { color: $text-muted; }
+    ExportDialog OptionList { height: auto; max-height: 8; }
+    ExportDialog #export-error { color: $error; height: auto; }
+    ExportDialog .dialog-help { margin-top: 1; color: $text-muted; }
+    """
+
+    BINDINGS = [
+        Binding("enter", "export", "Export", priority=True, id="export.run"),
+        Binding("escape", "cancel", "Cancel", priority=True, id="export.cancel"),
+    ]
+
+    def __init__(
+        self,
+        store: object,
+        codebook: Codebook,
+        document_id: str,
+        filter_tag: str | None = None,
+        filter_analyst: str | None = None,
+    ) -> None:
+        super().__init__()
+        self.store = store
+        self.codebook = codebook
+        self.document_id = document_id
+        self.filter_tag = filter_tag
+        self.filter_analyst = filter_analyst
+        self.document = store.document(document_id)  # type: ignore[attr-defined]
+
+    # -- layout ---------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        title = visible(" ".join(self.document.title.split()))
+        with Vertical(id="export-dialog"):
+            yield Label("Export notes", classes="dialog-title")
+            yield Static(Content(f"“{title}”"), id="export-document")
+            yield Label("Format", classes="dialog-subtitle")
+            yield OptionList(
+                *(
+                    Option(Content(f"{export_format(name).label} (.{name})"), id=name)
+                    for name in FORMAT_NAMES
+                ),
+                id="export-format",
+            )
+            yield Label("Scope", classes="dialog-subtitle")
+            yield OptionList(
+                Option(Content("this document"), id="document"),
+                Option(Content("all documents"), id="all"),
+                Option(
+                    Content(f"current filter ({self._filter_text() or 'no filter set'})"),
+                    id="filter",
+                    disabled=not self._filter_text(),
+                ),
+                id="export-scope",
+            )
+            yield Label("File", classes="dialog-subtitle")
+            yield Input(self._default_path("md"), id="export-path", select_on_focus=False)
+            yield Static("", id="export-error")
+            yield Label(
+                "tab next · ↑↓ choose · enter export · escape cancel", classes="dialog-help"
+            )
+
+    def on_mount(self) -> None:
+        for list_id in ("#export-format", "#export-scope"):
+            self.query_one(list_id, OptionList).highlighted = 0
+        self.query_one("#export-format", OptionList).focus()
+
+    def _filter_text(self) -> str:
+        parts = []
+        if self.filter_tag:
+            parts.append(f"tag {self.filter_tag}")
+        if self.filter_analyst:
+            parts.append(f"analyst {self.filter_analyst}")
+        return visible(", ".join(parts), newline=" ")
+
+    def _default_path(self, name: str) -> str:
+        return str(Path("~") / default_filename(self.document.title, name))
+
+    # -- choices --------------------------------------------------------------------------
+
+    @property
+    def chosen_format(self) -> str:
+        index = self.query_one("#export-format", OptionList).highlighted
+        return FORMAT_NAMES[index or 0]
+
+    @property
+    def chosen_scope(self) -> str:
+        index = self.query_one("#export-scope", OptionList).highlighted
+        return SCOPES[index or 0]
+
+    @on(OptionList.OptionHighlighted, "#export-format")
+    def _format_changed(self, event: OptionList.OptionHighlighted) -> None:
+        """Keep the file's extension in step with the format (the name stays as typed)."""
+        path_input = self.query_one("#export-path", Input)
+        path = Path(path_input.value)
+        name = event.option.id or "md"
+        if path.suffix.lstrip(".") in FORMAT_NAMES or not path.suffix:
+            path_input.value = str(path.with_suffix(f".{name}")) if path.name else path_input.value
+
+    # -- actions --------------------------------------------------------------------------
+
+    def _scope(self) -> ExportScope:
+        if self.chosen_scope == "all":
+            return select(self.store, self.codebook)
+        if self.chosen_scope == "filter":
+            return select(
+                self.store,
+                self.codebook,
+                document=self.document_id,
+                tag=self.filter_tag,
+                analyst=self.filter_analyst,
+            )
+        return select(self.store, self.codebook, document=self.document_id)
+
+    def action_export(self) -> None:
+        raw = self.query_one("#export-path", Input).value.strip()
+        if not raw:
+            self._show_error("Name a file to write.")
+            return
+        try:
+            written = export_to(self.chosen_format, self._scope(), Path(raw).expanduser())
+        except GlossError as error:
+            self._show_error(str(error))
+            return
+        self.dismiss(written)
+
+    def _show_error(self, message: str) -> None:
+        self.query_one("#export-error", Static).update(Content(visible(message, newline=" ")))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
