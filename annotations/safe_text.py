@@ -8,6 +8,9 @@ visible character, so offsets into the text stay the same.
 
 from __future__ import annotations
 
+import functools
+import re
+
 # C0 controls show as their Unicode "control picture" (ESC as ␛, BEL as ␇, NUL as ␀).
 _TRANSLATION: dict[int, str] = {code: chr(0x2400 + code) for code in range(0x20)}
 _TRANSLATION[0x7F] = "\u2421"  # DEL as ␡
@@ -21,6 +24,7 @@ for code in (*range(0x202A, 0x202F), *range(0x2066, 0x206A), 0x061C, 0xFFF9, 0xF
 _TRANSLATION[0x2028] = "\u21b5"
 _TRANSLATION[0x2029] = "\u00b6"
 del _TRANSLATION[ord("\n")]
+_NEEDS_TRANSLATION = re.compile("[" + "".join(re.escape(chr(code)) for code in _TRANSLATION) + "]")
 
 
 def visible(text: str, *, newline: str | None = None, tab: str | None = None) -> str:
@@ -33,14 +37,21 @@ def visible(text: str, *, newline: str | None = None, tab: str | None = None) ->
     for name, replacement in (("newline", newline), ("tab", tab)):
         if replacement is not None and len(replacement) != 1:
             raise ValueError(f"{name} must be one character, to keep offsets")
-    table = _TRANSLATION
-    if newline is not None or tab is not None:
-        table = dict(_TRANSLATION)
-        if newline is not None:
-            table[ord("\n")] = newline
-        if tab is not None:
-            table[ord("\t")] = tab
-    return text.translate(table)
+    # Most text holds nothing to replace: finding that out in C is far cheaper than a
+    # translate through a dict (exports call this for every quote, memo and name).
+    if _NEEDS_TRANSLATION.search(text) is None and (newline is None or "\n" not in text):
+        return text
+    return text.translate(_table(newline, tab))
+
+
+@functools.lru_cache(maxsize=32)
+def _table(newline: str | None, tab: str | None) -> dict[int, str]:
+    table = dict(_TRANSLATION)
+    if newline is not None:
+        table[ord("\n")] = newline
+    if tab is not None:
+        table[ord("\t")] = tab
+    return table
 
 
 def is_safe(text: str) -> bool:
