@@ -285,7 +285,9 @@ def add_backup(path: Path, source: Path, label: str = "") -> Path | None:
     `BACKUPS_KEPT`. Best effort: a backup that cannot be made never fails a save.
     """
     folder = backup_folder(path)
-    name = f"{path.stem}-{utc_stamp()}-{new_generation()[:6]}{label}.json"
+    now = time.time()
+    stamp = time.strftime("%Y%m%dT%H%M%S", time.gmtime(now)) + f".{int(now % 1 * 1e6):06d}Z"
+    name = f"{path.stem}-{stamp}{label}.json"  # sorts oldest first
     target = folder / name
     try:
         folder.mkdir(exist_ok=True)

@@ -208,27 +208,23 @@ class Store:
     def __enter__(self) -> Store:
         return self
 
-    def __exit__(self, exc_type: object, *exc_info: object) -> None:
-        if exc_type is None:
-            self.close()
-        else:
-            with contextlib.suppress(GlossError):
-                self.close()
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
 
     def close(self) -> None:
         """Release the store. Everything is already saved; a large journal is compacted.
 
-        Raises `StoreSaveError` if changes are still pending after one more try.
+        Changes still pending get one more try. Any left then are lost with the process:
+        each was reported by the `StoreSaveError` of its save, and `pending` still counts
+        them, so a caller can check before closing.
         """
         if self._closed:
             return
         self._wait_for_compaction()
-        unsaved = 0
         if not self.read_only:
             if self._pending:
                 self.retry()
-            unsaved = len(self._pending)
-            if not unsaved and self._should_compact_on_close():
+            if not self._pending and self._should_compact_on_close():
                 with contextlib.suppress(GlossError, OSError):
                     self.compact()
         self._closed = True
@@ -239,10 +235,6 @@ class Store:
                 os.close(self._lock_descriptor)
             self._lock_descriptor = None
         self._db.close()
-        if unsaved:
-            raise StoreSaveError(
-                f"{self.path}: {unsaved} change(s) could not be saved and are lost on exit"
-            )
 
     @property
     def schema_version(self) -> int:

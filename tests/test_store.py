@@ -287,16 +287,19 @@ def test_the_next_save_also_writes_what_was_pending(
         assert {a.id for a in store.annotations()} == {lost_once.id, later.id}
 
 
-def test_closing_with_unsaved_changes_says_so(
+def test_closing_tries_the_pending_changes_once_more(
     store_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     store = Store(store_path)
     document = store.add_document(small_document())
     monkeypatch.setattr(journal_module.os, "write", failing_write(errno.ENOSPC))
     with pytest.raises(StoreSaveError):
-        store.annotate(document.id, 0, 6)
-    with pytest.raises(StoreSaveError, match="could not be saved"):
-        store.close()
+        store.annotate(document.id, 0, 6, memo="pending at close")
+    monkeypatch.undo()
+    store.close()
+    assert store.pending == 0
+    with Store(store_path) as reopened:
+        assert [a.memo for a in reopened.annotations()] == ["pending at close"]
 
 
 # -- compaction, backups, two copies in one process ---------------------------------------

@@ -2,10 +2,11 @@
 
 from collections.abc import Callable
 
-from tui.commands import exchange, open_reader
+from tui.commands import doctor, exchange, open_reader
 
 COMMANDS: dict[str, Callable] = {
     "open": open_reader.register,
     "export": exchange.register_export,
     "import": exchange.register_import,
+    "doctor": doctor.register,
 }

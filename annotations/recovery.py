@@ -1,0 +1,437 @@
+"""Checking, repairing and restoring a store (what `gloss doctor` runs).
+
+Nothing here changes the store's own files except `restore`, which first moves them
+aside (they stay a loadable pair under a new name). `repair` writes what it can read
+into a new file beside the store and never over it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from annotations.document import Document
+from annotations.errors import GlossError, StoreError
+from annotations.journal import Header, decode_line, iter_lines, parse_header, parse_operations
+from annotations.model import Annotation
+from annotations.storage import (
+    ANNOTATIONS_PREFIX,
+    DOCUMENTS_TABLE,
+    META_TABLE,
+    SnapshotInfo,
+    Tables,
+    check_layout,
+    encode_tables,
+    journal_path,
+    list_backups,
+    load_json,
+    lock_path,
+    migrate,
+    new_generation,
+    read_snapshot,
+    replace_file,
+    schema_of,
+    snapshot_info,
+    utc_stamp,
+    with_snapshot_record,
+)
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass
+class Diagnosis:
+    """What `check` found: plain lines, and whether any of them is a problem."""
+
+    lines: list[str] = field(default_factory=list)
+    problems: int = 0
+
+    def ok(self, line: str) -> None:
+        self.lines.append(f"ok       {line}")
+
+    def note(self, line: str) -> None:
+        self.lines.append(f"note     {line}")
+
+    def problem(self, line: str) -> None:
+        self.problems += 1
+        self.lines.append(f"PROBLEM  {line}")
+
+    @property
+    def healthy(self) -> bool:
+        return self.problems == 0
+
+
+@dataclass(frozen=True)
+class Repair:
+    """What `repair` wrote and what it had to leave out."""
+
+    path: Path
+    documents: int
+    annotations: int
+    notes: list[str]
+
+
+# -- check -------------------------------------------------------------------------------
+
+
+def check(path: Path, progress: Progress | None = None) -> Diagnosis:
+    """Look at every file of the store at `path` and say what is wrong, in plain lines."""
+    diagnosis = Diagnosis()
+    step = _stepper(progress, 4)
+    tables: Tables | None = None
+    if not path.exists():
+        diagnosis.problem(f"{path}: no store file here")
+    else:
+        try:
+            tables = read_snapshot(path)
+        except StoreError as error:
+            diagnosis.problem(str(error).split("; it was left")[0])
+        else:
+            if tables is None:
+                diagnosis.problem(f"{path}: the file is empty")
+            else:
+                schema = schema_of(tables)
+                diagnosis.ok(f"{path}: a Gloss store, schema {schema}")
+                if schema == 1:
+                    diagnosis.note("first released layout: migrated when Gloss next opens it")
+    step()
+    _check_journal(path, tables, diagnosis)
+    step()
+    if tables is not None:
+        merged = dict(tables)
+        with contextlib.suppress(GlossError, OSError, ValueError):
+            merged = _with_journal(path, tables, [])[0]
+        _check_records(merged, diagnosis)
+    step()
+    backups = list_backups(path)
+    if backups:
+        diagnosis.note(
+            f"{len(backups)} backup(s) — restore one with 'gloss doctor --restore NAME':"
+        )
+        for backup in reversed(backups):
+            size = backup.stat().st_size
+            diagnosis.lines.append(f"           {backup.name}  ({size:,} bytes)")
+    else:
+        diagnosis.note("no backups yet (one is kept each time the journal is compacted)")
+    step()
+    if not diagnosis.healthy:
+        diagnosis.lines.append(
+            "To recover what can be read into a new file beside the store: gloss doctor --repair"
+        )
+    return diagnosis
+
+
+def _check_journal(path: Path, tables: Tables | None, diagnosis: Diagnosis) -> None:
+    journal = journal_path(path)
+    if not journal.exists():
+        if tables is not None and schema_of(tables) != 1:
+            diagnosis.note(f"{journal}: no journal (made at the next save)")
+        return
+    raw = journal.read_bytes()
+    newline = raw.find(b"\n")
+    try:
+        header = parse_header(raw[:newline] if newline >= 0 else raw)
+    except ValueError as error:
+        diagnosis.problem(f"{journal}: not a readable Gloss journal ({error})")
+        return
+    if tables is not None:
+        info = snapshot_info(tables)
+        if header.generation == info.generation:
+            pass
+        elif header.generation == info.parent:
+            diagnosis.note(f"{journal}: left over from an interrupted compaction (harmless)")
+        else:
+            diagnosis.problem(f"{journal}: belongs to another version of {path.name}")
+    entries = damaged = 0
+    end = newline + 1
+    for line_end, line in iter_lines(raw[end:], end):
+        try:
+            parse_operations(decode_line(line))
+            entries += 1
+        except ValueError as error:
+            damaged += 1
+            diagnosis.problem(
+                f"{journal}: damaged entry at byte {line_end - len(line) - 1} ({error})"
+            )
+        end = line_end
+    diagnosis.ok(f"{journal}: {entries} save(s) since the last compaction")
+    if len(raw) > end:
+        diagnosis.note(
+            f"{journal}: an unfinished last save ({len(raw) - end} bytes, a crash mid-write; "
+            "it was never acknowledged and is cut at the next save)"
+        )
+
+
+def _check_records(tables: Tables, diagnosis: Diagnosis) -> None:
+    documents = bad_documents = annotations = bad_annotations = orphans = 0
+    known: set[str] = set()
+    for key, record in tables.get(DOCUMENTS_TABLE, {}).items():
+        try:
+            document = Document.from_record(record)
+        except (GlossError, ValueError, KeyError, TypeError, AttributeError) as error:
+            bad_documents += 1
+            diagnosis.problem(f"document {key}: unreadable ({error})")
+            continue
+        documents += 1
+        known.add(document.id)
+    for name, table in tables.items():
+        if not name.startswith(ANNOTATIONS_PREFIX):
+            continue
+        owner = name[len(ANNOTATIONS_PREFIX) :]
+        if owner not in known and table:
+            orphans += len(table)
+        for record in table.values():
+            try:
+                Annotation.from_record(record)
+                annotations += 1
+            except (ValueError, KeyError, TypeError, AttributeError):
+                bad_annotations += 1
+    diagnosis.ok(f"{documents:,} document(s), {annotations:,} annotation(s)")
+    if bad_annotations:
+        diagnosis.problem(f"{bad_annotations:,} annotation record(s) cannot be read")
+    if orphans:
+        diagnosis.problem(f"{orphans:,} annotation(s) belong to no stored document")
+
+
+# -- repair ------------------------------------------------------------------------------
+
+
+def repair(path: Path, progress: Progress | None = None) -> Repair:
+    """Write everything that can be read from the store at `path` into a new file beside it.
+
+    The store's own files are not changed. Raises `StoreError` when nothing is readable.
+    """
+    notes: list[str] = []
+    step = _stepper(progress, 3)
+    tables = _salvage_snapshot(path, notes)
+    step()
+    tables, applied = _with_journal(path, tables, notes, tolerant=True)
+    if applied:
+        notes.append(f"{applied} journal save(s) applied")
+    step()
+    tables, documents, annotations = _keep_readable(tables, notes)
+    if not documents and not annotations:
+        raise StoreError(f"{path}: nothing could be recovered from it")
+    target = path.with_name(f"{path.stem}.recovered-{utc_stamp()}{path.suffix or '.json'}")
+    info = SnapshotInfo(new_generation(), None, 0)
+    replace_file(target, encode_tables(with_snapshot_record(migrate(tables), info)))
+    step()
+    return Repair(target, documents, annotations, notes)
+
+
+def _salvage_snapshot(path: Path, notes: list[str]) -> Tables:
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        notes.append(f"{path}: missing; recovering from the journal only")
+        return {}
+    except OSError as error:
+        raise StoreError(f"{path}: cannot be read ({error.strerror})") from None
+    try:
+        tables = load_json(raw)
+        check_layout(path, tables)
+        return tables
+    except StoreError as error:
+        raise StoreError(f"{path}: {str(error).split(': ', 1)[1]}") from None
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        pass
+    tables, complete = salvage_tables(raw.decode("utf-8", errors="replace"))
+    count = sum(len(t) for t in tables.values())
+    notes.append(
+        f"{path}: damaged; read {count:,} record(s) in {len(tables)} table(s) "
+        + ("before the damage" if not complete else "around the damage")
+    )
+    if tables and schema_of(tables) is None and META_TABLE not in tables:
+        tables[META_TABLE] = {"schema": {"schema": 1}}
+    return tables
+
+
+def salvage_tables(text: str) -> tuple[Tables, bool]:
+    """Read a TinyDB JSON file record by record up to the first damage.
+
+    Returns the tables read and whether the whole file was read.
+    """
+    decoder = json.JSONDecoder()
+    tables: Tables = {}
+    position = _skip(text, 0)
+    try:
+        if text[position] != "{":
+            return tables, False
+        position += 1
+        while True:
+            position = _skip(text, position)
+            if text[position] == "}":
+                return tables, True
+            if text[position] == ",":
+                position = _skip(text, position + 1)
+            name, position = decoder.raw_decode(text, position)
+            position = _expect(text, position, ":")
+            position = _expect(text, position, "{")
+            table = tables.setdefault(str(name), {})
+            while True:
+                position = _skip(text, position)
+                if text[position] == "}":
+                    position += 1
+                    break
+                if text[position] == ",":
+                    position = _skip(text, position + 1)
+                key, position = decoder.raw_decode(text, position)
+                position = _expect(text, position, ":")
+                record, position = decoder.raw_decode(text, _skip(text, position))
+                if isinstance(record, dict):
+                    table[str(key)] = record
+    except (ValueError, IndexError):
+        return tables, False
+
+
+def _skip(text: str, position: int) -> int:
+    while position < len(text) and text[position] in " \t\r\n":
+        position += 1
+    return position
+
+
+def _expect(text: str, position: int, character: str) -> int:
+    position = _skip(text, position)
+    if text[position] != character:
+        raise ValueError(f"expected {character!r}")
+    return position + 1
+
+
+def _with_journal(
+    path: Path, tables: Tables, notes: list[str], *, tolerant: bool = False
+) -> tuple[Tables, int]:
+    """`tables` with the journal's saves applied (skipping damaged lines when tolerant)."""
+    journal = journal_path(path)
+    try:
+        raw = journal.read_bytes()
+    except OSError:
+        return tables, 0
+    newline = raw.find(b"\n")
+    try:
+        header = parse_header(raw[:newline] if newline >= 0 else raw)
+    except ValueError:
+        notes.append(f"{journal}: unreadable header; its saves were not applied")
+        return tables, 0
+    info = snapshot_info(tables)
+    start = newline + 1
+    if info.generation is not None and header.generation != info.generation:
+        if header.generation == info.parent:
+            start = max(start, info.journal_offset)
+        else:
+            notes.append(f"{journal}: belongs to another version of the store; not applied")
+            return tables, 0
+    tables = {name: dict(table) for name, table in tables.items()}
+    applied = 0
+    for line_end, line in iter_lines(raw[start:], start):
+        try:
+            operations = parse_operations(decode_line(line))
+        except ValueError:
+            if not tolerant:
+                raise
+            notes.append(f"{journal}: skipped a damaged save at byte {line_end - len(line) - 1}")
+            continue
+        for name, key, record in operations:
+            table = tables.setdefault(name, {})
+            if record is None:
+                table.pop(key, None)
+            else:
+                table[key] = record
+        applied += 1
+    return tables, applied
+
+
+def _keep_readable(tables: Tables, notes: list[str]) -> tuple[Tables, int, int]:
+    kept: Tables = {META_TABLE: tables.get(META_TABLE, {}), DOCUMENTS_TABLE: {}}
+    dropped = 0
+    for key, record in tables.get(DOCUMENTS_TABLE, {}).items():
+        try:
+            document = Document.from_record(record)
+        except (GlossError, ValueError, KeyError, TypeError, AttributeError):
+            dropped += 1
+            continue
+        kept[DOCUMENTS_TABLE][document.id] = record if key == document.id else document.to_record()
+    annotations = 0
+    for name, table in tables.items():
+        if not name.startswith(ANNOTATIONS_PREFIX):
+            continue
+        readable: dict[str, Any] = {}
+        for key, record in table.items():
+            try:
+                Annotation.from_record(record)
+            except (ValueError, KeyError, TypeError, AttributeError):
+                dropped += 1
+                continue
+            readable[key] = record
+        kept[name] = readable
+        annotations += len(readable)
+    if dropped:
+        notes.append(f"left out {dropped:,} unreadable record(s)")
+    return kept, len(kept[DOCUMENTS_TABLE]), annotations
+
+
+# -- restore -----------------------------------------------------------------------------
+
+
+def find_backup(path: Path, name: str) -> Path:
+    """A backup by file name (or unique part of one), or a path to any snapshot file."""
+    candidate = Path(name).expanduser()
+    if candidate.is_file() and (os.sep in name or not list_backups(path)):
+        return candidate
+    matches = [b for b in list_backups(path) if name in b.name]
+    if len(matches) == 1:
+        return matches[0]
+    if candidate.is_file():
+        return candidate
+    if not matches:
+        raise StoreError(f"no backup {name!r} of {path} (run 'gloss doctor' to list them)")
+    raise StoreError(f"{name!r} matches {len(matches)} backups of {path}; give more of the name")
+
+
+def restore(path: Path, backup: Path) -> Path | None:
+    """Make `backup` the store at `path`. The current files are first moved aside, as a
+    pair that still opens as a store; returns where they went (None if there were none).
+
+    Running copies of Gloss notice at their next refresh or save and reload.
+    """
+    tables = read_snapshot(backup)
+    if tables is None:
+        raise StoreError(f"{backup}: empty; nothing to restore")
+    tables = migrate(tables)
+    descriptor = os.open(lock_path(path), os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX)
+        aside: Path | None = None
+        if path.exists():
+            aside = path.with_name(f"{path.stem}.replaced-{utc_stamp()}{path.suffix or '.json'}")
+            os.replace(path, aside)
+            if journal_path(path).exists():
+                os.replace(journal_path(path), journal_path(aside))
+        generation = new_generation()
+        replace_file(
+            path, encode_tables(with_snapshot_record(tables, SnapshotInfo(generation, None, 0)))
+        )
+        replace_file(journal_path(path), [Header(generation).encode()])
+        return aside
+    finally:
+        os.close(descriptor)
+
+
+def _stepper(progress: Progress | None, total: int) -> Callable[[], None]:
+    done = 0
+
+    def step() -> None:
+        nonlocal done
+        done += 1
+        if progress is not None:
+            progress(min(done, total), total)
+
+    return step
+
+
+__all__ = ["Diagnosis", "Repair", "check", "find_backup", "repair", "restore", "salvage_tables"]
