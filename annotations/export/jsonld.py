@@ -112,6 +112,14 @@ def annotation_object(annotation: Annotation, document: Document) -> dict[str, A
 
 
 def render(scope: ExportScope) -> bytes:
-    """The collection of `scope` as indented UTF-8 JSON-LD."""
-    text = json.dumps(collection(scope), ensure_ascii=False, indent=2)
+    """The collection of `scope` as UTF-8 JSON-LD: the collection and its page indented,
+    each annotation on one line of its own (readable, diffable, and written by the C
+    encoder: indenting everything made 10,000 annotations take over a second)."""
+    data = collection(scope)
+    items = data["first"]["items"]
+    marker = f"items-{uuid.uuid4().hex}"
+    data["first"]["items"] = marker
+    skeleton = json.dumps(data, ensure_ascii=False, indent=2)
+    lines = ",\n".join("      " + json.dumps(item, ensure_ascii=False) for item in items)
+    text = skeleton.replace(f'"{marker}"', f"[\n{lines}\n    ]" if items else "[]", 1)
     return (escape_unsafe(text) + "\n").encode("utf-8")

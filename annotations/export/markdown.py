@@ -63,11 +63,6 @@ def quote_block(text: str) -> list[str]:
     return [f"> {line}".rstrip() for line in escape(text).split("\n")]
 
 
-def tag_label(codebook: Codebook, tag: str) -> str:
-    code = codebook.code(tag)
-    return code.label if code else tag
-
-
 def render(scope: ExportScope) -> bytes:
     """The Markdown notes of `scope`, UTF-8."""
     codebook = scope.codebook
@@ -99,12 +94,18 @@ def _document_section(
     if not annotations:
         return [*out, "*No annotations.*", ""]
     row_group, column_group = matrix_groups(codebook)
+    labels = {code.id: escape_inline(code.label) for code in codebook.codes}
+    order = {code.id: index for index, code in enumerate(codebook.codes)}
+    # An annotation with two interests is shown under each: render its block once.
+    blocks: dict[str, list[str]] = {}
     for row_label, row_annotations in _grouped(annotations, codebook, row_group):
         out += [f"### {escape_inline(row_label)}", ""]
         for column_label, cell in _grouped(row_annotations, codebook, column_group):
             out += [f"#### {escape_inline(column_label)}", ""]
             for annotation in cell:
-                out += _annotation_block(document, annotation, codebook)
+                if annotation.id not in blocks:
+                    blocks[annotation.id] = _annotation_block(document, annotation, labels, order)
+                out += blocks[annotation.id]
     return out
 
 
@@ -132,11 +133,15 @@ def _grouped(
     return sections
 
 
-def _annotation_block(document: Document, annotation: Annotation, codebook: Codebook) -> list[str]:
+def _annotation_block(
+    document: Document, annotation: Annotation, labels: dict[str, str], order: dict[str, int]
+) -> list[str]:
+    """The quote block of one annotation; `labels` are the codes' escaped labels and
+    `order` their place in the codebook (unknown tags come last, as their ids)."""
     paragraph = document.paragraph_index(annotation.start) + 1
-    labels = [escape_inline(tag_label(codebook, tag)) for tag in codebook.ordered(annotation.tags)]
-    tags = ", ".join(labels) or "no tags"
-    details = [f"¶ {paragraph}", tags]
+    tags = sorted(annotation.tags, key=lambda tag: (order.get(tag, len(order)), tag))
+    shown = ", ".join(labels.get(tag) or escape_inline(tag) for tag in tags) or "no tags"
+    details = [f"¶ {paragraph}", shown]
     if annotation.confidence:
         details.append(f"confidence: {annotation.confidence}")
     details.append(f"analyst: {escape_inline(annotation.analyst) or 'unknown'}")
