@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import errno
+import io
 import json
 import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -146,3 +148,26 @@ def test_import_into_a_full_disk_exits_2_with_a_message(
     monkeypatch.undo()
     with Store(store_path) as store:
         assert store.annotations() == []
+
+
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+@pytest.mark.parametrize("on_terminal", [True, False])
+def test_import_shows_progress_on_a_terminal_only(
+    tmp_path: Path, store_path: Path, monkeypatch: pytest.MonkeyPatch, on_terminal: bool
+) -> None:
+    source = tmp_path / "source.json"
+    make_store(source)
+    exported = tmp_path / "export.json"
+    assert main(["export", "--db", str(source), "-o", str(exported)]) == 0
+    stderr = Terminal() if on_terminal else io.StringIO()
+    monkeypatch.setattr(sys, "stderr", stderr)
+    assert main(["import", "--db", str(store_path), str(exported)]) == 0
+    lines = stderr.getvalue().splitlines()
+    assert "imported 12 new annotations" in lines[-1]
+    assert ("importing" in stderr.getvalue()) is on_terminal
+    if not on_terminal:
+        assert len(lines) == 1

@@ -12,6 +12,7 @@ from annotations.errors import StoreError
 from annotations.export import FORMAT_NAMES, check_output, export_format, select, write_file
 from annotations.store import Store
 from tui.commands import common
+from tui.commands.doctor import progress_bar
 
 
 def register_export(subparsers: argparse._SubParsersAction) -> None:
@@ -81,9 +82,9 @@ def run_import(options: argparse.Namespace) -> int:
         return common.fail(f"{options.file}: not valid JSON ({error})")
     except OSError as error:
         return common.fail(f"{options.file}: cannot be read ({error.strerror})")
-    with Store(common.store_path(options.db)) as store:
+    with Store(common.store_path(options.db)) as store, progress_bar("importing") as progress:
         try:
-            report = store.import_records(data)
+            report = store.import_records(data, progress=progress)
         except StoreError as error:
             return common.fail(f"{options.file}: {error}")
     print(
