@@ -110,10 +110,12 @@ def select(
     document: str | None = None,
     tag: str | None = None,
     analyst: str | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> ExportScope:
     """The scope of `gloss export`: one document (id, id prefix, path or title) or all,
     narrowed to one tag and one analyst when asked. `ExportError` for an empty store or an
-    unknown document. `store` is an `annotations.Store` (its public methods only)."""
+    unknown document. `store` is an `annotations.Store` (its public methods only);
+    `progress(done, total)` hears of each document read."""
     if document is not None:
         found = store.find_document(document)  # type: ignore[attr-defined]
         if found is None:
@@ -123,11 +125,11 @@ def select(
         documents = store.documents()  # type: ignore[attr-defined]
         if not documents:
             raise ExportError("the store holds no documents: nothing to export")
-    annotations = [
-        a
-        for d in documents
-        for a in store.annotations(d.id, analyst=analyst, tag=tag)  # type: ignore[attr-defined]
-    ]
+    annotations: list[Annotation] = []
+    for done, each in enumerate(documents, start=1):
+        annotations += store.annotations(each.id, analyst=analyst, tag=tag)  # type: ignore[attr-defined]
+        if progress is not None:
+            progress(done, len(documents))
     filters = ", ".join(
         part
         for part in (f"tag {tag}" if tag else "", f"analyst {analyst}" if analyst else "")

@@ -53,11 +53,16 @@ def run_export(options: argparse.Namespace) -> int:
     path = common.store_path(options.db)
     if not path.exists():
         return common.fail(f"{path}: no store here yet — open a document with gloss first")
-    with Store(path, read_only=True) as store:
+    with Store(path, read_only=True) as store, progress_bar("exporting") as progress:
         scope = select(
-            store, codebook, document=options.document, tag=options.tag, analyst=options.analyst
+            store,
+            codebook,
+            document=options.document,
+            tag=options.tag,
+            analyst=options.analyst,
+            progress=progress,
         )
-    data = export.render(scope)
+        data = export.render(scope)
     if options.output is None:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
