@@ -106,3 +106,14 @@ def test_guids_are_stable_from_one_export_to_the_next() -> None:
     guids = lambda tree: [e.get("guid") for e in tree.iter() if e.get("guid")]  # noqa: E731
     assert guids(first) == guids(second)
     assert len(set(guids(first))) == len(guids(first))
+
+
+def test_dates_that_are_not_xsd_datetimes_are_left_out(schema) -> None:
+    from annotations.export import make_scope
+
+    scope = hostile_scope()
+    odd = [a.evolve(created="yesterday", modified="") for a in scope.annotations]
+    tree, _ = open_project(render("qdpx", make_scope(scope.documents, odd, scope.codebook)))
+    schema.assertValid(tree)
+    selection = tree.find(".//q:PlainTextSelection", NS)
+    assert selection.get("creationDateTime") is None

@@ -12,6 +12,7 @@ import base64
 import hashlib
 import html
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from annotations.analysis import actor_interest_matrix, code_counts, matrix_groups
@@ -208,7 +209,7 @@ def _document(
     annotations: list[Annotation],
     codebook: Codebook,
     palette: _Palette,
-    colour_of,
+    colour_of: Callable[[Annotation], int],
     numbers: dict[str, int],
 ) -> list[str]:
     details = [f"{len(annotations)} annotation{'s' if len(annotations) != 1 else ''}"]

@@ -21,7 +21,7 @@ from annotations.safe_text import visible
 _INLINE = re.compile(r"([\\`*_\[\]<>&|~])")
 # Constructs that only count at the start of a line: headings, lists, quotes, rules,
 # setext underlines, fences, ordered-list numbers ("1." / "1)").
-_LINE_START = re.compile(r"^([#+\-=>:]|\d+(?=[.)]))")
+_LINE_START = re.compile(r"^([#+\-=>]|\d+(?=[.)]))")
 
 
 def escape(text: str) -> str:

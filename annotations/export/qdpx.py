@@ -39,6 +39,7 @@ _ATTRIBUTE_ESCAPES = str.maketrans(
 # Characters XML 1.0 cannot hold that `visible` leaves alone.
 _NOT_XML = re.compile("[\ufffe\uffff\ud800-\udfff]")
 _ATTRIBUTE_SPECIAL = re.compile('[&<>"\n\t]')
+_XSD_DATETIME = re.compile(r"^-?\d{4,}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:\d\d)?$")
 _TEXT_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
 
 
@@ -76,6 +77,11 @@ def _attribute(value: str) -> str:
     return value.translate(_ATTRIBUTE_ESCAPES) if _ATTRIBUTE_SPECIAL.search(value) else value
 
 
+def _datetime(value: str) -> str | None:
+    """`value` when it is an xsd:dateTime (imported records may hold anything), else None."""
+    return value if _XSD_DATETIME.match(value) else None
+
+
 def _name(text: str) -> str:
     text = " ".join(visible(text, newline=" ").split())
     return text if len(text) <= NAME_LENGTH else text[: NAME_LENGTH - 1] + "…"
@@ -89,7 +95,7 @@ def project_xml(scope: ExportScope) -> tuple[bytes, dict[str, str]]:
         + _attributes(
             name=_name(f"Gloss: {scope.title}"),
             origin=ORIGIN,
-            creationDateTime=scope.generated or None,
+            creationDateTime=_datetime(scope.generated),
         )
         + ">"
     )
@@ -112,7 +118,7 @@ def project_xml(scope: ExportScope) -> tuple[bytes, dict[str, str]]:
             guid=source_guid,
             name=_name(document.title),
             plainTextPath=f"internal://{source_guid}.txt",
-            creationDateTime=document.added or None,
+            creationDateTime=_datetime(document.added),
         )
         out.append(f"    <TextSource{attributes}>")
         for annotation in scope.annotations_of(document.id):
@@ -178,9 +184,9 @@ def _selection(
         startPosition=str(annotation.start),
         endPosition=str(annotation.end),
         creatingUser=user,
-        creationDateTime=annotation.created or None,
+        creationDateTime=_datetime(annotation.created),
         modifyingUser=user,
-        modifiedDateTime=annotation.modified or None,
+        modifiedDateTime=_datetime(annotation.modified),
     )
     out.append(f"      <PlainTextSelection{attributes}>")
     if annotation.confidence:
@@ -189,7 +195,7 @@ def _selection(
         coding = _attributes(
             guid=guid("coding", annotation.id, tag),
             creatingUser=user,
-            creationDateTime=annotation.created or None,
+            creationDateTime=_datetime(annotation.created),
         )
         out.append(f"        <Coding{coding}>")
         out.append(f'          <CodeRef targetGUID="{code_guids[tag]}"/>')
@@ -200,7 +206,7 @@ def _selection(
             guid=note_guid,
             name=_name(f"Memo: {annotation.memo}"),
             creatingUser=user,
-            creationDateTime=annotation.modified or None,
+            creationDateTime=_datetime(annotation.modified),
         )
         notes.append(f"    <Note{note}>")
         notes.append(f"      <PlainTextContent>{_text(annotation.memo)}</PlainTextContent>")

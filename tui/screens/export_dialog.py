@@ -146,9 +146,8 @@ class ExportDialog(ModalScreen[Path | None]):
         """Keep the file's extension in step with the format (the name stays as typed)."""
         path_input = self.query_one("#export-path", Input)
         path = Path(path_input.value)
-        name = event.option.id or "md"
-        if path.suffix.lstrip(".") in FORMAT_NAMES or not path.suffix:
-            path_input.value = str(path.with_suffix(f".{name}")) if path.name else path_input.value
+        if path.name and (not path.suffix or path.suffix[1:] in FORMAT_NAMES):
+            path_input.value = str(path.with_suffix(f".{event.option.id}"))
 
     # -- actions --------------------------------------------------------------------------
 
