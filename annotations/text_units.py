@@ -25,6 +25,7 @@ from bidi.mirror import MIRRORED as _MIRRORED
 from annotations.safe_text import visible
 
 _CLUSTER = regex.compile(r"\X", regex.DOTALL)
+_PREPEND = regex.compile(r"\p{Grapheme_Cluster_Break=Prepend}")
 # How far either side of an offset a boundary search looks when the line is longer. A
 # grapheme cluster longer than this (hundreds of combining marks) is split at the window.
 _WINDOW = 256
@@ -75,6 +76,13 @@ def _is_regional_indicator(char: str) -> bool:
 def is_grapheme_boundary(text: str, offset: int) -> bool:
     """True when `offset` falls between two grapheme clusters (or at either end of text)."""
     if offset <= 0 or offset >= len(text):
+        return True
+    before, after = text[offset - 1], text[offset]
+    # The common cases, decided at once: nothing below U+0300 joins a cluster, and only a
+    # Prepend character or a CR holds on to a following space or line feed.
+    if before != "\r" and (
+        (before < "\u0300" and after < "\u0300") or (after.isspace() and not _PREPEND.match(before))
+    ):
         return True
     bounds = _boundaries_near(text, offset)
     index = bisect.bisect_left(bounds, offset)

@@ -1,0 +1,383 @@
+"""Re-attaching annotations to a text that changed.
+
+An annotation remembers where it was (`start`, `end`) and what it said (`quote`, with up
+to 32 characters of `prefix` and `suffix`). When its document comes back with new text,
+`anchor` looks for it again, most certain evidence first:
+
+1. its *slot* — the old prefix and suffix still in place, nearest the old position — or
+   the quote with its whole context, whichever is nearer. In its slot, the annotation is
+   `exact` or `moved` if the quote is still there whole, `changed` when the new text
+   between prefix and suffix is still close to the quote, else `orphan`: an edit inside
+   an annotation never sends it elsewhere;
+2. (the quote with its whole context, when no slot is nearer);
+3. the quote with one side of its context intact (text was inserted or deleted just
+   outside it) — `moved`;
+4. a fuzzy match of the quote near its old position (rapidfuzz, strict threshold) with
+   some of its context agreeing — `changed`;
+5. otherwise an `orphan`: kept, listed, never deleted, and re-attachable by hand.
+
+Attaching an annotation to the wrong words is worse than orphaning it, so every step
+asks for evidence from the context as well as the quote.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Literal
+
+from rapidfuzz import fuzz
+
+from annotations.model import CONTEXT_LENGTH, Annotation, TextQuote
+from annotations.text_units import is_grapheme_boundary, snap_to_graphemes
+
+Status = Literal["exact", "moved", "changed", "orphan"]
+
+# A side of the context is evidence enough alone when this many characters of it match
+# (or when all of it matches and it reaches the start or end of the text).
+STRONG_CONTEXT = 8
+# How alike the new text of a slot must be to the old quote to stay attached (0-100).
+SLOT_SIMILARITY = 60.0
+# How alike a fuzzy match must be to the quote (0-100), and how long a quote must be to
+# be looked for fuzzily at all (short ones match anything).
+FUZZY_SIMILARITY = 90.0
+FUZZY_MIN_LENGTH = 16
+CONTEXT_SIMILARITY = 60.0
+# How far from its old position a fuzzy match is looked for.
+FUZZY_WINDOW = 2000
+# At most this many occurrences of a quote are weighed (a one-letter quote in a long text).
+MAX_CANDIDATES = 10_000
+
+
+@dataclass(frozen=True, slots=True)
+class Anchoring:
+    """Where an annotation sits in the new text, and how sure that is."""
+
+    status: Status
+    start: int
+    end: int
+
+    @property
+    def placed(self) -> bool:
+        return self.status != "orphan"
+
+
+@dataclass(frozen=True)
+class Report:
+    """What `reanchor` did: each annotation with its anchoring, and the counts."""
+
+    results: tuple[tuple[Annotation, Anchoring], ...] = ()
+    counts: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def exact(self) -> int:
+        return self.counts.get("exact", 0)
+
+    @property
+    def moved(self) -> int:
+        return self.counts.get("moved", 0)
+
+    @property
+    def changed(self) -> int:
+        return self.counts.get("changed", 0)
+
+    @property
+    def orphaned(self) -> int:
+        return self.counts.get("orphan", 0)
+
+    @property
+    def orphans(self) -> list[Annotation]:
+        return [annotation for annotation, result in self.results if not result.placed]
+
+    def summary(self) -> str:
+        """One line for a status bar or stderr: "3 moved, 1 changed, 2 orphaned"."""
+        parts = [
+            f"{count} {name}"
+            for name, count in (
+                ("unchanged", self.exact),
+                ("moved", self.moved),
+                ("changed", self.changed),
+                ("orphaned", self.orphaned),
+            )
+            if count
+        ]
+        return ", ".join(parts) or "no annotations"
+
+
+def reanchor(annotations: Iterable[Annotation], new_text: str) -> Report:
+    """Anchor every annotation in `new_text` (see `anchor`) and count the outcomes."""
+    results = tuple((annotation, anchor(annotation, new_text)) for annotation in annotations)
+    counts: dict[str, int] = {}
+    for _, result in results:
+        counts[result.status] = counts.get(result.status, 0) + 1
+    return Report(results, counts)
+
+
+def relocate(
+    annotation: Annotation, document_id: str, new_text: str, start: int, end: int
+) -> Annotation:
+    """The annotation moved to `[start, end)` of another document's text, with a quote,
+    prefix and suffix taken from there. Its tags, memo and `modified` time stay: moving
+    is not an analyst's change."""
+    selector = TextQuote.of(new_text, start, end)
+    return annotation.evolve(
+        document=document_id,
+        start=start,
+        end=end,
+        quote=selector.quote,
+        prefix=selector.prefix,
+        suffix=selector.suffix,
+        modified=annotation.modified,
+    )
+
+
+def anchor(annotation: Annotation, new_text: str) -> Anchoring:
+    """Find `annotation` in `new_text`: exact, moved, changed, or an orphan (see module)."""
+    quote, prefix, suffix = annotation.quote, annotation.prefix, annotation.suffix
+    old_start = annotation.start
+    if not quote:
+        return Anchoring("orphan", old_start, old_start)
+    whole = _with_whole_context(new_text, quote, prefix, suffix, old_start)
+    slot = _find_slot(new_text, quote, prefix, suffix, old_start)
+    # Both can exist when a passage is repeated: the one nearer the old position wins, so
+    # an edit inside one copy never sends the annotation to the other.
+    judged = None
+    if slot is not None and (
+        whole is None or abs(slot[0] - old_start) <= abs(whole.start - old_start)
+    ):
+        judged = _judge_slot(new_text, quote, slot, old_start)
+        strong = min(len(prefix), len(suffix)) >= STRONG_CONTEXT and slot[0] < slot[1]
+        # Weaker evidence: a slot held by one long side and one short side at the very
+        # start or end of the text (an edit at that end moves the short side), or an
+        # empty slot (the quote deleted — or, in repetitive text, the prefix and suffix
+        # found one copy too far). Trust it for the quote found whole, and otherwise only
+        # when nothing better turns up.
+        if judged.status in ("exact", "moved"):
+            return judged
+        if strong:
+            # In repetitive text the suffix can be found a little early, cutting into the
+            # quote: the quote whole, overlapping the slot, is the better answer.
+            whole_nearby = _with_one_side(new_text, quote, prefix, suffix, slot[0], slot)
+            return whole_nearby or judged
+    elif whole is not None:
+        return whole
+    for finder in (_with_one_side, _fuzzily):
+        found = finder(new_text, quote, prefix, suffix, old_start)
+        if found is not None:
+            return found
+    return judged or Anchoring("orphan", old_start, old_start)
+
+
+# -- the steps ---------------------------------------------------------------------------
+
+
+def _with_whole_context(
+    text: str, quote: str, prefix: str, suffix: str, old_start: int
+) -> Anchoring | None:
+    whole = prefix + quote + suffix
+    for position in _nearest_first(text, whole, old_start - len(prefix)):
+        start = position + len(prefix)
+        # A short prefix means the annotation was near the start of the text; it is only
+        # the whole context there if it still is (likewise a short suffix and the end).
+        if _edges_agree(text, quote, prefix, suffix, start) and _is_whole(
+            text, start, start + len(quote)
+        ):
+            status: Status = "exact" if start == old_start else "moved"
+            return Anchoring(status, start, start + len(quote))
+    return None
+
+
+def _judge_slot(text: str, quote: str, slot: tuple[int, int], old_start: int) -> Anchoring:
+    """The annotation belongs in this slot: is its text still there, or close enough?"""
+    start, end = slot
+    found = text[start:end]
+    whole_at = (
+        start if found.startswith(quote) else end - len(quote) if found.endswith(quote) else None
+    )
+    if whole_at is not None and snap_to_graphemes(text, whole_at, whole_at + len(quote)) == (
+        whole_at,
+        whole_at + len(quote),
+    ):
+        # The quote is whole; text was added just after (or before) it, outside it.
+        status: Status = "exact" if whole_at == old_start else "moved"
+        return Anchoring(status, whole_at, whole_at + len(quote))
+    if start == end or fuzz.ratio(quote, found) < SLOT_SIMILARITY:
+        return Anchoring("orphan", old_start, old_start)
+    start, end = snap_to_graphemes(text, start, end)
+    return Anchoring("changed", start, end)
+
+
+def _with_one_side(
+    text: str,
+    quote: str,
+    prefix: str,
+    suffix: str,
+    old_start: int,
+    within: tuple[int, int] | None = None,
+) -> Anchoring | None:
+    """The quote, whole, with one side of its context intact (or most of one side),
+    nearest the old position; only where it overlaps `within` when that is given."""
+    for batch in _nearest_batches(text, quote, old_start):
+        best: tuple[int, int, int] | None = None  # (-evidence, distance, start)
+        for start in batch:
+            if within is not None and not (within[0] - len(quote) < start <= within[1]):
+                continue
+            end = start + len(quote)
+            before = _common_suffix(prefix, text[max(0, start - len(prefix)) : start])
+            after = _common_prefix(suffix, text[end : end + len(suffix)])
+            prefix_intact = before == len(prefix) and (
+                before >= STRONG_CONTEXT or start == len(prefix)
+            )
+            suffix_intact = after == len(suffix) and (
+                after >= STRONG_CONTEXT or end + len(suffix) == len(text)
+            )
+            evident = max(before, after) >= STRONG_CONTEXT
+            if not (prefix_intact or suffix_intact or evident) or not _is_whole(text, start, end):
+                continue
+            candidate = (-(before + after), abs(start - old_start), start)
+            if best is None or candidate < best:
+                best = candidate
+        if best is not None:
+            start = best[2]
+            status: Status = "exact" if start == old_start else "moved"
+            return Anchoring(status, start, start + len(quote))
+    return None
+
+
+def _fuzzily(text: str, quote: str, prefix: str, suffix: str, old_start: int) -> Anchoring | None:
+    if len(quote) < FUZZY_MIN_LENGTH:
+        return None
+    window_start = max(0, old_start - FUZZY_WINDOW)
+    window_end = min(len(text), old_start + len(quote) + FUZZY_WINDOW)
+    match = fuzz.partial_ratio_alignment(
+        quote, text[window_start:window_end], score_cutoff=FUZZY_SIMILARITY
+    )
+    if match is None or match.dest_end <= match.dest_start:
+        return None
+    start, end = _best_bounds(
+        text, quote, window_start + match.dest_start, window_start + match.dest_end
+    )
+    around_before = text[max(0, start - len(prefix)) : start]
+    around_after = text[end : end + len(suffix)]
+    context = prefix + "\x00" + suffix
+    found = around_before + "\x00" + around_after
+    if (prefix or suffix) and fuzz.ratio(context, found) < CONTEXT_SIMILARITY:
+        return None
+    start, end = snap_to_graphemes(text, start, end)
+    return Anchoring("changed", start, end)
+
+
+# -- helpers -----------------------------------------------------------------------------
+
+
+def _occurrences(text: str, needle: str) -> Iterator[int]:
+    position = text.find(needle)
+    count = 0
+    while position != -1 and count < MAX_CANDIDATES:
+        yield position
+        count += 1
+        position = text.find(needle, position + 1)
+
+
+def _nearest_batches(text: str, needle: str, around: int) -> Iterator[list[int]]:
+    """Where `needle` occurs, in batches nearest `around` first (each batch sorted by
+    distance). The search widens step by step, so a text that barely changed is searched
+    only near the old position, not all of it."""
+    seen: set[int] = set()
+    for reach in (2_048, 65_536, len(text)):
+        low, high = max(0, around - reach), min(len(text), around + reach + len(needle))
+        found = []
+        position = text.find(needle, low, high)
+        while position != -1 and len(seen) + len(found) < MAX_CANDIDATES:
+            if position not in seen:
+                found.append(position)
+            position = text.find(needle, position + 1, high)
+        found.sort(key=lambda p: abs(p - around))
+        seen.update(found)
+        if found:
+            yield found
+        if high - low >= len(text):
+            return
+
+
+def _nearest_first(text: str, needle: str, around: int) -> Iterator[int]:
+    """Where `needle` occurs, nearest `around` first."""
+    for batch in _nearest_batches(text, needle, around):
+        yield from batch
+
+
+def _is_whole(text: str, start: int, end: int) -> bool:
+    """True when `[start, end)` is made of whole grapheme clusters (not half a flag, not
+    an accent torn from its letter)."""
+    return is_grapheme_boundary(text, start) and is_grapheme_boundary(text, end)
+
+
+def _edges_agree(text: str, quote: str, prefix: str, suffix: str, start: int) -> bool:
+    if len(prefix) < CONTEXT_LENGTH and start != len(prefix) and len(prefix) < STRONG_CONTEXT:
+        return False
+    end = start + len(quote)
+    return not (
+        len(suffix) < CONTEXT_LENGTH
+        and end + len(suffix) != len(text)
+        and len(suffix) < STRONG_CONTEXT
+    )
+
+
+def _find_slot(
+    text: str, quote: str, prefix: str, suffix: str, old_start: int
+) -> tuple[int, int] | None:
+    """The stretch between the old prefix and the old suffix, both still in place, nearest
+    the old position; None when either side is gone, or both are too short to be evidence
+    (a short side counts only where it touches the start or end of the text)."""
+    if len(prefix) < STRONG_CONTEXT and len(suffix) < STRONG_CONTEXT:
+        return None
+    if len(prefix) < STRONG_CONTEXT:
+        if not text.startswith(prefix):
+            return None
+        prefix_ends = [len(prefix)]
+    else:
+        nearest = _nearest_first(text, prefix, old_start - len(prefix))
+        prefix_ends = (p + len(prefix) for p in itertools.islice(nearest, 50))
+    reach = 2 * len(quote) + 256
+    for start in prefix_ends:
+        if len(suffix) < STRONG_CONTEXT:
+            end = len(text) - len(suffix)
+            if text.endswith(suffix) and start <= end <= start + reach:
+                return start, end
+            continue
+        end = text.find(suffix, start, start + reach + len(suffix))
+        if end != -1:
+            return start, end
+    return None
+
+
+def _best_bounds(text: str, quote: str, start: int, end: int) -> tuple[int, int]:
+    """Nudge a fuzzy match's ends to where it is most like the quote: partial matching
+    finds a stretch as long as the quote, but the edited text may be longer or shorter."""
+    slack = min(16, max(3, len(quote) // 10))
+    best = (fuzz.ratio(quote, text[start:end]), start, end)
+    for new_start in range(max(0, start - slack), start + slack + 1):
+        for new_end in range(max(new_start + 1, end - slack), min(len(text), end + slack) + 1):
+            score = fuzz.ratio(quote, text[new_start:new_end])
+            if score > best[0]:
+                best = (score, new_start, new_end)
+    return best[1], best[2]
+
+
+def _common_prefix(a: str, b: str) -> int:
+    count = 0
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        count += 1
+    return count
+
+
+def _common_suffix(a: str, b: str) -> int:
+    count = 0
+    for x, y in zip(reversed(a), reversed(b), strict=False):
+        if x != y:
+            break
+        count += 1
+    return count
