@@ -129,3 +129,16 @@ async def test_qdpx_from_the_dialog_is_a_zip(store, tmp_path: Path) -> None:
         await pilot.press("enter")
         await pilot.pause()
     assert (tmp_path / "project.qdpx").read_bytes()[:2] == b"PK"
+
+
+async def test_typing_in_the_file_field_replaces_the_path(store, tmp_path: Path) -> None:
+    app = Host(ExportDialog(store, Codebook.default(), hostile_document().id))
+    async with app.run_test() as pilot:
+        await pilot.press("down", "down", "down", "down")  # html: the extension grows
+        await pilot.press("tab", "tab")  # to the file field, its text selected
+        target = tmp_path / "typed.html"
+        await pilot.press(*str(target))
+        await pilot.press("enter")
+        await pilot.pause()
+    assert app.results == [target]
+    assert target.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")

@@ -107,7 +107,8 @@ class ExportDialog(ModalScreen[Path | None]):
                 id="export-scope",
             )
             yield Label("File", classes="dialog-subtitle")
-            yield Input(self._default_path("md"), id="export-path", select_on_focus=False)
+            # Selected on focus, as in a save dialog: typing replaces the whole path.
+            yield Input(self._default_path("md"), id="export-path")
             yield Static("", id="export-error")
             yield Label(
                 "tab next · ↑↓ choose · enter export · escape cancel", classes="dialog-help"
@@ -148,6 +149,7 @@ class ExportDialog(ModalScreen[Path | None]):
         path = Path(path_input.value)
         if path.name and (not path.suffix or path.suffix[1:] in FORMAT_NAMES):
             path_input.value = str(path.with_suffix(f".{event.option.id}"))
+            path_input.cursor_position = len(path_input.value)
 
     # -- actions --------------------------------------------------------------------------
 
