@@ -245,3 +245,50 @@ def test_json_round_trip_gives_the_same_records(data) -> None:
     assert again == exported
     records = json.loads(exported)
     assert sorted(a["id"] for a in records["annotations"]) == sorted(a.id for a in annotations)
+
+
+def test_document_path_exports_the_file_as_it_is_now(capfdbinary, tmp_path: Path) -> None:
+    paragraphs = [
+        "Over the past four years, Russia and Iran have shared striking parallels.",
+        "Russia's support focused chiefly on the Syrian army and its institutions.",
+        "Iran has largely supported Shiite militias and small armies of its own.",
+        "Theirs is a marriage of convenience that will not last long, says the author.",
+    ]
+    article = tmp_path / "article.txt"
+    article.write_text("\n\n".join(paragraphs) + "\n", encoding="utf-8")
+    store_file = tmp_path / "store.json"
+    with Store(store_file) as store:
+        document = store.add_document(Document.from_path(article))
+        for span in document.paragraphs[1:]:
+            store.annotate(document.id, span.start, span.end, tags=["actor/both"], analyst="ana")
+    # The file changes: a paragraph is added at the top, one annotated paragraph removed.
+    changed = ["An inserted paragraph.", paragraphs[0], paragraphs[1], paragraphs[3]]
+    article.write_text("\n\n".join(changed) + "\n", encoding="utf-8")
+    code, out, err = run_binary(
+        capfdbinary, "export", "--db", str(store_file), "-f", "json", "--document", str(article)
+    )
+    assert code == 0, err
+    data = json.loads(out)
+    text = data["documents"][0]["text"]
+    assert "An inserted paragraph." in text
+    quotes = [text[a["start"] : a["end"]] for a in data["annotations"]]
+    assert quotes == [paragraphs[1], paragraphs[3]]
+    assert [a["quote"] for a in data["annotations"]] == quotes
+    lines = err.splitlines()
+    assert "changed since it was annotated" in lines[0] and "1 orphaned" in lines[0]
+    assert "orphan (left out)" in lines[1] and "Iran has largely supported" in lines[1]
+    # The store itself is not changed by an export.
+    with Store(store_file) as store:
+        assert len(store.annotations()) == 3
+
+
+def test_document_path_not_in_the_store_is_one_clear_line(capsys, filled_store, tmp_path):
+    stranger = tmp_path / "stranger.txt"
+    stranger.write_text("Never opened in gloss.\n", encoding="utf-8")
+    code, _, err = run(
+        capsys, "export", "--db", str(filled_store), "-f", "md", "--document", str(stranger)
+    )
+    assert code == 2
+    assert (
+        err == f"gloss: {stranger}: not in the store — open it with gloss and annotate it first\n"
+    )

@@ -17,11 +17,12 @@ import re
 import secrets
 import uuid
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from functools import cached_property
 from pathlib import Path
 
+from annotations.anchoring import Report, reanchor, relocate
 from annotations.codebook import Codebook
 from annotations.document import Document, utc_now
 from annotations.errors import GlossError
@@ -130,12 +131,43 @@ def select(
         annotations += store.annotations(each.id, analyst=analyst, tag=tag)  # type: ignore[attr-defined]
         if progress is not None:
             progress(done, len(documents))
-    filters = ", ".join(
-        part
-        for part in (f"tag {tag}" if tag else "", f"analyst {analyst}" if analyst else "")
-        if part
-    )
-    return make_scope(documents, annotations, codebook, filters=filters)
+    return make_scope(documents, annotations, codebook, filters=_filters(tag, analyst))
+
+
+def _filters(tag: str | None, analyst: str | None) -> str:
+    parts = [f"tag {tag}" if tag else "", f"analyst {analyst}" if analyst else ""]
+    return ", ".join(part for part in parts if part)
+
+
+def select_file(
+    store: object,
+    codebook: Codebook,
+    path: str | Path,
+    *,
+    tag: str | None = None,
+    analyst: str | None = None,
+) -> tuple[ExportScope, Report | None]:
+    """The scope of `gloss export --document PATH`: the file as it is now.
+
+    When its text changed since it was annotated, its annotations are re-anchored to the
+    new text (DESIGN §9) — in the export only; the store is not changed — and the
+    `Report` says what moved and what was orphaned (orphans are left out of the export).
+    """
+    current = Document.from_path(path)
+    stored = store.find_document(str(path)) or store.find_document(current.id)  # type: ignore[attr-defined]
+    if stored is None:
+        raise ExportError(f"{path}: not in the store — open it with gloss and annotate it first")
+    if stored.id == current.id:
+        return select(store, codebook, document=stored.id, tag=tag, analyst=analyst), None
+    annotations = store.annotations(stored.id, analyst=analyst, tag=tag)  # type: ignore[attr-defined]
+    report = reanchor(annotations, current.text)
+    placed = [
+        relocate(annotation, current.id, current.text, result.start, result.end)
+        for annotation, result in report.results
+        if result.placed
+    ]
+    document = replace(current, title=stored.title, metadata=dict(stored.metadata))
+    return make_scope([document], placed, codebook, filters=_filters(tag, analyst)), report
 
 
 # -- the formats -------------------------------------------------------------------------

@@ -7,9 +7,18 @@ import json
 import sys
 from pathlib import Path
 
+from annotations.anchoring import Report
 from annotations.codebook import Codebook
 from annotations.errors import StoreError
-from annotations.export import FORMAT_NAMES, check_output, export_format, select, write_file
+from annotations.export import (
+    FORMAT_NAMES,
+    check_output,
+    export_format,
+    select,
+    select_file,
+    write_file,
+)
+from annotations.safe_text import visible
 from annotations.store import Store
 from tui.commands import common
 from tui.commands.doctor import progress_bar
@@ -54,14 +63,26 @@ def run_export(options: argparse.Namespace) -> int:
     if not path.exists():
         return common.fail(f"{path}: no store here yet — open a document with gloss first")
     with Store(path, read_only=True) as store, progress_bar("exporting") as progress:
-        scope = select(
-            store,
-            codebook,
-            document=options.document,
-            tag=options.tag,
-            analyst=options.analyst,
-            progress=progress,
-        )
+        if options.document and Path(options.document).expanduser().is_file():
+            # A file is read as it is now; its annotations follow its text if it changed.
+            scope, report = select_file(
+                store,
+                codebook,
+                Path(options.document).expanduser(),
+                tag=options.tag,
+                analyst=options.analyst,
+            )
+            if report is not None:
+                report_reanchoring(options.document, report)
+        else:
+            scope = select(
+                store,
+                codebook,
+                document=options.document,
+                tag=options.tag,
+                analyst=options.analyst,
+                progress=progress,
+            )
         data = export.render(scope)
     if options.output is None:
         sys.stdout.buffer.write(data)
@@ -74,6 +95,24 @@ def run_export(options: argparse.Namespace) -> int:
         file=sys.stderr,
     )
     return 0
+
+
+def report_reanchoring(name: str, report: Report) -> None:
+    """On stderr: that the file changed, what re-anchoring did, and each orphan."""
+    print(
+        visible(
+            f"{name}: changed since it was annotated; annotations re-anchored: {report.summary()}",
+            newline=" ",
+        ),
+        file=sys.stderr,
+    )
+    for orphan in report.orphans:
+        quote = " ".join(orphan.quote.split())
+        quote = quote if len(quote) <= 60 else quote[:59] + "…"
+        print(
+            visible(f"  orphan (left out): {orphan.id} “{quote}”", newline=" "),
+            file=sys.stderr,
+        )
 
 
 def run_import(options: argparse.Namespace) -> int:
