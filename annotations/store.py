@@ -349,6 +349,19 @@ class Store:
                 raise StoreError(f"no document {annotation.document} in {self.path}")
             self._put_many(annotation.document, {annotation.id: annotation.to_record()})
 
+    def put_many(self, annotations: Iterable[Annotation]) -> None:
+        """Save several annotations as they are in one durable write (all or nothing):
+        re-anchoring a revised document moves all its annotations at once."""
+        by_document: dict[str, dict[str, dict[str, Any]]] = {}
+        for annotation in annotations:
+            by_document.setdefault(annotation.document, {})[annotation.id] = annotation.to_record()
+        with self._changing(), self._batched():
+            unknown = [d for d in by_document if d not in self._documents]
+            if unknown:
+                raise StoreError(f"no document {unknown[0]} in {self.path}")
+            for document_id, records in by_document.items():
+                self._put_many(document_id, records)
+
     def delete(self, annotation_id: str) -> Annotation:
         """Remove an annotation and return it (so that it can be put back)."""
         with self._changing():

@@ -1,0 +1,275 @@
+"""The library: opening files and folders into the store, and following revised documents.
+
+A document is its content (its id is the hash of its text), so a file that was edited is
+a new document. When a path the store already knows comes back with new text, the old
+version's annotations are re-anchored onto the new one (see `anchoring`): those that are
+found move over; those that are not stay on the old version as *orphans* — listed, never
+deleted, and re-attachable by hand with `reattach`. The old version is marked
+`superseded_by` the new one, and the new one `supersedes` the old.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from annotations.anchoring import Report, reanchor, relocate
+from annotations.document import Document, utc_now
+from annotations.errors import DocumentError, StoreError
+from annotations.model import Annotation
+from annotations.store import Store
+from annotations.text_units import snap_to_graphemes
+
+TEXT_SUFFIXES = (".txt", ".md", ".markdown", ".text")
+
+
+@dataclass(frozen=True)
+class Opened:
+    """One document as opened: what it replaced, if anything, and how its annotations fared."""
+
+    document: Document
+    path: Path
+    previous: Document | None = None
+    report: Report | None = None
+
+    @property
+    def moved(self) -> int:
+        return self.report.moved if self.report else 0
+
+    @property
+    def changed(self) -> int:
+        return self.report.changed if self.report else 0
+
+    @property
+    def orphaned(self) -> int:
+        return self.report.orphaned if self.report else 0
+
+    def summary(self) -> str | None:
+        """A line for the reader when the text changed since it was annotated, else None:
+        "The text changed since it was last opened: 3 moved, 1 orphaned"."""
+        if self.previous is None or self.report is None:
+            return None
+        return f"The text changed since it was last opened: {self.report.summary()}"
+
+
+@dataclass(frozen=True)
+class OpenResult:
+    """What `open_paths` opened, and the files of a folder it had to leave out (with why)."""
+
+    opened: tuple[Opened, ...]
+    skipped: tuple[tuple[Path, str], ...] = ()
+
+    @property
+    def documents(self) -> list[Document]:
+        return [item.document for item in self.opened]
+
+
+@dataclass(frozen=True)
+class DocumentSummary:
+    """A line of the library: a document with its counts."""
+
+    id: str
+    title: str
+    path: str | None
+    annotations: int
+    paragraphs: int
+    annotated_paragraphs: int
+    orphans: int
+    last_opened: str | None
+
+    @property
+    def share_annotated(self) -> float:
+        """The share of paragraphs that hold at least one annotation, 0.0 to 1.0."""
+        return self.annotated_paragraphs / self.paragraphs if self.paragraphs else 0.0
+
+
+# -- opening ------------------------------------------------------------------------------
+
+
+def expand_paths(paths: Iterable[str | Path]) -> list[tuple[Path, bool]]:
+    """The files to open, each with whether it was named explicitly.
+
+    A folder stands for its text files (`.txt`, `.md`), in its subfolders too, sorted by
+    path; hidden files and folders are left out. A folder without any is an error.
+    """
+    files: list[tuple[Path, bool]] = []
+    for raw in paths:
+        path = Path(raw).expanduser()
+        if not path.is_dir():
+            files.append((path, True))
+            continue
+        found = sorted(
+            candidate
+            for candidate in path.rglob("*")
+            if candidate.suffix.lower() in TEXT_SUFFIXES
+            and candidate.is_file()
+            and not any(part.startswith(".") for part in candidate.relative_to(path).parts)
+        )
+        if not found:
+            raise DocumentError(f"{path}: the folder holds no .txt or .md files")
+        files.extend((candidate, False) for candidate in found)
+    return files
+
+
+def open_paths(
+    store: Store, paths: Sequence[str | Path], encoding: str | None = None
+) -> OpenResult:
+    """Open files and folders into the store, re-anchoring any that changed.
+
+    A file named explicitly that cannot be opened raises `DocumentError` before anything
+    is stored. In a folder, a file that cannot be opened is skipped and reported in
+    `skipped`; a folder none of whose files opens raises `DocumentError`. The same text
+    reached by two paths is opened once.
+    """
+    files = expand_paths(paths)
+    loaded: list[tuple[Path, Document]] = []
+    skipped: list[tuple[Path, str]] = []
+    for path, explicit in files:
+        try:
+            loaded.append((path, Document.from_path(path, encoding=encoding)))
+        except DocumentError as error:
+            if explicit:
+                raise
+            skipped.append((path, str(error)))
+    if not loaded:
+        first = skipped[0][1] if skipped else "nothing to open"
+        raise DocumentError(f"none of the {len(skipped)} files could be opened ({first})")
+    opened: list[Opened] = []
+    seen: set[str] = set()
+    for path, document in loaded:
+        if document.id in seen:
+            continue
+        seen.add(document.id)
+        opened.append(_open_one(store, path, document))
+    return OpenResult(tuple(opened), tuple(skipped))
+
+
+def open_document(store: Store, path: str | Path, encoding: str | None = None) -> Opened:
+    """Open one file into the store, re-anchoring its annotations if its text changed
+    (what `gloss export --document PATH` does before exporting)."""
+    path = Path(path).expanduser()
+    return _open_one(store, path, Document.from_path(path, encoding=encoding))
+
+
+def _open_one(store: Store, path: Path, document: Document) -> Opened:
+    previous = current_version(store, document.path) if document.path else None
+    stored = store.add_document(document)
+    if previous is None or previous.id == stored.id:
+        if stored.metadata.get("superseded_by"):
+            # The file went back to a version it had before: that version is current again.
+            stored = store.set_document_metadata(stored.id, superseded_by=None)
+        return Opened(stored, path)
+    report = reanchor(store.annotations(previous.id), stored.text)
+    store.put_many(
+        relocate(annotation, stored.id, stored.text, result.start, result.end)
+        for annotation, result in report.results
+        if result.placed
+    )
+    previous = store.set_document_metadata(previous.id, superseded_by=stored.id)
+    stored = store.set_document_metadata(stored.id, supersedes=previous.id, superseded_by=None)
+    return Opened(stored, path, previous, report)
+
+
+def current_version(store: Store, path: str | Path) -> Document | None:
+    """The stored document last opened from `path` (the one not superseded), if any."""
+    resolved = str(Path(path).expanduser().resolve())
+    candidates = [
+        document
+        for document in store.documents()
+        if document.path == resolved and not document.metadata.get("superseded_by")
+    ]
+    if not candidates:
+        return None
+    return max(candidates, key=lambda d: (d.metadata.get("last_opened") or "", d.added))
+
+
+def mark_opened(store: Store, document_id: str, when: str | None = None) -> Document:
+    """Remember that the reader opened a document now (the library's "last opened")."""
+    return store.set_document_metadata(document_id, last_opened=when or utc_now())
+
+
+# -- orphans ------------------------------------------------------------------------------
+
+
+def superseded_versions(store: Store, document_id: str) -> list[Document]:
+    """The older versions that `document_id` replaced, newest first."""
+    versions: list[Document] = []
+    seen = {document_id}
+    current = store.document(document_id)
+    while True:
+        older_id = current.metadata.get("supersedes")
+        if not older_id or older_id in seen:
+            return versions
+        try:
+            older = store.document(older_id)
+        except StoreError:
+            return versions
+        if older.metadata.get("superseded_by") != current.id:
+            return versions  # that version was reopened since: its annotations are its own
+        seen.add(older_id)
+        versions.append(older)
+        current = older
+
+
+def orphans(store: Store, document_id: str) -> list[Annotation]:
+    """Annotations of the older versions of a document that could not be placed in it."""
+    return [
+        annotation
+        for older in superseded_versions(store, document_id)
+        for annotation in store.annotations(older.id)
+    ]
+
+
+def reattach(
+    store: Store, orphan_id: str, new_document_id: str, start: int, end: int
+) -> Annotation:
+    """Attach an annotation (an orphan, usually) to `[start, end)` of another document.
+
+    The span is widened to whole grapheme clusters; the quote, prefix and suffix are taken
+    from the new text. Raises `StoreError` for an unknown annotation or document or a span
+    outside the text.
+    """
+    annotation = store.annotation(orphan_id)
+    document = store.document(new_document_id)
+    if not 0 <= start < end <= len(document.text):
+        raise StoreError(
+            f"span {start}-{end} is not inside {document.title!r} ({len(document.text)} characters)"
+        )
+    start, end = snap_to_graphemes(document.text, start, end)
+    moved = relocate(annotation, document.id, document.text, start, end).evolve()
+    store.put(moved)
+    return moved
+
+
+# -- the library list ---------------------------------------------------------------------
+
+
+def summaries(store: Store, *, include_superseded: bool = False) -> list[DocumentSummary]:
+    """A line per document for the library: annotation count, share of paragraphs
+    annotated, orphans waiting, last opened. Older versions are left out unless asked."""
+    lines = []
+    for document in store.documents():
+        if document.metadata.get("superseded_by") and not include_superseded:
+            continue
+        annotations = store.annotations(document.id)
+        starts = [span.start for span in document.paragraphs]
+        touched: set[int] = set()
+        for annotation in annotations:
+            first = max(0, bisect.bisect_right(starts, annotation.start) - 1)
+            last = max(0, bisect.bisect_left(starts, annotation.end) - 1)
+            touched.update(range(first, last + 1))
+        lines.append(
+            DocumentSummary(
+                id=document.id,
+                title=document.title,
+                path=document.path,
+                annotations=len(annotations),
+                paragraphs=len(document.paragraphs),
+                annotated_paragraphs=len(touched),
+                orphans=len(orphans(store, document.id)),
+                last_opened=document.metadata.get("last_opened"),
+            )
+        )
+    return lines
