@@ -117,3 +117,31 @@ def test_dates_that_are_not_xsd_datetimes_are_left_out(schema) -> None:
     schema.assertValid(tree)
     selection = tree.find(".//q:PlainTextSelection", NS)
     assert selection.get("creationDateTime") is None
+
+
+def test_memos_are_also_where_qualcoder_looks_for_them() -> None:
+    # QualCoder reads a memo from a NoteRef on the TextSource to a Note that holds the
+    # selection's positions; NVivo and the standard use the NoteRef on the selection.
+    scope = hostile_scope()
+    tree, _ = open_project(render("qdpx", scope))
+    source = tree.find("q:Sources/q:TextSource", NS)
+    source_refs = [r.get("targetGUID") for r in source.findall("q:NoteRef", NS)]
+    with_memo = [a for a in scope.annotations if a.memo]
+    assert len(source_refs) == len(with_memo) > 0
+    notes = {n.get("guid"): n for n in tree.findall("q:Notes/q:Note", NS)}
+    for annotation, ref in zip(with_memo, source_refs, strict=True):
+        place = notes[ref].find("q:PlainTextSelection", NS)
+        assert (int(place.get("startPosition")), int(place.get("endPosition"))) == (
+            annotation.start,
+            annotation.end,
+        )
+
+
+def test_source_names_are_safe_file_names() -> None:
+    tree, _ = open_project(render("qdpx", hostile_scope()))
+    name = tree.find("q:Sources/q:TextSource", NS).get("name")
+    assert not set(name) & set('\\/:*?"<>|')
+    bundled, _ = open_project(render("qdpx", bundled_scope()))
+    assert bundled.find("q:Sources/q:TextSource", NS).get("name") == (
+        "Russia and Iran - Marriage of Convenience Will Come to An End"
+    )

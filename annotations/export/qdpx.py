@@ -40,6 +40,7 @@ _ATTRIBUTE_ESCAPES = str.maketrans(
 _NOT_XML = re.compile("[\ufffe\uffff\ud800-\udfff]")
 _ATTRIBUTE_SPECIAL = re.compile('[&<>"\n\t]')
 _XSD_DATETIME = re.compile(r"^-?\d{4,}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:\d\d)?$")
+_NOT_IN_FILE_NAMES = re.compile(r'\s*[\\/:*?"<>|]+\s*')
 _TEXT_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
 
 
@@ -82,6 +83,12 @@ def _datetime(value: str) -> str | None:
     return value if _XSD_DATETIME.match(value) else None
 
 
+def _source_name(title: str) -> str:
+    """A document's title as a source name: QDA tools (QualCoder, NVivo) save the source
+    as a file of this name, so characters no Windows file name may hold become " - "."""
+    return _name(_NOT_IN_FILE_NAMES.sub(" - ", title)).strip(" .-") or "document"
+
+
 def _name(text: str) -> str:
     text = " ".join(visible(text, newline=" ").split())
     return text if len(text) <= NAME_LENGTH else text[: NAME_LENGTH - 1] + "…"
@@ -116,13 +123,19 @@ def project_xml(scope: ExportScope) -> tuple[bytes, dict[str, str]]:
         files[f"{source_guid}.txt"] = document.text
         attributes = _attributes(
             guid=source_guid,
-            name=_name(document.title),
+            name=_source_name(document.title),
             plainTextPath=f"internal://{source_guid}.txt",
             creationDateTime=_datetime(document.added),
         )
         out.append(f"    <TextSource{attributes}>")
-        for annotation in scope.annotations_of(document.id):
+        annotations = scope.annotations_of(document.id)
+        for annotation in annotations:
             _selection(out, notes, annotation, code_guids, users)
+        # QualCoder finds a memo through a NoteRef on the source (after its selections,
+        # as the schema orders them); the standard through the one on the selection.
+        out += [
+            f'      <NoteRef targetGUID="{guid("memo", a.id)}"/>' for a in annotations if a.memo
+        ]
         out.append("    </TextSource>")
     out.append("  </Sources>")
     if notes:
@@ -208,9 +221,18 @@ def _selection(
             creatingUser=user,
             creationDateTime=_datetime(annotation.modified),
         )
-        notes.append(f"    <Note{note}>")
-        notes.append(f"      <PlainTextContent>{_text(annotation.memo)}</PlainTextContent>")
-        notes.append("    </Note>")
+        # The selection again inside the note: how QualCoder places a memo in the text.
+        place = _attributes(
+            guid=guid("memo-selection", annotation.id),
+            startPosition=str(annotation.start),
+            endPosition=str(annotation.end),
+        )
+        notes += [
+            f"    <Note{note}>",
+            f"      <PlainTextContent>{_text(annotation.memo)}</PlainTextContent>",
+            f"      <PlainTextSelection{place}/>",
+            "    </Note>",
+        ]
         out.append(f'        <NoteRef targetGUID="{note_guid}"/>')
     out.append("      </PlainTextSelection>")
 
