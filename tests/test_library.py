@@ -6,6 +6,8 @@ import shutil
 from pathlib import Path
 
 import pytest
+from textual.app import App
+from textual.widgets import DataTable, Input, Static
 
 from annotations import Store
 from annotations.document import Document
@@ -20,6 +22,7 @@ from annotations.library import (
     reattach,
     summaries,
 )
+from tui.screens.library import LibraryScreen
 
 DOCUMENTS = Path(__file__).parent / "data" / "documents"
 
@@ -271,3 +274,101 @@ def test_put_many_saves_all_or_nothing(store_path: Path) -> None:
         store.put_many([moved])
     with Store(store_path) as store:
         assert store.annotation(first.id).quote == "text"
+
+
+# -- the library screen (Pilot) ------------------------------------------------------------
+
+
+class Host(App[None]):
+    """Pushes the library on mount and keeps what it dismissed with."""
+
+    def __init__(self, store: Store) -> None:
+        super().__init__()
+        self.store = store
+        self.results: list[str | None] = []
+        self.chosen: list[str] = []
+
+    def on_mount(self) -> None:
+        self.push_screen(LibraryScreen(self.store), self.results.append)
+
+    def on_library_screen_document_chosen(self, message: LibraryScreen.DocumentChosen) -> None:
+        self.chosen.append(message.document_id)
+
+
+def library_store(store: Store) -> list[Document]:
+    documents = [
+        store.add_document(Document.from_text("Alpha report\n\nOne.\n\nTwo.\n")),
+        store.add_document(
+            Document.from_text("[bold]Beta[/bold] \x1b]0;pwned\x07 [@click=app.quit]x[/]\n")
+        ),
+        store.add_document(Document.from_text("Gamma notes\n")),
+    ]
+    store.annotate(documents[0].id, 0, 5, tags=["actor/iran"])
+    mark_opened(store, documents[2].id, when="2026-03-01T10:00:00Z")
+    mark_opened(store, documents[0].id, when="2026-02-01T10:00:00Z")
+    return documents
+
+
+async def test_the_library_lists_documents_most_recent_first_and_enter_opens_one(
+    store: Store,
+) -> None:
+    alpha, beta, gamma = library_store(store)
+    app = Host(store)
+    async with app.run_test(size=(100, 20)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, LibraryScreen)
+        assert screen.shown_ids == [gamma.id, alpha.id, beta.id]
+        table = screen.query_one(DataTable)
+        assert [str(cell) for cell in table.get_row(alpha.id)] == [
+            "Alpha report",
+            "1",
+            "33 %",
+            "",
+            "2026-02-01 10:00",
+        ]
+        await pilot.press("j")
+        await pilot.press("enter")
+        await pilot.pause()
+    assert app.results == [alpha.id]
+    assert app.chosen == [alpha.id]
+
+
+async def test_hostile_titles_show_as_typed_and_do_nothing(store: Store) -> None:
+    _, beta, _ = library_store(store)
+    app = Host(store)
+    async with app.run_test(size=(120, 20)) as pilot:
+        title = str(app.screen.query_one(DataTable).get_row(beta.id)[0])
+        assert title == "[bold]Beta[/bold] ␛]0;pwned␇ [@click=app.quit]x[/]"
+        await pilot.click(DataTable, offset=(10, 3))
+        await pilot.pause()
+        assert app.is_running
+
+
+async def test_slash_filters_and_escape_clears(store: Store) -> None:
+    alpha, beta, gamma = library_store(store)
+    app = Host(store)
+    async with app.run_test(size=(100, 20)) as pilot:
+        screen = app.screen
+        await pilot.press("slash", "g", "a", "m")
+        await pilot.pause()
+        assert screen.shown_ids == [gamma.id]
+        await pilot.press("escape")
+        await pilot.pause()
+        assert screen.shown_ids == [gamma.id, alpha.id, beta.id]
+        await pilot.press("slash", "j", "k")  # letters in the filter, not moves
+        await pilot.pause()
+        assert screen.query_one("#library-filter", Input).value == "jk"
+        assert screen.shown_ids == []
+        await pilot.press("backspace", "backspace", "b", "e", "t", "a", "enter")
+        await pilot.pause()
+        assert screen.shown_ids == [beta.id]
+        await pilot.press("enter")
+        await pilot.pause()
+    assert app.results == [beta.id]
+
+
+async def test_an_empty_library_says_how_to_add_documents(store: Store) -> None:
+    app = Host(store)
+    async with app.run_test(size=(100, 20)):
+        empty = app.screen.query_one("#library-empty", Static)
+        assert empty.display and "gloss FOLDER" in str(empty.render())

@@ -1,0 +1,176 @@
+"""The library screen: every document in the store, to choose one to read.
+
+A row per document (older versions of revised files left out): title, annotations,
+share of paragraphs annotated, orphans waiting to be re-attached, last opened. Most
+recently opened first. `j`/`k` (or the arrows) move, `enter` opens, `/` filters by title
+or path (`enter` back to the list, `escape` clears the filter).
+
+Choosing a document posts `LibraryScreen.DocumentChosen` and, when the screen was pushed,
+dismisses with the document id. The screen only reads the store; the app opens the
+reader and records "last opened" (`annotations.library.mark_opened`).
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.content import Content
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Input, Static
+
+from annotations.library import DocumentSummary, summaries
+from annotations.safe_text import visible
+from annotations.store import Store
+
+COLUMNS = ("Title", "Notes", "Annotated", "Orphans", "Last opened")
+
+
+class LibraryScreen(Screen[str | None]):
+    """The documents of a store; dismisses with the chosen document's id."""
+
+    DEFAULT_CSS = """
+    LibraryScreen #library { height: 1fr; }
+    LibraryScreen #library-heading { padding: 0 1; text-style: bold; height: 1; }
+    LibraryScreen #library-filter { display: none; margin: 0 1; }
+    LibraryScreen #library-filter.-active { display: block; }
+    LibraryScreen #library-empty { padding: 1 2; color: $text-muted; display: none; }
+    LibraryScreen #library-empty.-shown { display: block; }
+    LibraryScreen DataTable { height: 1fr; }
+    """
+
+    BINDINGS = [
+        Binding("slash", "filter", "Filter", id="library.filter"),
+        Binding("j", "cursor_down", "Down", show=False, id="library.down"),
+        Binding("k", "cursor_up", "Up", show=False, id="library.up"),
+        Binding("escape", "clear_filter", "Clear filter", show=False, id="library.clear"),
+    ]
+
+    class DocumentChosen(Message):
+        """The analyst chose a document to read."""
+
+        def __init__(self, document_id: str) -> None:
+            super().__init__()
+            self.document_id = document_id
+
+    def __init__(self, store: Store) -> None:
+        super().__init__()
+        self.store = store
+        self.lines: list[DocumentSummary] = []
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="library"):
+            yield Static("", id="library-heading")
+            yield Input(placeholder="filter by title or path", id="library-filter")
+            yield Static(
+                Content("No documents yet: open one with  gloss FILE  or  gloss FOLDER"),
+                id="library-empty",
+            )
+            yield DataTable(cursor_type="row", zebra_stripes=True, id="library-table")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.add_columns(*COLUMNS)
+        self.reload()
+        table.focus()
+
+    # -- content --------------------------------------------------------------------------
+
+    def reload(self) -> None:
+        """Read the documents again (after the reader changed annotations, say)."""
+        self.lines = sorted(
+            summaries(self.store),
+            key=lambda line: (line.last_opened is None, _descending(line.last_opened), line.title),
+        )
+        self._show(self._filter_text())
+
+    @property
+    def shown_ids(self) -> list[str]:
+        """The ids of the rows shown, top to bottom."""
+        table = self.query_one(DataTable)
+        return [str(row.key.value) for row in table.ordered_rows]
+
+    def _filter_text(self) -> str:
+        return self.query_one("#library-filter", Input).value.strip().casefold()
+
+    def _show(self, needle: str) -> None:
+        table = self.query_one(DataTable)
+        table.clear()
+        shown = [line for line in self.lines if _matches(line, needle)]
+        for line in shown:
+            table.add_row(*_cells(line), key=line.id)
+        heading = f"Library · {len(self.lines)} document{'s' * (len(self.lines) != 1)}"
+        if needle:
+            heading += f" · {len(shown)} matching"
+        self.query_one("#library-heading", Static).update(Content(heading))
+        self.query_one("#library-empty").set_class(not self.lines, "-shown")
+
+    # -- actions --------------------------------------------------------------------------
+
+    def action_filter(self) -> None:
+        field = self.query_one("#library-filter", Input)
+        field.add_class("-active")
+        field.focus()
+
+    def action_clear_filter(self) -> None:
+        field = self.query_one("#library-filter", Input)
+        if field.value or field.has_class("-active"):
+            field.value = ""
+            field.remove_class("-active")
+            self._show("")
+            self.query_one(DataTable).focus()
+
+    def action_cursor_down(self) -> None:
+        self.query_one(DataTable).action_cursor_down()
+
+    def action_cursor_up(self) -> None:
+        self.query_one(DataTable).action_cursor_up()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # While typing a filter, j, k and / are letters, not commands.
+        if action in ("cursor_down", "cursor_up", "filter"):
+            return not isinstance(self.focused, Input)
+        return True
+
+    @on(Input.Changed, "#library-filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        self._show(event.value.strip().casefold())
+
+    @on(Input.Submitted, "#library-filter")
+    def _filter_done(self) -> None:
+        self.query_one(DataTable).focus()
+
+    @on(DataTable.RowSelected, "#library-table")
+    def _chosen(self, event: DataTable.RowSelected) -> None:
+        document_id = str(event.row_key.value)
+        self.post_message(self.DocumentChosen(document_id))
+        if len(self.app.screen_stack) > 1 and self.app.screen is self:
+            self.dismiss(document_id)
+
+
+def _matches(line: DocumentSummary, needle: str) -> bool:
+    return not needle or needle in line.title.casefold() or needle in (line.path or "").casefold()
+
+
+def _cells(line: DocumentSummary) -> tuple[Text, ...]:
+    # Titles are untrusted: control characters made visible, and Text (never a str,
+    # which DataTable would parse as markup) so "[bold]" shows as typed.
+    title = visible(" ".join(line.title.split()) or "Untitled")
+    annotated = f"{round(100 * line.share_annotated)} %" if line.paragraphs else "–"
+    last_opened = (line.last_opened or "never").replace("T", " ").removesuffix("Z")[:16]
+    return (
+        Text(title, no_wrap=True, overflow="ellipsis"),
+        Text(str(line.annotations), justify="right"),
+        Text(annotated, justify="right"),
+        Text(str(line.orphans) if line.orphans else "", justify="right"),
+        Text(last_opened),
+    )
+
+
+def _descending(timestamp: str | None) -> tuple[int, ...]:
+    """A sort key that puts later ISO timestamps first."""
+    return tuple(-ord(ch) for ch in timestamp or "")
