@@ -1,0 +1,83 @@
+"""Properties of every export over any text at all: valid where a schema applies, and never a
+raw control character in the formats people open."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import zipfile
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from lxml import etree
+
+from annotations import Annotation, Codebook, Document
+from annotations.export import make_scope, render
+
+SCHEMA = etree.XMLSchema(etree.parse(str(Path(__file__).parent / "data/refi-qda/Project.xsd")))
+RAW_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+CODES = [code.id for code in Codebook.default().codes] + ["other/thing"]
+# Any character a file can hold (no lone surrogates), controls and escapes included.
+text = st.text(st.characters(exclude_categories=("Cs",)), max_size=60)
+
+
+@st.composite
+def scopes(draw):
+    body = draw(st.text(st.characters(exclude_categories=("Cs",)), min_size=1, max_size=300))
+    document = Document.from_text(body, title=draw(text) or None)
+    annotations = []
+    for _ in range(draw(st.integers(0, 5))):
+        start = draw(st.integers(0, len(document.text) - 1))
+        end = draw(st.integers(start + 1, len(document.text)))
+        annotations.append(
+            Annotation.create(
+                document=document.id,
+                text=document.text,
+                start=start,
+                end=end,
+                tags=draw(st.lists(st.sampled_from(CODES), unique=True, max_size=3)),
+                memo=draw(text),
+                confidence=draw(st.sampled_from([None, "low", "high"])),
+                analyst=draw(text),
+            )
+        )
+    return make_scope([document], annotations, Codebook.default())
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(scopes())
+def test_qdpx_is_always_valid_and_positions_hold(scope) -> None:
+    with zipfile.ZipFile(io.BytesIO(render("qdpx", scope))) as archive:
+        tree = etree.parse(io.BytesIO(archive.read("project.qde")))
+        texts = [archive.read(n).decode("utf-8") for n in archive.namelist() if "Sources/" in n]
+    SCHEMA.assertValid(tree)
+    selections = tree.findall(
+        ".//{urn:QDA-XML:project:1.0}TextSource/{urn:QDA-XML:project:1.0}PlainTextSelection"
+    )
+    for annotation, selection in zip(scope.annotations, selections, strict=True):
+        start, end = int(selection.get("startPosition")), int(selection.get("endPosition"))
+        assert texts[0][start:end] == annotation.quote
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(scopes())
+def test_text_formats_never_hold_a_raw_control_character(scope) -> None:
+    for name in ("md", "html"):
+        assert RAW_CONTROL.search(render(name, scope).decode("utf-8")) is None, name
+    csv_text = render("csv", scope).decode("utf-8-sig").replace("\r\n", "\n")
+    assert RAW_CONTROL.search(csv_text) is None
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(scopes())
+def test_json_and_jsonld_keep_every_character(scope) -> None:
+    records = json.loads(render("json", scope))
+    assert [a["memo"] for a in records["annotations"]] == [a.memo for a in scope.annotations]
+    assert records["documents"][0]["text"] == scope.documents[0].text
+    collection = json.loads(render("jsonld", scope))
+    for annotation, item in zip(scope.annotations, collection["first"]["items"], strict=True):
+        quote, position = item["target"]["selector"]
+        assert quote["exact"] == annotation.quote
+        assert (position["start"], position["end"]) == (annotation.start, annotation.end)
