@@ -12,7 +12,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from test_export_support import HOSTILE_MEMO, bundled_scope, hostile_scope
+from hypothesis import HealthCheck, given, settings
+from test_export_support import HOSTILE_MEMO, bundled_scope, hostile_scope, scopes
 
 from annotations.export import render
 from annotations.export.jsonld import document_uri
@@ -125,3 +126,9 @@ def test_document_uri_is_the_rfc6920_name_of_the_text_hash() -> None:
 
     digest = base64.urlsafe_b64decode(uri.split(";", 1)[1] + "=")
     assert "sha256:" + digest.hex() == scope.documents[0].id
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=list(HealthCheck))
+@given(scopes())
+def test_any_text_gives_w3c_valid_annotations(w3c, scope) -> None:
+    assert failures(w3c, json.loads(render("jsonld", scope))) == {}

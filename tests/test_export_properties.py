@@ -10,40 +10,13 @@ import zipfile
 from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 from lxml import etree
+from test_export_support import scopes
 
-from annotations import Annotation, Codebook, Document
-from annotations.export import make_scope, render
+from annotations.export import render
 
 SCHEMA = etree.XMLSchema(etree.parse(str(Path(__file__).parent / "data/refi-qda/Project.xsd")))
 RAW_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-CODES = [code.id for code in Codebook.default().codes] + ["other/thing"]
-# Any character a file can hold (no lone surrogates), controls and escapes included.
-text = st.text(st.characters(exclude_categories=("Cs",)), max_size=60)
-
-
-@st.composite
-def scopes(draw):
-    body = draw(st.text(st.characters(exclude_categories=("Cs",)), min_size=1, max_size=300))
-    document = Document.from_text(body, title=draw(text) or None)
-    annotations = []
-    for _ in range(draw(st.integers(0, 5))):
-        start = draw(st.integers(0, len(document.text) - 1))
-        end = draw(st.integers(start + 1, len(document.text)))
-        annotations.append(
-            Annotation.create(
-                document=document.id,
-                text=document.text,
-                start=start,
-                end=end,
-                tags=draw(st.lists(st.sampled_from(CODES), unique=True, max_size=3)),
-                memo=draw(text),
-                confidence=draw(st.sampled_from([None, "low", "high"])),
-                analyst=draw(text),
-            )
-        )
-    return make_scope([document], annotations, Codebook.default())
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])

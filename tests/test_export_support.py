@@ -5,6 +5,8 @@
 
 from __future__ import annotations
 
+from hypothesis import strategies as st
+
 from annotations import Annotation, Codebook, Document
 from annotations.export import ExportScope, make_scope
 
@@ -121,3 +123,33 @@ def bundled_scope() -> ExportScope:
         )
         annotations.append(annotation)
     return make_scope([document], annotations, codebook, generated=TIMESTAMP)
+
+
+# -- hypothesis: any document, any annotations ---------------------------------------------
+
+STRATEGY_CODES = [code.id for code in Codebook.default().codes] + ["other/thing"]
+# Any character a file can hold (no lone surrogates), controls and escapes included.
+any_text = st.text(st.characters(exclude_categories=("Cs",)), max_size=60)
+
+
+@st.composite
+def scopes(draw):
+    body = draw(st.text(st.characters(exclude_categories=("Cs",)), min_size=1, max_size=300))
+    document = Document.from_text(body, title=draw(any_text) or None)
+    annotations = []
+    for _ in range(draw(st.integers(0, 5))):
+        start = draw(st.integers(0, len(document.text) - 1))
+        end = draw(st.integers(start + 1, len(document.text)))
+        annotations.append(
+            Annotation.create(
+                document=document.id,
+                text=document.text,
+                start=start,
+                end=end,
+                tags=draw(st.lists(st.sampled_from(STRATEGY_CODES), unique=True, max_size=3)),
+                memo=draw(any_text),
+                confidence=draw(st.sampled_from([None, "low", "high"])),
+                analyst=draw(any_text),
+            )
+        )
+    return make_scope([document], annotations, Codebook.default())
