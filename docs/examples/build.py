@@ -5,12 +5,14 @@
 Makes a store of its own in a temporary folder, annotates the bundled article as an analyst
 would (16 annotations by two analysts: actor, interest, relation, memos, confidence), then
 runs `gloss export` once per format. Ids and timestamps are fixed and SOURCE_DATE_EPOCH
-pins the export time, so a rebuild changes nothing unless an exporter changed.
+pins the export time, so a rebuild changes nothing unless an exporter changed. Where
+chromium is installed, it also renders the HTML page to russia-iran-html.png.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -208,7 +210,38 @@ def main() -> int:
                 check=True,
                 env=environment,
             )
+    screenshot(HERE / "russia-iran.html", HERE / "russia-iran-html.png")
     return 0
+
+
+def screenshot(page: Path, png: Path) -> None:
+    """The top of the HTML page as a browser shows it (for the README)."""
+    browser = shutil.which("chromium") or shutil.which("chromium-browser")
+    if browser is None:
+        print("no chromium: the screenshot was not remade", file=sys.stderr)
+        return
+    with tempfile.TemporaryDirectory() as profile:
+        subprocess.run(
+            [
+                browser,
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--hide-scrollbars",
+                f"--user-data-dir={profile}",
+                f"--screenshot={png}",
+                "--window-size=1200,1100",
+                page.as_uri(),
+            ],
+            check=True,
+            capture_output=True,
+            timeout=90,
+        )
 
 
 if __name__ == "__main__":
