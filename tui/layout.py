@@ -127,12 +127,11 @@ class ParagraphLayout:
         self.paragraphs = paragraphs
         self.width = max(1, width)
         self._wrapped: dict[int, list[tuple[int, int]]] = {}
-        self._heights = [self._estimate(span) for span in paragraphs]
+        # Estimated from the length alone until wrapped: ceil(length / width).
+        width = self.width
+        self._heights = [max(1, -((span.start - span.end) // width)) for span in paragraphs]
         self._tops: list[int] = []
         self._dirty_from = 0
-
-    def _estimate(self, span: Span) -> int:
-        return max(1, -(-len(span) // self.width))
 
     # -- geometry ----------------------------------------------------------------------
 
@@ -200,13 +199,13 @@ class ParagraphLayout:
         """Wrap every paragraph shown on screen lines `first_line..last_line` exactly.
 
         Wrapping a paragraph changes only the lines that follow it, so the paragraph at
-        `first_line` stays where it is.
+        `first_line` stays where it is. The running sums are brought up to date once, at
+        the end, not after each paragraph.
         """
-        y = max(0, first_line)
-        last_paragraph = len(self.paragraphs) - 1
-        while y <= last_line:
-            paragraph = self.paragraph_at_line(y)
-            self.lines(paragraph)
-            if paragraph >= last_paragraph:
-                break
-            y = self.tops[paragraph + 1]
+        if not self.paragraphs:
+            return
+        paragraph = self.paragraph_at_line(max(0, first_line))
+        y = self.tops[paragraph]
+        while paragraph < len(self.paragraphs) and y <= last_line:
+            y += len(self.lines(paragraph)) + PARAGRAPH_GAP
+            paragraph += 1

@@ -114,6 +114,8 @@ class ReaderScreen(Screen[None]):
         self.anchor: tuple[int, int] | None = None  # the span extending started from
         self.head = 0  # the moving end while extending
         self.annotations: list[Annotation] = []
+        self._starts: list[int] = []
+        self._longest = 0
         self.undo_stack: list[Change] = []
         self.redo_stack: list[Change] = []
         self.save_state = "saved"
@@ -160,11 +162,26 @@ class ReaderScreen(Screen[None]):
     def reload_annotations(self) -> None:
         """Read this document's annotations from the store and redraw them."""
         self.annotations = self.store.annotations(self.document.id)
+        self._annotations_changed()
+
+    def _annotations_changed(self) -> None:
         self._starts = [a.start for a in self.annotations]
-        self.pane.set_highlights(self._highlight(a) for a in self.annotations)
+        self._longest = max((a.end - a.start for a in self.annotations), default=0)
+        self.pane.set_highlights([self._highlight(a) for a in self.annotations])
         current = self.annotation_under_cursor(any_analyst=True)
         self.panel.set_annotations(self.annotations, current.id if current else None)
         self._update_status()
+
+    def _replace_annotation(self, before: Annotation | None, after: Annotation | None) -> None:
+        # Keep the in-memory list in document order without reading the store back: with
+        # ten thousand annotations a re-read costs more than the change itself.
+        if before is not None:
+            self.annotations = [a for a in self.annotations if a.id != before.id]
+        if after is not None:
+            key = (after.start, after.end, after.created, after.id)
+            keys = [(a.start, a.end, a.created, a.id) for a in self.annotations]
+            self.annotations.insert(bisect.bisect_left(keys, key), after)
+        self._annotations_changed()
 
     def _highlight(self, annotation: Annotation) -> Highlight:
         actor = next((t for t in annotation.tags if t.startswith("actor/")), None)
@@ -179,9 +196,7 @@ class ReaderScreen(Screen[None]):
         the selection's start; only the analyst's own unless `any_analyst`."""
         start, end = self.selection
         candidates = [
-            a
-            for a in self.annotations
-            if a.start <= start < a.end and (any_analyst or a.analyst == self.analyst)
+            a for a in self._annotations_holding(start) if any_analyst or a.analyst == self.analyst
         ]
         exact = [a for a in candidates if (a.start, a.end) == (start, end)]
         if exact:
@@ -193,11 +208,17 @@ class ReaderScreen(Screen[None]):
         return next(
             (
                 a
-                for a in self.annotations
+                for a in self._annotations_holding(start)
                 if (a.start, a.end) == (start, end) and a.analyst == self.analyst
             ),
             None,
         )
+
+    def _annotations_holding(self, offset: int) -> list[Annotation]:
+        """Annotations whose span holds `offset`, found from those starting nearby."""
+        first = bisect.bisect_left(self._starts, offset - self._longest)
+        last = bisect.bisect_right(self._starts, offset)
+        return [a for a in self.annotations[first:last] if a.end > offset]
 
     def _apply(self, change: Change, *, record: bool = True) -> bool:
         """Save a change to the store; record it for undo. False (and a notice) on failure."""
@@ -216,7 +237,7 @@ class ReaderScreen(Screen[None]):
         if record:
             self.undo_stack.append(change)
             self.redo_stack.clear()
-        self.reload_annotations()
+        self._replace_annotation(change.before, change.after)
         return True
 
     # -- actions: tagging and memos ----------------------------------------------------
@@ -590,14 +611,23 @@ class ReaderScreen(Screen[None]):
     def _update_status(self) -> None:
         document = self.document
         paragraph = document.paragraph_index(self.selection[0]) + 1
-        mode = " · EXTENDING (j/k sentence, w/b word, esc cancel)" if self.anchor else ""
         count = len(self.annotations)
-        status = Content.assemble(
-            (visible(document.title, newline=" "), "bold"),
-            f"  ¶ {paragraph}/{len(document.paragraphs)}",
-            f"  · {count} annotation{'s' if count != 1 else ''}",
-            f"  · {visible(self.analyst, newline=' ')}",
-            ("  · " + self.save_state, "bold" if self.save_state != "saved" else ""),
-            mode,
+        facts = (
+            f"¶ {paragraph}/{len(document.paragraphs)} · "
+            f"{count} annotation{'s' if count != 1 else ''} · "
+            f"{visible(self.analyst, newline=' ')} · "
         )
-        self.query_one(StatusLine).update(status)
+        mode = "EXTENDING: j/k sentence, w/b word, esc cancels · " if self.anchor else ""
+        right = Content.assemble(
+            (mode, "bold"), facts, (self.save_state, "bold" if self.save_state != "saved" else "")
+        )
+        status_line = self.query_one(StatusLine)
+        room = max(8, status_line.size.width - 2 - right.cell_length - 2)
+        title = visible(document.title, newline=" ")
+        if len(title) > room:
+            title = title[: room - 1] + "…"
+        status = Content.assemble((title, "bold"), " " * (room - len(title) + 2), right)
+        status_line.update(status, layout=False)
+
+    def on_resize(self) -> None:
+        self._update_status()

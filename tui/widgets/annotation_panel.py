@@ -31,7 +31,7 @@ from annotations.safe_text import visible
 from tui.layout import wrap_paragraph
 
 
-class AnnotationPanel(ScrollView, can_focus=True):
+class AnnotationPanel(ScrollView, can_focus=True, inherit_bindings=False):
     """Annotations of the open document; `j`/`k` move, `enter` jumps to the span."""
 
     BINDINGS = [
@@ -67,11 +67,12 @@ class AnnotationPanel(ScrollView, can_focus=True):
         self.codebook = codebook
         self.annotations: list[Annotation] = []
         self.highlighted: int | None = None
+        self._index_by_id: dict[str, int] = {}
         self.empty_message = "No annotations yet. Tag a sentence with r, i, x and 1–7."
         self._heights: list[int] = []
         self._tops: list[int] = []
         self._width = 0
-        self._strips: LRUCache[tuple[int, int, int], Strip] = LRUCache(512)
+        self._strips: LRUCache[tuple[int, int, int, bool], Strip] = LRUCache(512)
         self._version = 0
         self._memo_cache: LRUCache[tuple[str, str, int], list[str]] = LRUCache(20_000)
 
@@ -79,18 +80,25 @@ class AnnotationPanel(ScrollView, can_focus=True):
 
     def set_annotations(self, annotations: list[Annotation], highlighted_id: str | None) -> None:
         self.annotations = annotations
+        self._index_by_id = {a.id: index for index, a in enumerate(annotations)}
+        self.highlighted = None
         self._measure()
         self.highlight_id(highlighted_id, scroll=True)
 
     def highlight_id(self, annotation_id: str | None, *, scroll: bool = True) -> None:
-        index = None
-        if annotation_id is not None:
-            index = next((i for i, a in enumerate(self.annotations) if a.id == annotation_id), None)
-        self.highlighted = index
-        self._version += 1
+        index = self._index_by_id.get(annotation_id) if annotation_id is not None else None
+        if index == self.highlighted:
+            return
+        self._set_highlighted(index, scroll=scroll)
+
+    def _set_highlighted(self, index: int | None, *, scroll: bool) -> None:
+        # Only the old and the new entry are redrawn.
+        previous, self.highlighted = self.highlighted, index
+        for entry in (previous, index):
+            if entry is not None and entry < len(self._tops):
+                self.refresh_lines(self._tops[entry], self._heights[entry])
         if scroll and index is not None:
             self._scroll_to_entry(index)
-        self.refresh()
 
     @property
     def highlighted_annotation(self) -> Annotation | None:
@@ -107,10 +115,7 @@ class AnnotationPanel(ScrollView, can_focus=True):
             index = 0 if step > 0 else len(self.annotations) - 1
         else:
             index = min(max(0, self.highlighted + step), len(self.annotations) - 1)
-        self.highlighted = index
-        self._version += 1
-        self._scroll_to_entry(index)
-        self.refresh()
+        self._set_highlighted(index, scroll=True)
         self.post_message(self.EntryHighlighted(self.annotations[index]))
 
     def action_choose(self) -> None:
@@ -142,6 +147,8 @@ class AnnotationPanel(ScrollView, can_focus=True):
         memo = _first_line(annotation.memo)
         if not memo:
             return []
+        if len(memo) <= self._width and memo.isascii():
+            return [memo]
         key = (annotation.id, annotation.memo, self._width)
         lines = self._memo_cache.get(key)
         if lines is None:
@@ -167,7 +174,8 @@ class AnnotationPanel(ScrollView, can_focus=True):
     def render_line(self, y: int) -> Strip:
         line_y = int(self.scroll_y) + y
         width = self.scrollable_content_region.width
-        key = (line_y, width, self._version)
+        index = bisect.bisect_right(self._tops, line_y) - 1 if self._tops else -1
+        key = (line_y, width, self._version, index == self.highlighted)
         strip = self._strips.get(key)
         if strip is None:
             strip = self._render_entry_line(line_y, width)

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import bisect
 import itertools
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 from rich.segment import Segment
@@ -25,12 +24,14 @@ from textual.geometry import Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
+from textual.timer import Timer
 
 from annotations.document import Document
 from annotations.safe_text import visible
 from tui.layout import TAB_CELLS, ParagraphLayout, grapheme_width
 
-_GUTTER_GAP = 2
+_GUTTER_GAP = 2  # cells between the paragraph number and the text
+_RIGHT_MARGIN = 1  # cells between the text and the scrollbar
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,7 +44,7 @@ class Highlight:
     own: bool = True
 
 
-class ReadingPane(ScrollView, can_focus=True):
+class ReadingPane(ScrollView, can_focus=True, inherit_bindings=False):
     """Shows a document; the reader screen drives the cursor."""
 
     COMPONENT_CLASSES = {
@@ -55,7 +56,7 @@ class ReadingPane(ScrollView, can_focus=True):
 
     DEFAULT_CSS = """
     ReadingPane {
-        padding: 0 1;
+        padding: 0;
     }
     """
 
@@ -71,32 +72,57 @@ class ReadingPane(ScrollView, can_focus=True):
         self.document = document
         self.selection: tuple[int, int] = (0, 0)
         self.extending = False
+        self._highlights: list[Highlight] = []
+        self._highlight_starts: list[int] = []
+        self._longest_highlight = 0
         self._highlights_by_paragraph: dict[int, list[Highlight]] = {}
         self._matches: list[tuple[int, int]] = []
         self._match_starts: list[int] = []
         self._layout: ParagraphLayout | None = None
         self._strips: LRUCache[tuple[int, int, int], Strip] = LRUCache(1024)
         self._version = 0
-        self._gutter_width = len(str(len(document.paragraphs))) + _GUTTER_GAP
+        self._gutter_width = 1 + len(str(len(document.paragraphs))) + _GUTTER_GAP
+        self._rich_component_styles: dict[str, Style] = {}
+        self._content_width = 80  # the width of the text area, known from the first resize
+        self._virtual_size_timer: Timer | None = None
+        self._tints: dict[tuple[str, ...], Color] = {}
 
     # -- what the screen sets ----------------------------------------------------------
 
     def set_selection(self, start: int, end: int, *, extending: bool = False) -> None:
+        old, old_extending = self.selection, self.extending
         self.selection = (start, end)
         self.extending = extending
+        if old_extending != extending:
+            self.refresh()
+            return
+        # Only the lines the old and the new selection cover change.
+        for span_start, span_end in (old, self.selection):
+            if span_end > span_start:
+                first = self.line_of(span_start)
+                last = self.line_of(span_end - 1)
+                self.refresh_lines(first, last - first + 1)
+
+    def set_highlights(self, highlights: list[Highlight]) -> None:
+        """Replace the tinted spans (annotations), given in order of their start."""
+        self._highlights = highlights
+        self._highlight_starts = [h.start for h in highlights]
+        self._longest_highlight = max((h.end - h.start for h in highlights), default=0)
+        self._highlights_by_paragraph = {}
         self._invalidate()
 
-    def set_highlights(self, highlights: Iterable[Highlight]) -> None:
-        """Replace the tinted spans (annotations), indexed by the paragraphs they touch."""
-        by_paragraph: dict[int, list[Highlight]] = {}
-        paragraph_index = self.document.paragraph_index
-        for highlight in highlights:
-            first = paragraph_index(highlight.start)
-            last = paragraph_index(max(highlight.start, highlight.end - 1))
-            for paragraph in range(first, last + 1):
-                by_paragraph.setdefault(paragraph, []).append(highlight)
-        self._highlights_by_paragraph = by_paragraph
-        self._invalidate()
+    def _highlights_in(self, paragraph: int) -> list[Highlight]:
+        # Worked out per paragraph when it is first drawn: opening a document with ten
+        # thousand annotations costs nothing until their paragraphs are on screen.
+        found = self._highlights_by_paragraph.get(paragraph)
+        if found is None:
+            span = self.document.paragraphs[paragraph]
+            starts = self._highlight_starts
+            first = bisect.bisect_left(starts, span.start - self._longest_highlight)
+            last = bisect.bisect_left(starts, span.end)
+            found = [h for h in self._highlights[first:last] if h.end > span.start]
+            self._highlights_by_paragraph[paragraph] = found
+        return found
 
     def set_matches(self, matches: list[tuple[int, int]]) -> None:
         """Search matches to mark (sorted by start)."""
@@ -108,7 +134,7 @@ class ReadingPane(ScrollView, can_focus=True):
 
     @property
     def text_width(self) -> int:
-        return max(10, self.scrollable_content_region.width - self._gutter_width)
+        return max(10, self._content_width - self._gutter_width - _RIGHT_MARGIN)
 
     @property
     def layout_index(self) -> ParagraphLayout:
@@ -138,7 +164,7 @@ class ReadingPane(ScrollView, can_focus=True):
         top = self.line_of(start)
         bottom = self.line_of(max(start, end - 1))
         height = self.scrollable_content_region.height
-        self._sync_virtual_size()
+        self._sync_virtual_size(needed=bottom + 1)
         if top < self.scroll_y:
             self.scroll_to(y=top, animate=False, immediate=True)
         elif bottom >= self.scroll_y + height:
@@ -150,15 +176,17 @@ class ReadingPane(ScrollView, can_focus=True):
 
     def scroll_to_line(self, y: int) -> None:
         self._prepare(y)
+        self._sync_virtual_size(needed=y + self.scrollable_content_region.height)
         self.scroll_to(y=y, animate=False, immediate=True)
 
     # -- Textual hooks -----------------------------------------------------------------
 
     def on_mount(self) -> None:
-        self._sync_virtual_size()
+        self._sync_virtual_size(needed=0, now=True)
 
     def on_resize(self, event: Resize) -> None:
         # Only what is on screen is wrapped at the new width; keep the cursor in view.
+        self._content_width = self.scrollable_content_region.width
         self._layout = None
         self._prepare(int(self.scroll_y))
         self.scroll_to_span(*self.selection)
@@ -176,23 +204,71 @@ class ReadingPane(ScrollView, can_focus=True):
     def render_line(self, y: int) -> Strip:
         scroll_x, scroll_y = self.scroll_offset
         line_y = scroll_y + y
-        width = self.scrollable_content_region.width
-        key = (line_y, width, self._version)
+        layout = self.layout_index
+        width = self._content_width
+        line = layout.line_at(line_y)
+        # A line's look depends on the highlights (versioned) and on the part of the
+        # selection it holds, so moving the cursor leaves other lines' strips cached.
+        selected = None
+        if line is not None:
+            start, end = self.selection
+            if start < line.end and line.start < end:
+                selected = (max(start, line.start), min(end, line.end), self.extending)
+        key = (line_y, width, self._version, selected)
         cached = self._strips.get(key)
         if cached is None:
             cached = self._render_document_line(line_y, width)
             self._strips[key] = cached
+        if scroll_x == 0 and cached.cell_length == width:
+            return cached
         return cached.crop(scroll_x, scroll_x + width)
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._rich_component_styles.clear()
+        self._version += 1
+
+    def _base_style(self) -> Style:
+        style = self._rich_component_styles.get("")
+        if style is None:
+            style = self._rich_component_styles[""] = self.rich_style
+        return style
+
+    def _component_style(self, name: str) -> Style:
+        style = self._rich_component_styles.get(name)
+        if style is None:
+            style = self.get_component_rich_style(name, partial=True)
+            self._rich_component_styles[name] = style
+        return style
 
     # -- drawing -----------------------------------------------------------------------
 
     def _prepare(self, top: int) -> None:
         height = max(1, self.scrollable_content_region.height)
         self.layout_index.ensure_exact(top, top + height)
-        self._sync_virtual_size()
+        self._sync_virtual_size(needed=top + height)
 
-    def _sync_virtual_size(self) -> None:
-        size = Size(self.scrollable_content_region.width, self.layout_index.total_lines)
+    def _sync_virtual_size(self, *, needed: int, now: bool = False) -> None:
+        """Tell the scroll view how many lines there are.
+
+        Wrapping a paragraph exactly changes the total by a line or two, and a new
+        virtual size costs Textual a layout pass (~a page-down's worth of time), so
+        the total is handed over at once only when a scroll needs the lines, and
+        otherwise once the keys have stopped for a moment.
+        """
+        total = self.layout_index.total_lines
+        if total == self.virtual_size.height:
+            return
+        if now or needed > self.virtual_size.height or total < self.virtual_size.height:
+            self._apply_virtual_size()
+        elif self._virtual_size_timer is None:
+            self._virtual_size_timer = self.set_timer(0.3, self._apply_virtual_size)
+
+    def _apply_virtual_size(self) -> None:
+        if self._virtual_size_timer is not None:
+            self._virtual_size_timer.stop()
+            self._virtual_size_timer = None
+        size = Size(self._content_width, self.layout_index.total_lines)
         if size != self.virtual_size:
             self.virtual_size = size
 
@@ -201,11 +277,11 @@ class ReadingPane(ScrollView, can_focus=True):
         self.refresh()
 
     def _render_document_line(self, line_y: int, width: int) -> Strip:
-        base = self.rich_style
+        base = self._base_style()
         line = self.layout_index.line_at(line_y)
         if line is None:
             return Strip.blank(width, base)
-        gutter_style = self.get_component_rich_style("reading-pane--gutter", partial=True)
+        gutter_style = self._component_style("reading-pane--gutter")
         if line.row == 0:
             number = str(line.paragraph + 1).rjust(self._gutter_width - _GUTTER_GAP)
             gutter = Segment(number + " " * _GUTTER_GAP, base + gutter_style)
@@ -216,13 +292,11 @@ class ReadingPane(ScrollView, can_focus=True):
 
     def _text_segments(self, paragraph: int, start: int, end: int, base: Style) -> list[Segment]:
         text = self.document.text
-        highlights = [
-            h
-            for h in self._highlights_by_paragraph.get(paragraph, ())
-            if h.start < end and start < h.end
-        ]
+        highlights = [h for h in self._highlights_in(paragraph) if h.start < end and start < h.end]
         matches = self._matches_between(start, end)
         selection_start, selection_end = self.selection
+        if not highlights and not matches and (selection_end <= start or end <= selection_start):
+            return [Segment(_displayable(text[start:end]), base)]  # most lines: plain text
         cuts = {start, end}
         for span_start, span_end in (
             *((h.start, h.end) for h in highlights),
@@ -264,17 +338,23 @@ class ReadingPane(ScrollView, can_focus=True):
         covering = [h for h in highlights if h.start <= offset < h.end]
         style = base
         if covering:
-            tint = _mix([Color.parse(h.color) for h in covering])
+            tint = self._tint(tuple(h.color for h in covering))
             strength = 0.45 if any(h.own for h in covering) else 0.25
             tinted = background.blend(tint, strength)
             style += Style(bgcolor=tinted.rich_color, underline=not any(h.own for h in covering))
         if any(match_start <= offset < match_end for match_start, match_end in matches):
-            style += self.get_component_rich_style("reading-pane--match", partial=True)
+            style += self._component_style("reading-pane--match")
         selection_start, selection_end = self.selection
         if selection_start <= offset < selection_end:
             component = "reading-pane--extending" if self.extending else "reading-pane--cursor"
-            style += self.get_component_rich_style(component, partial=True)
+            style += self._component_style(component)
         return style
+
+    def _tint(self, colors: tuple[str, ...]) -> Color:
+        tint = self._tints.get(colors)
+        if tint is None:
+            tint = self._tints[colors] = _mix([Color.parse(color) for color in colors])
+        return tint
 
     def _offset_at_cell(self, line_y: int, cell_x: int) -> int | None:
         line = self.layout_index.line_at(line_y)
@@ -291,7 +371,9 @@ class ReadingPane(ScrollView, can_focus=True):
 
 def _displayable(piece: str) -> str:
     """Document text as it may be drawn: controls visible, tabs as spaces, no newlines."""
-    return visible(piece.replace("\t", " " * TAB_CELLS), newline=" ")
+    if "\t" in piece:
+        piece = piece.replace("\t", " " * TAB_CELLS)
+    return visible(piece, newline=" ")
 
 
 def _mix(colors: list[Color]) -> Color:

@@ -1,0 +1,234 @@
+"""Reader speed on a book-length document, against Textual's TextArea in the same run.
+
+The document is the bundled article repeated 500 times (about 5 MB). Each configuration
+runs in a fresh process (so peak memory is its own), headless at 160x50, at least five
+times; figures are medians. Per key we report the CPU time of the process around
+`pilot.press()` + `pilot.pause()` — Textual's pilot waits a fixed ~80 ms of wall time per
+key whatever the app does, so wall time measures Textual, CPU time measures the app.
+
+    python benchmarks/bench_reader.py            # the table
+    python benchmarks/bench_reader.py --runs 7   # more runs
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import random
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+SIZE = (160, 50)
+REPEAT = 500
+KEY_PRESSES = 12
+GLOSS_KEYS = {"next sentence": "j", "next paragraph": "J", "page down": "pagedown", "end": "G"}
+BASELINE_KEYS = {
+    "next sentence": "down",
+    "next paragraph": "down",
+    "page down": "pagedown",
+    "end": "G",
+}
+
+
+def make_book(folder: Path) -> Path:
+    from annotations.document import Document
+
+    article = Document.bundled().text
+    path = folder / "book.txt"
+    path.write_text("\n\n".join([article] * REPEAT), encoding="utf-8")
+    return path
+
+
+def make_long_line(folder: Path) -> Path:
+    path = folder / "one-line.txt"
+    words = ("Moscow Tehran Damascus institutions people interests convenience " * 20_000)[
+        :1_000_000
+    ]
+    path.write_text(words + ".\n", encoding="utf-8")
+    return path
+
+
+def make_many_lines(folder: Path) -> Path:
+    path = folder / "lines.txt"
+    path.write_text("\n".join(f"word{i}" for i in range(200_000)) + "\n", encoding="utf-8")
+    return path
+
+
+def seed_annotations(db: Path, book: Path, count: int) -> None:
+    from annotations.document import Document
+    from annotations.model import Annotation
+    from annotations.store import Store
+
+    document = Document.from_path(book)
+    rng = random.Random(7)
+    sentences = document.sentences
+    tags = ["actor/russia", "actor/iran", "actor/both"]
+    interests = ["interest/military", "interest/institutions", "interest/economy"]
+    with Store(db) as store:
+        store.add_document(document)
+        records = []
+        for sentence in rng.sample(sentences, min(count, len(sentences))):
+            records.append(
+                Annotation.create(
+                    document=document.id,
+                    text=document.text,
+                    start=sentence.start,
+                    end=sentence.end,
+                    tags=(rng.choice(tags), rng.choice(interests)),
+                    memo="benchmark memo" if rng.random() < 0.3 else "",
+                    analyst="bench",
+                ).to_record()
+            )
+        store.import_records({"gloss": 1, "documents": [], "annotations": records})
+
+
+# -- one measured run, in its own process ----------------------------------------------
+
+
+async def _measure(app, ready, keys: dict[str, str]) -> dict[str, float]:
+    results: dict[str, float] = {}
+    started_wall = time.perf_counter()
+    started_cpu = time.process_time()
+    async with app.run_test(size=SIZE) as pilot:
+        while not ready(app):
+            await asyncio.sleep(0.005)
+        await pilot.pause()
+        results["open (wall s)"] = time.perf_counter() - started_wall
+        results["open (cpu s)"] = time.process_time() - started_cpu
+        for name, key in keys.items():
+            cpu: list[float] = []
+            wall: list[float] = []
+            for index in range(KEY_PRESSES):
+                press = key if name != "end" else ("G" if index % 2 == 0 else "g")
+                c0, w0 = time.process_time(), time.perf_counter()
+                await pilot.press(press)
+                await pilot.pause()
+                cpu.append(time.process_time() - c0)
+                wall.append(time.perf_counter() - w0)
+            results[f"{name} (cpu ms)"] = statistics.median(cpu) * 1000
+            results[f"{name} (wall ms)"] = statistics.median(wall) * 1000
+        c0, w0 = time.process_time(), time.perf_counter()
+        await pilot.resize_terminal(120, 50)
+        await pilot.pause()
+        results["resize (cpu ms)"] = (time.process_time() - c0) * 1000
+        results["resize (wall ms)"] = (time.perf_counter() - w0) * 1000
+    results["peak RSS (MB)"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return results
+
+
+def run_gloss(book: Path, db: Path) -> dict[str, float]:
+    from tui.app import GlossApp
+    from tui.screens.reader import ReaderScreen
+
+    def ready(app) -> bool:
+        return isinstance(app.screen, ReaderScreen) and app.screen.is_mounted
+
+    app = GlossApp(paths=[book], db=db, analyst="bench")
+    return asyncio.run(_measure(app, ready, GLOSS_KEYS))
+
+
+def run_textarea(book: Path) -> dict[str, float]:
+    from textual.app import App
+    from textual.binding import Binding
+    from textual.widgets import TextArea
+
+    class Baseline(App):
+        BINDINGS = [Binding("G", "document_end"), Binding("g", "document_start")]
+
+        def compose(self):
+            text = book.read_text(encoding="utf-8")
+            yield TextArea(text, read_only=True)
+
+        def on_mount(self):
+            self.query_one(TextArea).focus()
+
+        def action_document_end(self):
+            area = self.query_one(TextArea)
+            area.move_cursor(area.document.end)
+
+        def action_document_start(self):
+            self.query_one(TextArea).move_cursor((0, 0))
+
+    app = Baseline()
+    return asyncio.run(_measure(app, lambda a: bool(a.query(TextArea)), BASELINE_KEYS))
+
+
+def child(arguments: list[str]) -> None:
+    kind, book, db = arguments
+    results = run_gloss(Path(book), Path(db)) if kind == "gloss" else run_textarea(Path(book))
+    print(json.dumps(results))
+
+
+# -- the table ---------------------------------------------------------------------------
+
+
+def measure(kind: str, book: Path, db: Path, runs: int) -> dict[str, float]:
+    samples: list[dict[str, float]] = []
+    for _ in range(runs):
+        output = subprocess.run(
+            [sys.executable, __file__, "--child", kind, str(book), str(db)],
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
+        samples.append(json.loads(output.strip().splitlines()[-1]))
+    return {name: statistics.median(s[name] for s in samples) for name in samples[0]}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--child", nargs=3)
+    options = parser.parse_args()
+    if options.child:
+        child(options.child)
+        return 0
+    with tempfile.TemporaryDirectory() as folder_name:
+        folder = Path(folder_name)
+        book = make_book(folder)
+        size_mb = book.stat().st_size / 1e6
+        annotated_db = folder / "annotated.json"
+        seed_annotations(annotated_db, book, 10_000)
+        columns = {
+            "TextArea(read_only)": measure("textarea", book, folder / "unused.json", options.runs),
+            "Gloss": measure("gloss", book, folder / "empty.json", options.runs),
+            "Gloss, 10,000 annotations": measure("gloss", book, annotated_db, options.runs),
+        }
+        print(f"{size_mb:.1f} MB document, {SIZE[0]}x{SIZE[1]}, median of {options.runs} runs\n")
+        names = list(columns["Gloss"])
+        print("| measure | " + " | ".join(columns) + " | TextArea ÷ Gloss | 10k ÷ none |")
+        print("|---|" + "---:|" * (len(columns) + 2))
+        baseline, gloss, annotated = columns.values()
+        for name in names:
+            ratio = baseline[name] / gloss[name] if gloss[name] else float("inf")
+            growth = annotated[name] / gloss[name] if gloss[name] else float("inf")
+            cells = " | ".join(f"{column[name]:.3g}" for column in columns.values())
+            print(f"| {name} | {cells} | {ratio:.1f}× | {growth:.2f}× |")
+        print()
+        for label, maker in (
+            ("1 MB single line", make_long_line),
+            ("200,000 lines", make_many_lines),
+        ):
+            path = maker(folder)
+            stress = measure("gloss", path, folder / f"{path.stem}.json", 3)
+            figures = ", ".join(
+                f"{name} {stress[name]:.3g}"
+                for name in (
+                    "open (wall s)",
+                    "page down (cpu ms)",
+                    "end (cpu ms)",
+                    "resize (cpu ms)",
+                )
+            )
+            print(f"- {label}: {figures}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
