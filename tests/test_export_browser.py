@@ -38,6 +38,8 @@ def screenshot(page: Path, folder: Path) -> Path:
             "--disable-component-update",
             "--disable-sync",
             "--hide-scrollbars",
+            # Colours as written, whatever the machine's display profile.
+            "--force-color-profile=srgb",
             f"--user-data-dir={folder / 'profile'}",
             f"--screenshot={png}",
             "--window-size=1200,900",
