@@ -760,13 +760,13 @@ class Store:
             return
         try:
             if not self._locked or self._journal is None or self._needs_setup:
-                raise OSError(errno.EACCES, self._lock_problem or "cannot take the store lock")
+                raise OSError(self._lock_errno, self._lock_problem or "cannot take the lock")
             self._journal.append(encode_line(todo))
         except OSError as error:
             self._pending = todo
             reason = SAVE_FAILURES.get(error.errno or 0, error.strerror or str(error))
             raise StoreSaveError(
-                f"{self.path}: not saved — {reason}; {len(todo)} change(s) kept in memory, retrying"
+                f"{self.path}: not saved — {reason} ({len(todo)} change(s) not written yet)"
             ) from None
         self._pending = []
         if self._journal.end > self.journal_limit:
@@ -834,6 +834,7 @@ class Store:
     # -- internals: the lock -----------------------------------------------------------
 
     _lock_problem: str | None = None
+    _lock_errno: int = errno.EACCES
 
     def _open_lock_file(self) -> None:
         flags = os.O_RDONLY if self.read_only else os.O_RDWR | os.O_CREAT
@@ -846,6 +847,7 @@ class Store:
                 self._lock_problem = None
             except OSError:
                 self._lock_descriptor = None
+                self._lock_errno = error.errno or errno.EACCES
                 self._lock_problem = SAVE_FAILURES.get(
                     error.errno or 0, error.strerror or str(error)
                 )
