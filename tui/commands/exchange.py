@@ -33,9 +33,17 @@ def register_export(subparsers: argparse._SubParsersAction) -> None:
         "(W3C Web Annotation), html (one page) or qdpx (REFI-QDA project; needs -o).",
     )
     parser.add_argument(
-        "--format", "-f", default="json", metavar="FORMAT", help=" | ".join(FORMAT_NAMES)
+        "--format",
+        "-f",
+        default="json",
+        metavar="FORMAT",
+        help=" | ".join(FORMAT_NAMES) + " (default: json)",
     )
-    parser.add_argument("--document", metavar="ID|PATH", help="only this document")
+    parser.add_argument(
+        "--document",
+        metavar="ID|PATH",
+        help="only this document: its id (or a prefix), title, or file (read as it is now)",
+    )
     parser.add_argument("--tag", metavar="CODE", help="only annotations with this code")
     common.add_analyst_option(parser, "only this analyst's annotations (default: everyone's)")
     parser.add_argument("--codebook", type=Path, metavar="FILE", help="a codebook TOML file")
