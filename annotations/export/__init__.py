@@ -21,12 +21,27 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from functools import cached_property
 from pathlib import Path
+from typing import Protocol
 
 from annotations.anchoring import Report, reanchor, relocate
 from annotations.codebook import Codebook
 from annotations.document import Document, utc_now
 from annotations.errors import GlossError
 from annotations.model import Annotation
+
+
+class AnnotationSource(Protocol):
+    """What an export reads from a store: `annotations.Store`'s public methods."""
+
+    def documents(self) -> list[Document]: ...
+
+    def document(self, document_id: str) -> Document: ...
+
+    def find_document(self, reference: str) -> Document | None: ...
+
+    def annotations(
+        self, document: str | None = None, *, analyst: str | None = None, tag: str | None = None
+    ) -> list[Annotation]: ...
 
 
 class ExportError(GlossError):
@@ -105,7 +120,7 @@ def make_scope(
 
 
 def select(
-    store: object,
+    store: AnnotationSource,
     codebook: Codebook,
     *,
     document: str | None = None,
@@ -115,20 +130,19 @@ def select(
 ) -> ExportScope:
     """The scope of `gloss export`: one document (id, id prefix, path or title) or all,
     narrowed to one tag and one analyst when asked. `ExportError` for an empty store or an
-    unknown document. `store` is an `annotations.Store` (its public methods only);
-    `progress(done, total)` hears of each document read."""
+    unknown document. `progress(done, total)` hears of each document read."""
     if document is not None:
-        found = store.find_document(document)  # type: ignore[attr-defined]
+        found = store.find_document(document)
         if found is None:
             raise ExportError(f"no document {document!r} in the store")
         documents = [found]
     else:
-        documents = store.documents()  # type: ignore[attr-defined]
+        documents = store.documents()
         if not documents:
             raise ExportError("the store holds no documents: nothing to export")
     annotations: list[Annotation] = []
     for done, each in enumerate(documents, start=1):
-        annotations += store.annotations(each.id, analyst=analyst, tag=tag)  # type: ignore[attr-defined]
+        annotations += store.annotations(each.id, analyst=analyst, tag=tag)
         if progress is not None:
             progress(done, len(documents))
     return make_scope(documents, annotations, codebook, filters=_filters(tag, analyst))
@@ -140,7 +154,7 @@ def _filters(tag: str | None, analyst: str | None) -> str:
 
 
 def select_file(
-    store: object,
+    store: AnnotationSource,
     codebook: Codebook,
     path: str | Path,
     *,
@@ -154,12 +168,12 @@ def select_file(
     `Report` says what moved and what was orphaned (orphans are left out of the export).
     """
     current = Document.from_path(path)
-    stored = store.find_document(str(path)) or store.find_document(current.id)  # type: ignore[attr-defined]
+    stored = store.find_document(str(path)) or store.find_document(current.id)
     if stored is None:
         raise ExportError(f"{path}: not in the store — open it with gloss and annotate it first")
     if stored.id == current.id:
         return select(store, codebook, document=stored.id, tag=tag, analyst=analyst), None
-    annotations = store.annotations(stored.id, analyst=analyst, tag=tag)  # type: ignore[attr-defined]
+    annotations = store.annotations(stored.id, analyst=analyst, tag=tag)
     report = reanchor(annotations, current.text)
     placed = [
         relocate(annotation, current.id, current.text, result.start, result.end)

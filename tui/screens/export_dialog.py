@@ -23,6 +23,7 @@ from annotations.codebook import Codebook
 from annotations.errors import GlossError
 from annotations.export import (
     FORMAT_NAMES,
+    AnnotationSource,
     ExportScope,
     default_filename,
     export_format,
@@ -66,7 +67,7 @@ class ExportDialog(ModalScreen[Path | None]):
 
     def __init__(
         self,
-        store: object,
+        store: AnnotationSource,
         codebook: Codebook,
         document_id: str,
         filter_tag: str | None = None,
@@ -78,7 +79,7 @@ class ExportDialog(ModalScreen[Path | None]):
         self.document_id = document_id
         self.filter_tag = filter_tag
         self.filter_analyst = filter_analyst
-        self.document = store.document(document_id)  # type: ignore[attr-defined]
+        self.document = store.document(document_id)
 
     # -- layout ---------------------------------------------------------------------------
 
