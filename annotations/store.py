@@ -189,11 +189,18 @@ class Store:
                     f"{self.path.parent}: cannot create folder ({error.strerror})"
                 ) from None
         self._open_lock_file()
+        try:
+            self._open()
+        except BaseException:
+            self._release_files()
+            raise
+
+    def _open(self) -> None:
         with self._flock(fcntl.LOCK_SH):
             loaded = self._load()
         self._db = _GlossDB(storage=self._make_storage, tables=loaded.tables)
         self._adopt(loaded)
-        if loaded.needs_setup and not read_only:
+        if loaded.needs_setup and not self.read_only:
             existed = self.path.exists()
             with self._changing():
                 pass
@@ -228,13 +235,17 @@ class Store:
                 with contextlib.suppress(GlossError, OSError):
                     self.compact()
         self._closed = True
+        self._release_files()
+        self._db.close()
+
+    def _release_files(self) -> None:
         if self._journal is not None:
             self._journal.close()
+            self._journal = None
         if self._lock_descriptor is not None:
             with contextlib.suppress(OSError):
                 os.close(self._lock_descriptor)
             self._lock_descriptor = None
-        self._db.close()
 
     @property
     def schema_version(self) -> int:
