@@ -38,6 +38,13 @@ def store(store_path: Path):
         yield opened
 
 
+async def export(pilot) -> None:
+    """Press enter and wait for the export's thread and the dialog's answer."""
+    await pilot.press("enter")
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
 async def set_path(pilot, path: Path) -> None:
     field = pilot.app.screen.query_one("#export-path", Input)
     field.value = str(path)
@@ -52,8 +59,7 @@ async def test_enter_exports_the_document_as_markdown_by_default(store, tmp_path
         assert default.startswith("~/gloss-i-hostile-i-title") and default.endswith(".md")
         target = tmp_path / "notes.md"
         await set_path(pilot, target)
-        await pilot.press("enter")
-        await pilot.pause()
+        await export(pilot)
     assert app.results == [target]
     assert target.read_text(encoding="utf-8").startswith("# Annotated notes: ")
 
@@ -68,8 +74,7 @@ async def test_keys_choose_format_and_scope(store, tmp_path: Path) -> None:
         assert path_field.value.endswith(".json")
         await pilot.press("tab", "down")  # scope: all documents
         await set_path(pilot, tmp_path / "all.json")
-        await pilot.press("enter")
-        await pilot.pause()
+        await export(pilot)
     assert app.results == [tmp_path / "all.json"]
     data = json.loads((tmp_path / "all.json").read_bytes())
     assert len(data["documents"]) == 2 and len(data["annotations"]) == 11
@@ -81,8 +86,7 @@ async def test_current_filter_scope_narrows_to_the_filter(store, tmp_path: Path)
     async with app.run_test() as pilot:
         await pilot.press("down", "down", "tab", "down", "down")  # json, current filter
         await set_path(pilot, tmp_path / "filtered.json")
-        await pilot.press("enter")
-        await pilot.pause()
+        await export(pilot)
     data = json.loads((tmp_path / "filtered.json").read_bytes())
     assert len(data["annotations"]) == 3
     assert all("actor/iran" in a["tags"] for a in data["annotations"])
@@ -109,14 +113,12 @@ async def test_an_unwritable_path_keeps_the_dialog_open_with_the_reason(store, t
     app = Host(ExportDialog(store, Codebook.default(), hostile_document().id))
     async with app.run_test() as pilot:
         await set_path(pilot, tmp_path / "no-such-folder" / "notes.md")
-        await pilot.press("enter")
-        await pilot.pause()
+        await export(pilot)
         assert isinstance(app.screen, ExportDialog)
         error = str(app.screen.query_one("#export-error", Static).render())
         assert "cannot write (no folder" in error
         await set_path(pilot, tmp_path / "notes.md")
-        await pilot.press("enter")
-        await pilot.pause()
+        await export(pilot)
     assert app.results == [tmp_path / "notes.md"]
 
 
@@ -126,8 +128,7 @@ async def test_qdpx_from_the_dialog_is_a_zip(store, tmp_path: Path) -> None:
         await pilot.press("end")  # the last format: qdpx
         assert app.screen.query_one("#export-path", Input).value.endswith(".qdpx")
         await set_path(pilot, tmp_path / "project.qdpx")
-        await pilot.press("enter")
-        await pilot.pause()
+        await export(pilot)
     assert (tmp_path / "project.qdpx").read_bytes()[:2] == b"PK"
 
 
@@ -138,7 +139,6 @@ async def test_typing_in_the_file_field_replaces_the_path(store, tmp_path: Path)
         await pilot.press("tab", "tab")  # to the file field, its text selected
         target = tmp_path / "typed.html"
         await pilot.press(*str(target))
-        await pilot.press("enter")
-        await pilot.pause()
+        await export(pilot)
     assert app.results == [target]
     assert target.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")

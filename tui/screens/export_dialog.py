@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -80,6 +80,7 @@ class ExportDialog(ModalScreen[Path | None]):
         self.filter_tag = filter_tag
         self.filter_analyst = filter_analyst
         self.document = store.document(document_id)
+        self.exporting = False
 
     # -- layout ---------------------------------------------------------------------------
 
@@ -168,19 +169,39 @@ class ExportDialog(ModalScreen[Path | None]):
         return select(self.store, self.codebook, document=self.document_id)
 
     def action_export(self) -> None:
+        if self.exporting:
+            return
         raw = self.query_one("#export-path", Input).value.strip()
         if not raw:
             self._show_error("Name a file to write.")
             return
         try:
-            written = export_to(self.chosen_format, self._scope(), Path(raw).expanduser())
+            # The store is read here, on the app's thread; the rendering and writing —
+            # most of the work for a large store — go to a thread of their own.
+            scope = self._scope()
         except GlossError as error:
             self._show_error(str(error))
             return
-        self.dismiss(written)
+        self.exporting = True
+        self.query_one("#export-error", Static).update(Content("Exporting…"))
+        self._write(self.chosen_format, scope, Path(raw).expanduser())
+
+    @work(thread=True, exclusive=True, group="export")
+    def _write(self, name: str, scope: ExportScope, path: Path) -> None:
+        try:
+            written = export_to(name, scope, path)
+        except GlossError as error:
+            self.app.call_from_thread(self._failed, str(error))
+            return
+        self.app.call_from_thread(self.dismiss, written)
+
+    def _failed(self, message: str) -> None:
+        self.exporting = False
+        self._show_error(message)
 
     def _show_error(self, message: str) -> None:
         self.query_one("#export-error", Static).update(Content(visible(message, newline=" ")))
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        if not self.exporting:
+            self.dismiss(None)
