@@ -282,7 +282,8 @@ def add_backup(path: Path, source: Path, label: str = "") -> Path | None:
     """Keep `source` (a complete snapshot, never changed in place) as a backup of `path`.
 
     A hard link costs nothing; a copy where links are not possible. Keeps the newest
-    `BACKUPS_KEPT`. Best effort: a backup that cannot be made never fails a save.
+    `BACKUPS_KEPT`, and the original of a schema migration for good. Best effort: a
+    backup that cannot be made never fails a save.
     """
     folder = backup_folder(path)
     now = time.time()
@@ -297,7 +298,9 @@ def add_backup(path: Path, source: Path, label: str = "") -> Path | None:
             shutil.copyfile(source, target)
     except OSError:
         return None
-    for old in list_backups(path)[:-BACKUPS_KEPT]:
+    # The original of a migration (label "-schemaN") is kept out of the rotation.
+    rotating = [b for b in list_backups(path) if "-schema" not in b.name]
+    for old in rotating[:-BACKUPS_KEPT]:
         with contextlib.suppress(OSError):
             old.unlink()
     return target

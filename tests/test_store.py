@@ -152,8 +152,13 @@ def test_the_first_released_layout_is_migrated_and_kept_as_a_backup(tmp_path: Pa
     assert on_disk["meta"]["schema"]["schema"] == 2
     (backup,) = [b for b in list_backups(path) if "schema1" in b.name]
     assert backup.read_bytes() == SCHEMA_1.read_bytes()
-    with Store(path) as store:
+    with Store(path, journal_limit=2_000) as store:
         assert len(store.annotations()) == len(expected) + 1
+        for start in range(40):
+            store.annotate(store.documents()[0].id, start % 20, start % 20 + 2)
+    backups = list_backups(path)
+    assert len(backups) == 6  # five rotating, and the original kept out of the rotation
+    assert backups[0].read_bytes() == SCHEMA_1.read_bytes()
 
 
 def test_a_read_only_open_of_the_first_layout_leaves_it_as_it_was(tmp_path: Path) -> None:
