@@ -6,7 +6,9 @@ The target (issue 4): each format in at most 1 s for 10,000 annotations. The bas
 Data: the bundled article repeated 10 times (one document of ~100,000 characters) with
 10,000 annotations on its sentences (1 to 4 tags, a memo on every other one, three
 analysts), and — the worst case for the HTML page's highlight sweep — the same number of
-annotations piled on the bundled article alone. Medians of 5 runs, CPU time and wall time.
+annotations piled on the bundled article alone. Medians of 5 runs of CPU time (the verdict,
+as DESIGN §10 asks: wall time also measures whatever else the machine is doing) and wall
+time beside it.
 
     .venv/bin/python benchmarks/bench_export.py
 """
@@ -76,7 +78,7 @@ def table(name: str, scope: ExportScope) -> bool:
         f"\n### {name}: {len(scope.annotations):,} annotations, "
         f"{sum(len(d.text) for d in scope.documents):,} characters\n"
     )
-    print("| format | CPU s (median) | wall s | × baseline | output | ≤ 1 s |")
+    print("| format | CPU s (median) | wall s | × baseline | output | CPU ≤ 1 s |")
     print("|---|---:|---:|---:|---:|:---:|")
     print(
         f"| baseline: json.dumps | {base_cpu:.3f} | {base_wall:.3f} | 1.0 | "
@@ -85,7 +87,7 @@ def table(name: str, scope: ExportScope) -> bool:
     ok = True
     for format_name in FORMAT_NAMES:
         cpu, wall, size = measure(lambda f=format_name: render(f, scope))
-        within = wall <= TARGET_SECONDS
+        within = cpu <= TARGET_SECONDS
         ok &= within
         print(
             f"| {format_name} | {cpu:.3f} | {wall:.3f} | {cpu / base_cpu:.1f} | "
