@@ -7,7 +7,9 @@ and never hand a reader something it would act on.
 
 from __future__ import annotations
 
+import base64
 import csv
+import hashlib
 import io
 import json
 import re
@@ -286,9 +288,6 @@ def test_html_has_no_script_no_handlers_and_nothing_to_fetch() -> None:
 
 
 def test_html_content_security_policy_allows_only_its_own_stylesheet() -> None:
-    import base64
-    import hashlib
-
     page = parse_html(render("html", hostile_scope()).decode("utf-8"))
     policy = next(
         attributes["content"]
@@ -307,7 +306,7 @@ def test_html_highlights_in_code_colours_with_notes_legend_and_matrix() -> None:
     page_text = render("html", scope).decode("utf-8")
     page = parse_html(page_text)
     marks = [attributes for tag, attributes in page.tags if tag == "mark"]
-    assert len(marks) >= len([a for a in scope.annotations])
+    assert len(marks) >= len(scope.annotations)
     # The Russia colour of the default codebook colours the highlights.
     assert "#d9534f4d" in page.style
     notes = [a for tag, a in page.tags if tag == "div" and "note" in (a.get("class") or "")]

@@ -6,6 +6,7 @@ suite licence, BSD); `validate_w3c.py` runs them as the suite's own JSONtest har
 
 from __future__ import annotations
 
+import base64
 import importlib.util
 import json
 import sys
@@ -122,8 +123,6 @@ def test_document_uri_is_the_rfc6920_name_of_the_text_hash() -> None:
     scope = bundled_scope()
     uri = document_uri(scope.documents[0])
     assert uri.startswith("ni:///sha-256;")
-    import base64
-
     digest = base64.urlsafe_b64decode(uri.split(";", 1)[1] + "=")
     assert "sha256:" + digest.hex() == scope.documents[0].id
 
