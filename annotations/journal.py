@@ -29,6 +29,18 @@ JOURNAL_FORMAT = 1
 Operation = tuple[str, str, dict[str, Any] | None]
 
 
+@contextlib.contextmanager
+def paused_gc() -> Iterator[None]:
+    """Pause the cyclic garbage collector while many objects are made at once."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 class JournalDamage(StoreError):
     """A complete journal line is unreadable: the file was damaged after it was written."""
 
@@ -173,9 +185,7 @@ class JournalFile:
         data = os.pread(self.descriptor, size - offset, offset)
         entries: list[list[Operation]] = []
         end = offset
-        paused = gc.isenabled()
-        gc.disable()  # many new objects at once: see storage.load_json
-        try:
+        with paused_gc():
             for line_end, line in iter_lines(data, offset):
                 try:
                     entries.append(parse_operations(decode_line(line)))
@@ -185,9 +195,6 @@ class JournalFile:
                         "untouched — run 'gloss doctor' on the store to recover what it holds"
                     ) from None
                 end = line_end
-        finally:
-            if paused:
-                gc.enable()
         return entries, end
 
     def read_bytes(self, start: int, end: int) -> bytes:

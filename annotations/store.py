@@ -76,6 +76,7 @@ from annotations.storage import (
     lock_path,
     migrate,
     new_generation,
+    paused_gc,
     read_snapshot,
     remove_stale_temporaries,
     replace_file,
@@ -452,6 +453,15 @@ class Store:
         annotation_records = data.get("annotations", [])
         if not isinstance(document_records, list) or not isinstance(annotation_records, list):
             raise StoreError('bad import: "documents" and "annotations" must be lists')
+        with paused_gc():
+            return self._import(document_records, annotation_records, progress)
+
+    def _import(
+        self,
+        document_records: list[Any],
+        annotation_records: list[Any],
+        progress: Callable[[int, int], None] | None,
+    ) -> ImportReport:
         try:
             incoming_documents = [Document.from_record(record) for record in document_records]
             incoming = [Annotation.from_record(record) for record in annotation_records]
