@@ -317,6 +317,13 @@ class JournalStorage(Storage):
         self._data = data
         self._known: dict[str, dict[str, Any]] = dict(data)
         self._sink = sink
+        self._clock = 0
+        # table name -> a number that changes whenever the table does (for caches)
+        self.versions: dict[str, int] = {}
+
+    def _touch(self, name: str) -> None:
+        self._clock += 1
+        self.versions[name] = self._clock
 
     @property
     def tables(self) -> Tables:
@@ -337,8 +344,10 @@ class JournalStorage(Storage):
                 (name, key, record) for key, record in table.items() if old.get(key) is not record
             )
             self._known[name] = table
+            self._touch(name)
         for name in self._known.keys() - data.keys():
             operations.extend((name, key, None) for key in self._known.pop(name))
+            self._touch(name)
         self._data = data
         if operations:
             self._sink(operations)
@@ -356,10 +365,13 @@ class JournalStorage(Storage):
                 table.pop(key, None)
             else:
                 table[key] = record
+            self._touch(name)
 
     def replace_all(self, data: Tables) -> None:
         self._data = data
         self._known = dict(data)
+        self._clock += 1
+        self.versions = dict.fromkeys(data, self._clock)
 
     def close(self) -> None:
         pass

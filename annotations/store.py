@@ -182,6 +182,8 @@ class Store:
         self._closed = False
         self._documents: dict[str, Document] = {}
         self._annotation_documents: dict[str, str] = {}
+        self._sorted_cache: dict[str, tuple[int, list[Annotation]]] = {}
+        self._made_from: dict[str, tuple[dict[str, Any], Annotation]] = {}
         if not read_only:
             try:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -379,6 +381,7 @@ class Store:
         with self._changing():
             annotation = self.annotation(annotation_id)
             del self._annotation_documents[annotation_id]
+            self._made_from.pop(annotation_id, None)
             self._annotations_table(annotation.document).remove(doc_ids=[annotation_id])
             return annotation
 
@@ -387,6 +390,9 @@ class Store:
         record = self._raw_annotation(annotation_id)
         if record is None:
             raise StoreError(f"no annotation {annotation_id}")
+        known = self._made_from.get(annotation_id)
+        if known is not None and known[0] is record:
+            return known[1]
         return Annotation.from_record(record)
 
     def annotations(
@@ -398,19 +404,37 @@ class Store:
     ) -> list[Annotation]:
         """Annotations in document order (by start, then end), filtered as asked."""
         document_ids = [document] if document is not None else [d.id for d in self.documents()]
-        tables = self._db.storage.tables
         found: list[Annotation] = []
         for document_id in document_ids:
-            records = tables.get(ANNOTATIONS_PREFIX + document_id, {}).values()
-            annotations = [
-                Annotation.from_record(record)
-                for record in records
-                if (analyst is None or record.get("analyst") == analyst)
-                and (tag is None or tag in (record.get("tags") or ()))
-            ]
-            annotations.sort(key=lambda a: (a.start, a.end, a.created, a.id))
-            found.extend(annotations)
+            found.extend(
+                a
+                for a in self._sorted_annotations(document_id)
+                if (analyst is None or a.analyst == analyst) and (tag is None or tag in a.tags)
+            )
         return found
+
+    def _sorted_annotations(self, document_id: str) -> list[Annotation]:
+        """A document's annotations in order, cached until its table changes.
+
+        Records are never changed in place, so an `Annotation` made from a record stays
+        valid while that very record object is in the table: after one change only one
+        record is parsed again.
+        """
+        name = ANNOTATIONS_PREFIX + document_id
+        version = self._db.storage.versions.get(name, 0)
+        cached = self._sorted_cache.get(document_id)
+        if cached is not None and cached[0] == version:
+            return cached[1]
+        made = self._made_from
+        annotations: list[Annotation] = []
+        for key, record in self._db.storage.tables.get(name, {}).items():
+            known = made.get(key)
+            if known is None or known[0] is not record:
+                known = made[key] = (record, Annotation.from_record(record))
+            annotations.append(known[1])
+        annotations.sort(key=lambda a: (a.start, a.end, a.created, a.id))
+        self._sorted_cache[document_id] = (version, annotations)
+        return annotations
 
     def count(self, document: str) -> int:
         """How many annotations a document has."""
@@ -618,6 +642,8 @@ class Store:
         self._generation = loaded.generation
         self._needs_setup = loaded.needs_setup
         self._db.storage.replace_all(loaded.tables)
+        self._sorted_cache.clear()
+        self._made_from.clear()
         if self._pending:
             self._db.storage.apply(self._pending)
         self._db._tables.clear()  # fresh Table objects: TinyDB caches per Table
@@ -658,6 +684,7 @@ class Store:
                     self._annotation_documents[key] = owner
                 elif self._annotation_documents.get(key) == owner:
                     del self._annotation_documents[key]
+                    self._made_from.pop(key, None)
 
     def _take_in(self, entries: list[list[Operation]]) -> bool:
         if not entries:

@@ -62,6 +62,9 @@ def test_any_sequence_of_saves_matches_the_model(steps: list[tuple[int, int, str
                     active = 1 - active
                 elif kind == "compact":
                     store.compact()
+                checked = copies[active]
+                checked.refresh()
+                assert {a.id: a.memo for a in checked.annotations()} == model
             for store in copies:
                 store.refresh()
                 assert {a.id: a.memo for a in store.annotations()} == model
