@@ -46,6 +46,8 @@ FUZZY_MIN_LENGTH = 16
 CONTEXT_SIMILARITY = 60.0
 # How far from its old position a fuzzy match is looked for.
 FUZZY_WINDOW = 2000
+# How far from its old position an annotation's slot (its prefix and suffix) is looked for.
+SLOT_REACH = 65_536
 # At most this many occurrences of a quote are weighed (a one-letter quote in a long text).
 MAX_CANDIDATES = 10_000
 
@@ -105,9 +107,13 @@ class Report:
         return ", ".join(parts) or "no annotations"
 
 
-def reanchor(annotations: Iterable[Annotation], new_text: str) -> Report:
+def reanchor(
+    annotations: Iterable[Annotation], new_text: str, old_length: int | None = None
+) -> Report:
     """Anchor every annotation in `new_text` (see `anchor`) and count the outcomes."""
-    results = tuple((annotation, anchor(annotation, new_text)) for annotation in annotations)
+    results = tuple(
+        (annotation, anchor(annotation, new_text, old_length)) for annotation in annotations
+    )
     counts: dict[str, int] = {}
     for _, result in results:
         counts[result.status] = counts.get(result.status, 0) + 1
@@ -132,13 +138,34 @@ def relocate(
     )
 
 
-def anchor(annotation: Annotation, new_text: str) -> Anchoring:
-    """Find `annotation` in `new_text`: exact, moved, changed, or an orphan (see module)."""
+def anchor(annotation: Annotation, new_text: str, old_length: int | None = None) -> Anchoring:
+    """Find `annotation` in `new_text`: exact, moved, changed, or an orphan (see module).
+
+    `old_length`, the length of the text the annotation was made on, lets the search
+    start where the annotation would be if the text grew or shrank evenly (a word
+    replaced everywhere in a long document shifts the end of it a long way).
+    """
+    found = _anchor(annotation, new_text, _expected_start(annotation, new_text, old_length))
+    if found.status in ("exact", "moved"):
+        status: Status = "exact" if found.start == annotation.start else "moved"
+        return Anchoring(status, found.start, found.end)
+    if found.status == "orphan":
+        return Anchoring("orphan", annotation.start, annotation.start)
+    return found
+
+
+def _expected_start(annotation: Annotation, new_text: str, old_length: int | None) -> int:
+    if not old_length:
+        return annotation.start
+    return min(len(new_text), round(annotation.start * len(new_text) / old_length))
+
+
+def _anchor(annotation: Annotation, new_text: str, old_start: int) -> Anchoring:
+    """`anchor`, searching around `old_start` (the expected start, not always the old one)."""
     quote, prefix, suffix = annotation.quote, annotation.prefix, annotation.suffix
-    old_start = annotation.start
     if not quote:
         return Anchoring("orphan", old_start, old_start)
-    whole = _with_whole_context(new_text, quote, prefix, suffix, old_start)
+    whole, one_side = _search_quote(new_text, quote, prefix, suffix, old_start)
     slot = _find_slot(new_text, quote, prefix, suffix, old_start)
     # Both can exist when a passage is repeated: the one nearer the old position wins, so
     # an edit inside one copy never sends the annotation to the other.
@@ -159,33 +186,58 @@ def anchor(annotation: Annotation, new_text: str) -> Anchoring:
             # In repetitive text the suffix can be found a little early, cutting into the
             # quote: the quote whole, overlapping the slot, is the better answer.
             whole_nearby = _with_one_side(new_text, quote, prefix, suffix, slot[0], slot)
-            return whole_nearby or judged
-    elif whole is not None:
-        return whole
-    for finder in (_with_one_side, _fuzzily):
-        found = finder(new_text, quote, prefix, suffix, old_start)
-        if found is not None:
-            return found
-    return judged or Anchoring("orphan", old_start, old_start)
+            if whole_nearby is not None:
+                return whole_nearby
+            # And a "slot" whose quote is gone may be a copy of the context, while the
+            # quote itself, whole, sits elsewhere with more of its context around it.
+            if (
+                judged.status == "orphan"
+                and one_side is not None
+                and _evidence(new_text, quote, prefix, suffix, one_side.start)
+                > len(prefix) + len(suffix)
+            ):
+                return one_side
+            return judged
+    found = whole or one_side or _fuzzily(new_text, quote, prefix, suffix, old_start) or judged
+    return found or Anchoring("orphan", old_start, old_start)
 
 
 # -- the steps ---------------------------------------------------------------------------
 
 
-def _with_whole_context(
+def _search_quote(
     text: str, quote: str, prefix: str, suffix: str, old_start: int
-) -> Anchoring | None:
-    whole = prefix + quote + suffix
-    for position in _nearest_first(text, whole, old_start - len(prefix)):
-        start = position + len(prefix)
-        # A short prefix means the annotation was near the start of the text; it is only
-        # the whole context there if it still is (likewise a short suffix and the end).
-        if _edges_agree(text, quote, prefix, suffix, start) and _is_whole(
-            text, start, start + len(quote)
-        ):
-            status: Status = "exact" if start == old_start else "moved"
-            return Anchoring(status, start, start + len(quote))
-    return None
+) -> tuple[Anchoring | None, Anchoring | None]:
+    """The quote found whole with its whole context, nearest the old position; and, from
+    the nearest stretch of text that has one, the quote with one side of its context
+    intact (`_with_one_side`). One search of the text serves both."""
+    one_side = None
+    for batch in _nearest_batches(text, quote, old_start):
+        for start in batch:
+            end = start + len(quote)
+            if (
+                start >= len(prefix)
+                and text.startswith(prefix, start - len(prefix))
+                and text.startswith(suffix, end)
+                and _edges_agree(text, quote, prefix, suffix, start)
+                and _is_whole(text, start, end)
+            ):
+                return _found(start, end, old_start), None
+        if one_side is None:
+            one_side = _best_with_one_side(text, quote, prefix, suffix, old_start, batch)
+    return None, one_side
+
+
+def _evidence(text: str, quote: str, prefix: str, suffix: str, start: int) -> int:
+    """How many characters agree: the quote, and the context matching on either side."""
+    end = start + len(quote)
+    before = _common_suffix(prefix, text[max(0, start - len(prefix)) : start])
+    after = _common_prefix(suffix, text[end : end + len(suffix)])
+    return len(quote) + before + after
+
+
+def _found(start: int, end: int, old_start: int) -> Anchoring:
+    return Anchoring("exact" if start == old_start else "moved", start, end)
 
 
 def _judge_slot(text: str, quote: str, slot: tuple[int, int], old_start: int) -> Anchoring:
@@ -195,10 +247,7 @@ def _judge_slot(text: str, quote: str, slot: tuple[int, int], old_start: int) ->
     whole_at = (
         start if found.startswith(quote) else end - len(quote) if found.endswith(quote) else None
     )
-    if whole_at is not None and snap_to_graphemes(text, whole_at, whole_at + len(quote)) == (
-        whole_at,
-        whole_at + len(quote),
-    ):
+    if whole_at is not None and _is_whole(text, whole_at, whole_at + len(quote)):
         # The quote is whole; text was added just after (or before) it, outside it.
         status: Status = "exact" if whole_at == old_start else "moved"
         return Anchoring(status, whole_at, whole_at + len(quote))
@@ -218,31 +267,40 @@ def _with_one_side(
 ) -> Anchoring | None:
     """The quote, whole, with one side of its context intact (or most of one side),
     nearest the old position; only where it overlaps `within` when that is given."""
+    if within is not None:
+        low, high = max(0, within[0] - len(quote) + 1), within[1] + len(quote)
+        starts = list(_occurrences(text, quote, low, high))
+        return _best_with_one_side(text, quote, prefix, suffix, old_start, starts)
     for batch in _nearest_batches(text, quote, old_start):
-        best: tuple[int, int, int] | None = None  # (-evidence, distance, start)
-        for start in batch:
-            if within is not None and not (within[0] - len(quote) < start <= within[1]):
-                continue
-            end = start + len(quote)
-            before = _common_suffix(prefix, text[max(0, start - len(prefix)) : start])
-            after = _common_prefix(suffix, text[end : end + len(suffix)])
-            prefix_intact = before == len(prefix) and (
-                before >= STRONG_CONTEXT or start == len(prefix)
-            )
-            suffix_intact = after == len(suffix) and (
-                after >= STRONG_CONTEXT or end + len(suffix) == len(text)
-            )
-            evident = max(before, after) >= STRONG_CONTEXT
-            if not (prefix_intact or suffix_intact or evident) or not _is_whole(text, start, end):
-                continue
-            candidate = (-(before + after), abs(start - old_start), start)
-            if best is None or candidate < best:
-                best = candidate
-        if best is not None:
-            start = best[2]
-            status: Status = "exact" if start == old_start else "moved"
-            return Anchoring(status, start, start + len(quote))
+        found = _best_with_one_side(text, quote, prefix, suffix, old_start, batch)
+        if found is not None:
+            return found
     return None
+
+
+def _best_with_one_side(
+    text: str, quote: str, prefix: str, suffix: str, old_start: int, starts: list[int]
+) -> Anchoring | None:
+    """Of these occurrences of the quote, the one with the most context agreeing (then
+    the nearest), provided one side is intact or mostly so."""
+    best: tuple[int, int, int] | None = None  # (-evidence, distance, start)
+    for start in starts:
+        end = start + len(quote)
+        before = _common_suffix(prefix, text[max(0, start - len(prefix)) : start])
+        after = _common_prefix(suffix, text[end : end + len(suffix)])
+        prefix_intact = before == len(prefix) and (before >= STRONG_CONTEXT or start == len(prefix))
+        suffix_intact = after == len(suffix) and (
+            after >= STRONG_CONTEXT or end + len(suffix) == len(text)
+        )
+        evident = max(before, after) >= STRONG_CONTEXT
+        if not (prefix_intact or suffix_intact or evident) or not _is_whole(text, start, end):
+            continue
+        candidate = (-(before + after), abs(start - old_start), start)
+        if best is None or candidate < best:
+            best = candidate
+    if best is None:
+        return None
+    return _found(best[2], best[2] + len(quote), old_start)
 
 
 def _fuzzily(text: str, quote: str, prefix: str, suffix: str, old_start: int) -> Anchoring | None:
@@ -271,21 +329,25 @@ def _fuzzily(text: str, quote: str, prefix: str, suffix: str, old_start: int) ->
 # -- helpers -----------------------------------------------------------------------------
 
 
-def _occurrences(text: str, needle: str) -> Iterator[int]:
-    position = text.find(needle)
+def _occurrences(text: str, needle: str, start: int = 0, end: int | None = None) -> Iterator[int]:
+    end = len(text) if end is None else end
+    position = text.find(needle, start, end)
     count = 0
     while position != -1 and count < MAX_CANDIDATES:
         yield position
         count += 1
-        position = text.find(needle, position + 1)
+        position = text.find(needle, position + 1, end)
 
 
-def _nearest_batches(text: str, needle: str, around: int) -> Iterator[list[int]]:
+def _nearest_batches(
+    text: str, needle: str, around: int, max_reach: int | None = None
+) -> Iterator[list[int]]:
     """Where `needle` occurs, in batches nearest `around` first (each batch sorted by
-    distance). The search widens step by step, so a text that barely changed is searched
-    only near the old position, not all of it."""
+    distance), at most `max_reach` away. The search widens step by step, so a text that
+    barely changed is searched only near the old position, not all of it."""
     seen: set[int] = set()
-    for reach in (2_048, 65_536, len(text)):
+    reaches = [reach for reach in (2_048, 65_536) if max_reach is None or reach < max_reach]
+    for reach in (*reaches, max_reach or len(text)):
         low, high = max(0, around - reach), min(len(text), around + reach + len(needle))
         found = []
         position = text.find(needle, low, high)
@@ -301,9 +363,11 @@ def _nearest_batches(text: str, needle: str, around: int) -> Iterator[list[int]]
             return
 
 
-def _nearest_first(text: str, needle: str, around: int) -> Iterator[int]:
-    """Where `needle` occurs, nearest `around` first."""
-    for batch in _nearest_batches(text, needle, around):
+def _nearest_first(
+    text: str, needle: str, around: int, max_reach: int | None = None
+) -> Iterator[int]:
+    """Where `needle` occurs, nearest `around` first (at most `max_reach` away)."""
+    for batch in _nearest_batches(text, needle, around, max_reach):
         yield from batch
 
 
@@ -337,7 +401,9 @@ def _find_slot(
             return None
         prefix_ends = [len(prefix)]
     else:
-        nearest = _nearest_first(text, prefix, old_start - len(prefix))
+        # A slot far from where the annotation was would be a copy of its context, not
+        # its place: a paragraph moved far away is found by its whole context instead.
+        nearest = _nearest_first(text, prefix, old_start - len(prefix), SLOT_REACH)
         prefix_ends = (p + len(prefix) for p in itertools.islice(nearest, 50))
     reach = 2 * len(quote) + 256
     for start in prefix_ends:
@@ -354,15 +420,20 @@ def _find_slot(
 
 def _best_bounds(text: str, quote: str, start: int, end: int) -> tuple[int, int]:
     """Nudge a fuzzy match's ends to where it is most like the quote: partial matching
-    finds a stretch as long as the quote, but the edited text may be longer or shorter."""
-    slack = min(16, max(3, len(quote) // 10))
-    best = (fuzz.ratio(quote, text[start:end]), start, end)
-    for new_start in range(max(0, start - slack), start + slack + 1):
-        for new_end in range(max(new_start + 1, end - slack), min(len(text), end + slack) + 1):
-            score = fuzz.ratio(quote, text[new_start:new_end])
-            if score > best[0]:
-                best = (score, new_start, new_end)
-    return best[1], best[2]
+    finds a stretch as long as the quote, but the edited text may be longer or shorter.
+    Each end moves in turn (twice round), which costs a few hundred comparisons."""
+    slack = min(256, max(4, len(quote) // 2))
+    best = fuzz.ratio(quote, text[start:end])
+    for _ in range(2):
+        for new_end in range(max(start + 1, end - slack), min(len(text), end + slack) + 1):
+            score = fuzz.ratio(quote, text[start:new_end])
+            if score > best:
+                best, end = score, new_end
+        for new_start in range(max(0, start - slack), min(end - 1, start + slack) + 1):
+            score = fuzz.ratio(quote, text[new_start:end])
+            if score > best:
+                best, start = score, new_start
+    return start, end
 
 
 def _common_prefix(a: str, b: str) -> int:

@@ -161,7 +161,7 @@ def _open_one(store: Store, path: Path, document: Document) -> Opened:
             # The file went back to a version it had before: that version is current again.
             stored = store.set_document_metadata(stored.id, superseded_by=None)
         return Opened(stored, path)
-    report = reanchor(store.annotations(previous.id), stored.text)
+    report = reanchor(store.annotations(previous.id), stored.text, len(previous.text))
     store.put_many(
         relocate(annotation, stored.id, stored.text, result.start, result.end)
         for annotation, result in report.results

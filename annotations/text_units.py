@@ -92,7 +92,7 @@ def is_grapheme_boundary(text: str, offset: int) -> bool:
 def grapheme_start(text: str, offset: int) -> int:
     """The start of the cluster holding `offset` (`offset` itself when it is a boundary)."""
     offset = max(0, min(offset, len(text)))
-    if offset in (0, len(text)):
+    if is_grapheme_boundary(text, offset):
         return offset
     bounds = _boundaries_near(text, offset)
     index = bisect.bisect_right(bounds, offset) - 1
@@ -102,7 +102,7 @@ def grapheme_start(text: str, offset: int) -> int:
 def grapheme_end(text: str, offset: int) -> int:
     """The end of the cluster holding `offset - 1`: `offset` rounded up to a boundary."""
     offset = max(0, min(offset, len(text)))
-    if offset in (0, len(text)):
+    if is_grapheme_boundary(text, offset):
         return offset
     bounds = _boundaries_near(text, offset)
     index = bisect.bisect_left(bounds, offset)

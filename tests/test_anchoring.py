@@ -105,6 +105,18 @@ def test_fuzzy_matching_finds_a_lightly_edited_quote_whose_context_changed_too()
     assert "air force provided a decisive cover" in new_text[result.start : result.end]
 
 
+def test_a_change_made_all_through_a_long_text_is_followed_to_its_end() -> None:
+    # Every "Syria" grows by 19 characters: by the end the text has moved 380,000 on.
+    text = "Syria is mentioned here. " * 20_000 + "At the very end: a unique Syria claim. Fin."
+    start, end = span_of(text, "a unique Syria claim")
+    new_text = text.replace("Syria", "the Syrian Arab Republic")
+    annotation = annotate(text, start, end)
+    result = anchor(annotation, new_text, old_length=len(text))
+    assert result.status == "changed"
+    assert new_text[result.start : result.end] == "a unique the Syrian Arab Republic claim"
+    assert reanchor([annotation], new_text, len(text)).changed == 1
+
+
 def test_reanchor_counts_and_lists_orphans() -> None:
     text = "One sentence here. Two sentence here. Three sentence here."
     kept = annotate(text, *span_of(text, "One sentence"))
@@ -156,6 +168,25 @@ def annotated_texts(draw: st.DrawFn) -> tuple[str, int, int]:
     return text, start, end
 
 
+def context_elsewhere(new_text: str, annotation: Annotation, start: int, end: int) -> bool:
+    """True when the annotation's old prefix and suffix also stand, in that order and a
+    quote's length apart, around other words than its own: a second "slot" for it. Then
+    the text itself is ambiguous and the nearer slot may win (see anchoring's step 1).
+    In prose a 32-character context rarely repeats; in the tiny alphabets here it does."""
+    prefix, suffix = annotation.prefix, annotation.suffix
+    if min(len(prefix), len(suffix)) < 8:
+        return False
+    reach = 2 * len(annotation.quote) + 256
+    for p in range(len(new_text) + 1):
+        if not new_text.startswith(prefix, p):
+            continue
+        gap_start = p + len(prefix)
+        for q in range(gap_start, min(len(new_text), gap_start + reach) + 1):
+            if new_text.startswith(suffix, q) and (gap_start, q) != (start, end):
+                return True
+    return False
+
+
 @settings(max_examples=400, deadline=None)
 @given(annotated_texts(), INSERTS, st.data())
 @example(("abab", 1, 3), "b", None)
@@ -177,7 +208,10 @@ def test_inserting_outside_an_annotation_never_loses_it(
         )
     new_text = text[:position] + inserted + text[position:]
     expected = start + len(inserted) if position <= start else start
-    result = anchor(annotate(text, start, end), new_text)
+    old_length = len(text) if data is not None and data.draw(st.booleans()) else None
+    annotation = annotate(text, start, end)
+    assume(not context_elsewhere(new_text, annotation, expected, expected + end - start))
+    result = anchor(annotation, new_text, old_length)
     assert result.placed
     assert new_text[result.start : result.end] == text[start:end]
     if occurrences(new_text, text[start:end]) == 1:
@@ -203,7 +237,9 @@ def test_deleting_outside_an_annotation_never_loses_it(
     assume(is_grapheme_boundary(text, cut_start) and is_grapheme_boundary(text, cut_end))
     new_text = text[:cut_start] + text[cut_end:]
     expected = start - (cut_end - cut_start) if before else start
-    result = anchor(annotate(text, start, end), new_text)
+    annotation = annotate(text, start, end)
+    assume(not context_elsewhere(new_text, annotation, expected, expected + end - start))
+    result = anchor(annotation, new_text, data.draw(st.sampled_from([None, len(text)])))
     assert result.placed
     assert new_text[result.start : result.end] == text[start:end]
     if occurrences(new_text, text[start:end]) == 1:
@@ -221,7 +257,9 @@ def test_a_small_edit_inside_re_anchors_there_or_orphans_never_elsewhere(
     assume((edit_start, edit_end) != (start, end))  # a small edit, not a replacement
     new_text = text[:edit_start] + replacement + text[edit_end:]
     new_end = end - (edit_end - edit_start) + len(replacement)
-    result = anchor(annotate(text, start, end), new_text)
+    result = anchor(
+        annotate(text, start, end), new_text, data.draw(st.sampled_from([None, len(text)]))
+    )
     if result.placed:
         # It overlaps the words it was attached to, as they are now: never elsewhere.
         assert result.start < new_end and result.end > start
