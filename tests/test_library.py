@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import json
 import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from test_safe_text import Tmux, tmux_server
 from textual.app import App
 from textual.widgets import DataTable, Input, Static
 
@@ -372,3 +378,48 @@ async def test_an_empty_library_says_how_to_add_documents(store: Store) -> None:
     async with app.run_test(size=(100, 20)):
         empty = app.screen.query_one("#library-empty", Static)
         assert empty.display and "gloss FOLDER" in str(empty.render())
+
+
+# -- in a real terminal -------------------------------------------------------------------
+
+
+@pytest.fixture
+def tmux(tmp_path: Path) -> Iterator[Tmux]:
+    yield from tmux_server(tmp_path)
+
+
+def test_a_multilingual_document_annotated_in_tmux_exports_exactly_its_spans(
+    tmux: Tmux, tmp_path: Path
+) -> None:
+    gloss = Path(sys.executable).with_name("gloss")
+    source = DOCUMENTS / "multilingual.txt"
+    environment = {"GLOSS_DB": str(tmp_path / "store.json"), "GLOSS_ANALYST": "tmux"}
+    tmux.start(f"{gloss} {source}", environment)
+    tmux.wait_for("Russia and Iran in four languages")
+    # Sentence by sentence: Russian (r), Persian (i), Chinese (x), the emoji line (c).
+    for keys in (["j"], ["r"], ["j"] * 4, ["i"], ["j"] * 6, ["x"], ["j"] * 3, ["c"]):
+        for key in keys:
+            tmux.run("send-keys", "-t", "t", key)
+            time.sleep(0.15)
+    tmux.wait_for("4 annotations")
+    tmux.run("send-keys", "-t", "t", "q")
+    exported = subprocess.run(
+        [str(gloss), "export", "--format", "json", "--db", str(tmp_path / "store.json")],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    records = json.loads(exported)["annotations"]
+    text = source.read_text(encoding="utf-8")
+    assert [(r["tags"], r["quote"]) for r in records] == [
+        (["actor/russia"], "Россия и Иран — союзники поневоле."),
+        (["actor/iran"], "روسیه و ایران متحدند."),
+        (["actor/both"], "俄罗斯和伊朗是盟友。"),
+        (
+            ["relation/convergence"],
+            "Emoji too: 🇷🇺🤝🇮🇷 a handshake, 👨\u200d👩\u200d👧 a family, ❤️ a heart, "
+            "and café written as cafe\u0301.",
+        ),
+    ]
+    for record in records:
+        assert text[record["start"] : record["end"]] == record["quote"]

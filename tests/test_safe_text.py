@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
+import os
+import shlex
+import shutil
+import subprocess
+import sys
+import time
 import unicodedata
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -109,3 +116,92 @@ def test_any_text_keeps_its_length_and_shows_no_control(text: str) -> None:
     for before, after in zip(text, shown, strict=True):
         if before != after:
             assert not is_safe(before) or before == "\t"
+
+
+# -- in a real terminal -----------------------------------------------------------------
+
+
+class Tmux:
+    """A private tmux server running one command in a pane of a fixed size."""
+
+    def __init__(self, socket: str) -> None:
+        self.socket = socket
+
+    def run(self, *arguments: str) -> str:
+        return subprocess.run(
+            ["tmux", "-L", self.socket, *arguments],
+            check=True,
+            capture_output=True,
+            text=True,
+            timeout=20,
+        ).stdout
+
+    def start(self, command: str, environment: dict[str, str]) -> None:
+        exports = " ".join(f"{name}={shlex.quote(value)}" for name, value in environment.items())
+        self.run(
+            "-f",
+            "/dev/null",
+            "new-session",
+            "-d",
+            "-s",
+            "t",
+            "-x",
+            "120",
+            "-y",
+            "30",
+            f"env -u COLUMNS -u LINES {exports} {command}",
+        )
+
+    def screen(self) -> str:
+        return self.run("capture-pane", "-p", "-t", "t")
+
+    def wait_for(self, text: str, seconds: float = 15) -> str:
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            screen = self.screen()
+            if text in screen:
+                return screen
+            time.sleep(0.2)
+        raise AssertionError(f"{text!r} never appeared on:\n{self.screen()}")
+
+    def stop(self) -> None:
+        subprocess.run(["tmux", "-L", self.socket, "kill-server"], capture_output=True)
+
+
+def tmux_server(tmp_path: Path) -> Iterator[Tmux]:
+    """A private tmux server for one test (skipped where tmux is not installed)."""
+    if shutil.which("tmux") is None:
+        pytest.skip("tmux is not installed")
+    server = Tmux(f"gloss-test-{os.getpid()}-{tmp_path.name}")
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def tmux(tmp_path: Path) -> Iterator[Tmux]:
+    yield from tmux_server(tmp_path)
+
+
+def test_the_hostile_document_in_a_real_terminal_changes_neither_title_nor_screen(
+    tmux: Tmux, tmp_path: Path
+) -> None:
+    gloss = Path(sys.executable).with_name("gloss")
+    environment = {"GLOSS_DB": str(tmp_path / "store.json"), "TERM": "xterm-256color"}
+    tmux.start(f"{gloss} {HOSTILE}", environment)
+    title_before = "gloss-pane"
+    tmux.run("select-pane", "-t", "t", "-T", title_before)
+    screen = tmux.wait_for("Clipboard write (OSC 52)")
+    # Give every escape sequence time to reach the terminal if it were going to.
+    time.sleep(1)
+    screen = tmux.screen()
+    assert "␛]52;c;cm0gLXJmIH4K␇" in screen  # shown, not obeyed
+    assert "␛]0;PWNED TITLE␇" in screen
+    assert "[bold]not bold[/bold]" in screen
+    assert "␛[2J␛[H" in screen
+    assert tmux.run("display", "-p", "-t", "t", "#{pane_title}").strip() == title_before
+    assert "PWNED" not in tmux.run("display", "-p", "-t", "t", "#{window_name}")
+    assert tmux.run("list-buffers") == ""  # no OSC 52 clipboard write got through
+    assert tmux.run("display", "-p", "-t", "t", "#{alternate_on}").strip() == "1"
+    tmux.run("send-keys", "-t", "t", "G")
+    screen = tmux.wait_for("Tabs:")
+    assert "Tabs:    one    two    three end." in screen  # tabs expand to the next stop
