@@ -81,16 +81,45 @@ def decode_bytes(data: bytes, *, encoding: str | None = None, name: str = "file"
         raise DocumentError(f"{name}: unknown encoding {encoding!r}") from None
     except UnicodeDecodeError as error:
         if b"\x00" in data[:8192]:
+            utf16 = None if encoding else _utf16_without_bom(data)
+            if utf16:
+                raise DocumentError(
+                    f"{name}: looks like UTF-16 text without a byte-order mark"
+                    f" (open it with --encoding {utf16})"
+                ) from None
             raise DocumentError(f"{name}: looks like a binary file, not text") from None
         raise DocumentError(
             f"{name}: not valid {encoding or 'UTF-8'} text at byte {error.start}"
             " (name its encoding with --encoding)"
         ) from None
     if "\x00" in text:
+        utf16 = None if encoding else _utf16_without_bom(data)
+        if utf16:
+            raise DocumentError(
+                f"{name}: looks like UTF-16 text without a byte-order mark"
+                f" (open it with --encoding {utf16})"
+            )
         raise DocumentError(f"{name}: looks like a binary file, not text (it holds NUL bytes)")
     if text.startswith("\ufeff"):
         text = text[1:]
     return text
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """ "utf-16-le" or "utf-16-be" when `data` reads as that (NUL-free) text, else None."""
+    if len(data) % 2:
+        return None
+    sample = data[:65536]
+    for codec, zeros in (("utf-16-le", sample[1::2]), ("utf-16-be", sample[0::2])):
+        # Text in a Latin script has a zero in every other byte; binary data does not.
+        if zeros.count(0) > len(zeros) * 0.3:
+            try:
+                text = data.decode(codec)
+            except UnicodeDecodeError:
+                continue
+            if "\x00" not in text:
+                return codec
+    return None
 
 
 @dataclass(frozen=True)
@@ -146,6 +175,9 @@ class Document:
         name = str(path)
         if path.is_dir():
             raise DocumentError(f"{name}: is a folder, not a file")
+        if path.exists() and not path.is_file():
+            # A FIFO or a device (/dev/zero) would block or never end.
+            raise DocumentError(f"{name}: is not a regular file")
         try:
             data = path.read_bytes()
         except FileNotFoundError:

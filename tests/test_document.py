@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 import hashlib
+import os
 from pathlib import Path
 
 import pytest
@@ -146,6 +147,27 @@ def test_a_png_named_with_an_encoding_that_decodes_anything_is_still_binary(
     path.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
     with pytest.raises(DocumentError, match="binary"):
         Document.from_path(path, encoding="latin-1")
+
+
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_a_bom_is_refused_with_the_encoding_to_name(
+    tmp_path: Path, codec: str
+) -> None:
+    path = tmp_path / "doc.txt"
+    text = "Plain English text, with Россия, ایران and ☃ (whose bytes are not UTF-8).\n"
+    path.write_bytes(text.encode(codec))
+    with pytest.raises(DocumentError, match=f"without a byte-order mark.*--encoding {codec}"):
+        Document.from_path(path)
+    assert Document.from_path(path, encoding=codec).text == text
+
+
+def test_devices_and_pipes_are_refused(tmp_path: Path) -> None:
+    with pytest.raises(DocumentError, match="not a regular file"):
+        Document.from_path("/dev/zero")
+    fifo = tmp_path / "pipe.txt"
+    os.mkfifo(fifo)
+    with pytest.raises(DocumentError, match="not a regular file"):
+        Document.from_path(fifo)
 
 
 def test_missing_files_and_folders_are_refused(tmp_path: Path) -> None:
