@@ -2,20 +2,23 @@
 
 An annotation remembers where it was (`start`, `end`) and what it said (`quote`, with up
 to 32 characters of `prefix` and `suffix`). When its document comes back with new text,
-`anchor` looks for it again, most certain evidence first:
+`anchor` looks for it again, most certain evidence first, searching outward from where it
+should be (its old start, scaled by how much the text grew or shrank):
 
-1. its *slot* — the old prefix and suffix still in place, nearest the old position — or
-   the quote with its whole context, whichever is nearer. In its slot, the annotation is
-   `exact` or `moved` if the quote is still there whole, `changed` when the new text
-   between prefix and suffix is still close to the quote, else `orphan`: an edit inside
-   an annotation never sends it elsewhere;
-2. (the quote with its whole context, when no slot is nearer);
-3. the quote with one side of its context intact (text was inserted or deleted just
-   outside it) — `moved`;
-4. a fuzzy match of the quote near its old position (rapidfuzz, strict threshold) with
-   some of its context agreeing — `changed`;
-5. otherwise an `orphan`: kept, listed, never deleted, and re-attachable by hand.
+1. the quote with its whole context (`exact` at the same offsets, else `moved`), or its
+   *slot* — the old prefix and suffix still in place — whichever is nearer. In its slot
+   the annotation is `exact`/`moved` if the quote is still there whole, `changed` when
+   the new text between prefix and suffix is still close to the quote (rapidfuzz ratio
+   60+), else an orphan: an edit inside an annotation never sends it elsewhere. (A slot
+   found empty, or held by a short side at the very start or end of the text, is weaker
+   evidence and gives way to what follows.)
+2. the quote, whole, with one side of its context intact or mostly so (text was inserted
+   or deleted just outside it) — `moved`;
+3. a fuzzy match of a quote of 16 characters or more within 2,000 characters of where it
+   should be (rapidfuzz partial ratio 90+), with its context agreeing too — `changed`;
+4. otherwise an `orphan`: kept, listed, never deleted, and re-attachable by hand.
 
+A placed annotation always covers whole grapheme clusters.
 Attaching an annotation to the wrong words is worse than orphaning it, so every step
 asks for evidence from the context as well as the quote.
 """
@@ -62,6 +65,7 @@ class Anchoring:
 
     @property
     def placed(self) -> bool:
+        """True unless the annotation is an orphan."""
         return self.status != "orphan"
 
 

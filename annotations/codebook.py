@@ -64,6 +64,7 @@ class Code:
 
     @property
     def group(self) -> str:
+        """The id of the group this code belongs to (before the slash)."""
         return self.id.split("/", 1)[0]
 
 
@@ -109,18 +110,23 @@ class Codebook:
     # -- look-ups ----------------------------------------------------------------------
 
     def code(self, code_id: str) -> Code | None:
+        """The code with this id (`group/code`), or None."""
         return self._by_id.get(code_id)
 
     def by_key(self, key: str) -> Code | None:
+        """The code toggled by this key, or None."""
         return self._by_key.get(key)
 
     def group(self, group_id: str) -> Group | None:
+        """The group with this id, or None."""
         return next((g for g in self.groups if g.id == group_id), None)
 
     def codes_in(self, group_id: str) -> list[Code]:
+        """The codes of one group, in codebook order."""
         return [code for code in self.codes if code.group == group_id]
 
     def color(self, code_id: str, default: str = "#888888") -> str:
+        """The colour of a code (`default` for a code the codebook does not know)."""
         code = self._by_id.get(code_id)
         return code.color if code else default
 

@@ -44,6 +44,7 @@ class Span:
         return self.end - self.start
 
     def contains(self, offset: int) -> bool:
+        """True when `offset` is inside the span (its end excluded)."""
         return self.start <= offset < self.end
 
 
