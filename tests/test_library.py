@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from test_safe_text import Tmux, tmux_server
+from textual import events
 from textual.app import App
 from textual.widgets import DataTable, Input, Static
 
@@ -371,6 +372,19 @@ async def test_slash_filters_and_escape_clears(store: Store) -> None:
         await pilot.press("enter")
         await pilot.pause()
     assert app.results == [beta.id]
+
+
+async def test_keys_typed_fast_after_slash_all_reach_the_filter(store: Store) -> None:
+    _, _, gamma = library_store(store)
+    app = Host(store)
+    async with app.run_test(size=(100, 20)) as pilot:
+        # All queued at once, as a terminal delivers "/gam" typed quickly or pasted.
+        for key, character in (("slash", "/"), ("g", "g"), ("a", "a"), ("m", "m")):
+            app.post_message(events.Key(key, character))
+        await pilot.pause()
+        await pilot.pause()
+        assert app.screen.query_one("#library-filter", Input).value == "gam"
+        assert app.screen.shown_ids == [gamma.id]
 
 
 async def test_an_empty_library_says_how_to_add_documents(store: Store) -> None:

@@ -36,14 +36,15 @@ class LibraryScreen(Screen[str | None]):
     LibraryScreen #library { height: 1fr; }
     LibraryScreen #library-heading { padding: 0 1; text-style: bold; height: 1; }
     LibraryScreen #library-filter { display: none; margin: 0 1; }
-    LibraryScreen #library-filter.-active { display: block; }
     LibraryScreen #library-empty { padding: 1 2; color: $text-muted; display: none; }
     LibraryScreen #library-empty.-shown { display: block; }
     LibraryScreen DataTable { height: 1fr; }
     """
 
     BINDINGS = [
-        Binding("slash", "filter", "Filter", id="library.filter"),
+        # A priority binding runs as the app reads the key, before it hands the keys
+        # typed after it to whatever has focus: so "/gam" typed fast all reaches the filter.
+        Binding("slash", "filter", "Filter", priority=True, id="library.filter"),
         Binding("j", "cursor_down", "Down", show=False, id="library.down"),
         Binding("k", "cursor_up", "Up", show=False, id="library.up"),
         Binding("escape", "clear_filter", "Clear filter", show=False, id="library.clear"),
@@ -73,10 +74,24 @@ class LibraryScreen(Screen[str | None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        table = self.query_one(DataTable)
-        table.add_columns(*COLUMNS)
+        self._add_columns()
         self.reload()
-        table.focus()
+        self.set_focus(self.query_one(DataTable))
+
+    def on_resize(self) -> None:
+        self._add_columns()
+        self._show(self._filter_text())
+
+    def _add_columns(self) -> None:
+        """The title takes what the other columns leave, so they always show."""
+        table = self.query_one(DataTable)
+        table.clear(columns=True)
+        others = {"Notes": 6, "Annotated": 9, "Orphans": 7, "Last opened": 16}
+        # Each column is padded by one cell on either side; keep room for a scrollbar.
+        title_width = max(16, self.size.width - sum(others.values()) - 2 * len(COLUMNS) - 4)
+        table.add_column("Title", width=title_width, key="title")
+        for name, width in others.items():
+            table.add_column(name, width=width, key=name)
 
     # -- content --------------------------------------------------------------------------
 
@@ -113,16 +128,18 @@ class LibraryScreen(Screen[str | None]):
 
     def action_filter(self) -> None:
         field = self.query_one("#library-filter", Input)
-        field.add_class("-active")
-        field.focus()
+        field.display = True
+        # Focus now, not on the next turn of the loop: keys typed right after "/" (a
+        # fast typist, a paste) are already queued and must reach the filter.
+        self.set_focus(field)
 
     def action_clear_filter(self) -> None:
         field = self.query_one("#library-filter", Input)
-        if field.value or field.has_class("-active"):
+        if field.value or field.display:
             field.value = ""
-            field.remove_class("-active")
+            field.display = False
             self._show("")
-            self.query_one(DataTable).focus()
+            self.set_focus(self.query_one(DataTable))
 
     def action_cursor_down(self) -> None:
         self.query_one(DataTable).action_cursor_down()
@@ -142,7 +159,7 @@ class LibraryScreen(Screen[str | None]):
 
     @on(Input.Submitted, "#library-filter")
     def _filter_done(self) -> None:
-        self.query_one(DataTable).focus()
+        self.set_focus(self.query_one(DataTable))
 
     @on(DataTable.RowSelected, "#library-table")
     def _chosen(self, event: DataTable.RowSelected) -> None:
