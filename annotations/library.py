@@ -19,6 +19,7 @@ from annotations.anchoring import Report, reanchor, relocate
 from annotations.document import Document, utc_now
 from annotations.errors import DocumentError, StoreError
 from annotations.model import Annotation
+from annotations.safe_text import visible
 from annotations.store import Store
 from annotations.text_units import snap_to_graphemes
 
@@ -45,6 +46,11 @@ class Opened:
     @property
     def orphaned(self) -> int:
         return self.report.orphaned if self.report else 0
+
+    @property
+    def orphans(self) -> list[Annotation]:
+        """The annotations that could not be placed in the new text (kept on the old one)."""
+        return self.report.orphans if self.report else []
 
     def summary(self) -> str | None:
         """A line for the reader when the text changed since it was annotated, else None:
@@ -241,6 +247,16 @@ def reattach(
     moved = relocate(annotation, document.id, document.text, start, end).evolve()
     store.put(moved)
     return moved
+
+
+def describe(annotation: Annotation, width: int = 60) -> str:
+    """One line naming an annotation safely (for stderr or a list): short id, the start of
+    its quote with control characters made visible, its tags."""
+    quote = visible(" ".join(annotation.quote.split()))
+    if len(quote) > width:
+        quote = quote[: width - 1] + "…"
+    tags = ", ".join(annotation.tags) or "no tags"
+    return f"{annotation.id[:8]} “{quote}” ({visible(tags, newline=' ')})"
 
 
 # -- the library list ---------------------------------------------------------------------

@@ -21,6 +21,7 @@ from annotations.document import Document
 from annotations.errors import DocumentError, StoreError
 from annotations.library import (
     current_version,
+    describe,
     expand_paths,
     mark_opened,
     open_document,
@@ -174,6 +175,16 @@ def test_a_revised_file_carries_its_annotations_over(store: Store, tmp_path: Pat
     assert [a.id for a in orphans(store, new.id)] == [ids["goes"]]
     assert store.document(old.id).metadata["superseded_by"] == new.id
     assert current_version(store, path) == store.document(new.id)
+
+
+def test_orphans_are_described_in_one_safe_line(store: Store, tmp_path: Path) -> None:
+    path, _, ids = revise(store, tmp_path)
+    opened = open_document(store, path)
+    assert [a.id for a in opened.orphans] == [ids["goes"]]
+    assert describe(opened.orphans[0]) == f"{ids['goes'][:8]} “once the war is over” (actor/iran)"
+    hostile = opened.orphans[0].evolve(quote="\x1b]0;x\x07 " + "long " * 20, tags=())
+    line = describe(hostile)
+    assert "\x1b" not in line and "\n" not in line and line.endswith("…” (no tags)")
 
 
 def test_an_orphan_is_reattached_to_a_new_selection(store: Store, tmp_path: Path) -> None:
