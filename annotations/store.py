@@ -17,8 +17,9 @@ Files, for a store at PATH:
 - `PATH.backups/` — the last few snapshots (hard links: free), restorable with
   `gloss doctor --restore`.
 
-Compaction: when the journal passes `journal_limit` bytes (and on close, if it has
-anything), the tables are copied in memory, written as a new snapshot in a background
+Compaction: when the journal passes `journal_limit` bytes (and on close, when it holds
+saves and the snapshot is small or the journal large next to it), the tables are copied
+in memory, written as a new snapshot in a background
 thread without holding the lock, then — under the lock, briefly — the journal lines
 written meanwhile are carried into a fresh journal and both files are renamed into place.
 Each snapshot has a generation; the journal's header names the generation it continues
