@@ -14,6 +14,7 @@ import pytest
 from test_safe_text import Tmux, tmux_server
 from textual import events
 from textual.app import App
+from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, Static
 
 from annotations import Store
@@ -313,6 +314,12 @@ class Host(App[None]):
         self.chosen.append(message.document_id)
 
 
+async def loaded(pilot: Pilot) -> None:
+    """Wait for the library's list, which is read in a thread."""
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
 def library_store(store: Store) -> list[Document]:
     documents = [
         store.add_document(Document.from_text("Alpha report\n\nOne.\n\nTwo.\n")),
@@ -333,6 +340,7 @@ async def test_the_library_lists_documents_most_recent_first_and_enter_opens_one
     alpha, beta, gamma = library_store(store)
     app = Host(store)
     async with app.run_test(size=(100, 20)) as pilot:
+        await loaded(pilot)
         screen = app.screen
         assert isinstance(screen, LibraryScreen)
         assert screen.shown_ids == [gamma.id, alpha.id, beta.id]
@@ -355,6 +363,7 @@ async def test_hostile_titles_show_as_typed_and_do_nothing(store: Store) -> None
     _, beta, _ = library_store(store)
     app = Host(store)
     async with app.run_test(size=(120, 20)) as pilot:
+        await loaded(pilot)
         title = str(app.screen.query_one(DataTable).get_row(beta.id)[0])
         assert title == "[bold]Beta[/bold] ␛]0;pwned␇ [@click=app.quit]x[/]"
         await pilot.click(DataTable, offset=(10, 3))
@@ -366,6 +375,7 @@ async def test_slash_filters_and_escape_clears(store: Store) -> None:
     alpha, beta, gamma = library_store(store)
     app = Host(store)
     async with app.run_test(size=(100, 20)) as pilot:
+        await loaded(pilot)
         screen = app.screen
         await pilot.press("slash", "g", "a", "m")
         await pilot.pause()
@@ -389,6 +399,7 @@ async def test_keys_typed_fast_after_slash_all_reach_the_filter(store: Store) ->
     _, _, gamma = library_store(store)
     app = Host(store)
     async with app.run_test(size=(100, 20)) as pilot:
+        await loaded(pilot)
         # All queued at once, as a terminal delivers "/gam" typed quickly or pasted.
         for key, character in (("slash", "/"), ("g", "g"), ("a", "a"), ("m", "m")):
             app.post_message(events.Key(key, character))
@@ -400,7 +411,8 @@ async def test_keys_typed_fast_after_slash_all_reach_the_filter(store: Store) ->
 
 async def test_an_empty_library_says_how_to_add_documents(store: Store) -> None:
     app = Host(store)
-    async with app.run_test(size=(100, 20)):
+    async with app.run_test(size=(100, 20)) as pilot:
+        await loaded(pilot)
         empty = app.screen.query_one("#library-empty", Static)
         assert empty.display and "gloss FOLDER" in str(empty.render())
 

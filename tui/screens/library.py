@@ -13,7 +13,7 @@ reader and records "last opened" (`annotations.library.mark_opened`).
 from __future__ import annotations
 
 from rich.text import Text
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -57,10 +57,14 @@ class LibraryScreen(Screen[str | None]):
             super().__init__()
             self.document_id = document_id
 
+    class Loaded(Message):
+        """The list is filled (it is read in a thread)."""
+
     def __init__(self, store: Store) -> None:
         super().__init__()
         self.store = store
         self.lines: list[DocumentSummary] = []
+        self._read = False
 
     def compose(self) -> ComposeResult:
         with Vertical(id="library"):
@@ -96,12 +100,29 @@ class LibraryScreen(Screen[str | None]):
     # -- content --------------------------------------------------------------------------
 
     def reload(self) -> None:
-        """Read the documents again (after the reader changed annotations, say)."""
-        self.lines = sorted(
+        """Read the documents again (after the reader changed annotations, say).
+
+        Counting a large store's annotations takes a moment (about a second for 100,000),
+        so it happens off the main thread; the screen says so meanwhile.
+        """
+        self.query_one("#library-heading", Static).update(Content("Library · reading…"))
+        self._read_summaries()
+
+    @work(thread=True, exclusive=True, group="library")
+    def _read_summaries(self) -> None:
+        lines = sorted(
             summaries(self.store),
             key=lambda line: (line.last_opened is None, _descending(line.last_opened), line.title),
         )
+        self.app.call_from_thread(self._loaded, lines)
+
+    def _loaded(self, lines: list[DocumentSummary]) -> None:
+        if not self.is_attached:  # dismissed while reading
+            return
+        self.lines = lines
+        self._read = True
         self._show(self._filter_text())
+        self.post_message(self.Loaded())
 
     @property
     def shown_ids(self) -> list[str]:
@@ -119,10 +140,12 @@ class LibraryScreen(Screen[str | None]):
         for line in shown:
             table.add_row(*_cells(line), key=line.id)
         heading = f"Library · {len(self.lines)} document{'s' * (len(self.lines) != 1)}"
+        if not self._read:
+            heading = "Library · reading…"
         if needle:
             heading += f" · {len(shown)} matching"
         self.query_one("#library-heading", Static).update(Content(heading))
-        self.query_one("#library-empty").set_class(not self.lines, "-shown")
+        self.query_one("#library-empty").set_class(self._read and not self.lines, "-shown")
 
     # -- actions --------------------------------------------------------------------------
 
