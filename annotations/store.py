@@ -538,7 +538,8 @@ class Store:
     def refresh(self) -> bool:
         """Take in what other processes saved since we last looked; True if anything did.
 
-        Cheap when nothing changed: one `stat()` of the journal.
+        Cheap when nothing changed: one `stat()` of the journal. Raises `StoreError` only
+        if the files were damaged or replaced by something that is not this store.
         """
         if self._closed:
             return False
