@@ -993,6 +993,7 @@ class Store:
                     journal.close()
                     self._journal = opened
                     self._generation = generation
+                    remove_stale_temporaries(self.path)  # from compactions killed midway
                 finally:
                     self._locked = False
                     self._release()
