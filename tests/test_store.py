@@ -343,3 +343,25 @@ def test_two_copies_see_each_other_and_survive_compaction(store_path: Path) -> N
         assert store.annotation(mine[0].id).memo == "edited in first"
         assert store.annotation(mine[1].id).memo == "edited in second"
         assert len(store.annotations()) == 31
+
+
+def test_refresh_reads_nothing_when_nothing_changed(
+    store_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with Store(store_path) as first, Store(store_path) as second:
+        document = first.add_document(small_document())
+        assert second.refresh() is True
+        reads: list[int] = []
+        real_read = journal_module.JournalFile.read_from
+
+        def counting_read(self, offset: int):  # type: ignore[no-untyped-def]
+            reads.append(offset)
+            return real_read(self, offset)
+
+        monkeypatch.setattr(journal_module.JournalFile, "read_from", counting_read)
+        for _ in range(5):
+            assert second.refresh() is False
+        assert reads == []
+        first.annotate(document.id, 0, 6)
+        assert second.refresh() is True
+        assert len(reads) == 1

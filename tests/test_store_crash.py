@@ -7,6 +7,7 @@ are killed — in the middle of the saves too.
 
 from __future__ import annotations
 
+import json
 import random
 import signal
 import subprocess
@@ -14,7 +15,7 @@ import sys
 import time
 from pathlib import Path
 
-from annotations import Document, Store
+from annotations import Annotation, Document, Store
 
 ROUNDS = 24
 
@@ -112,3 +113,59 @@ def test_sigkill_at_random_moments_never_loses_an_acknowledged_save(tmp_path: Pa
         with Store(path) as store:  # must open, and must hold every acknowledged save
             checked = expectations.check(store)
     assert checked > 50  # the children did save a good deal before being killed
+
+
+IMPORTER = r"""
+import json, sys
+from annotations import Store
+
+path, batches = sys.argv[1], sys.argv[2:]
+with Store(path) as store:
+    print("ready", flush=True)
+    for batch in batches:
+        with open(batch, encoding="utf-8") as handle:
+            store.import_records(json.load(handle))
+        print("ok", batch, flush=True)
+"""
+
+
+def test_an_import_killed_midway_is_there_whole_or_not_at_all(tmp_path: Path) -> None:
+    path = tmp_path / "gloss.json"
+    document = Document.from_text("A sentence to mark. " * 200 + "\n")
+    with Store(tmp_path / "source.json") as source:
+        source.add_document(document)
+    batches: list[tuple[Path, set[str]]] = []
+    for number in range(8):
+        records = [
+            Annotation.create(
+                document=document.id, text=document.text, start=i % 300, end=i % 300 + 9
+            ).to_record()
+            for i in range(3_000)
+        ]
+        batch = tmp_path / f"batch-{number}.json"
+        batch.write_text(
+            json.dumps({"gloss": 1, "documents": [document.to_record()], "annotations": records})
+        )
+        batches.append((batch, {r["id"] for r in records}))
+    randomness = random.Random(7)
+    acknowledged: set[str] = set()
+    for _ in range(4):
+        child = subprocess.Popen(
+            [sys.executable, "-c", IMPORTER, str(path), *(str(b) for b, _ in batches)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        assert child.stdout is not None
+        assert child.stdout.readline().strip() == "ready", child.stderr.read()
+        time.sleep(randomness.uniform(0.05, 0.6))
+        child.send_signal(signal.SIGKILL)
+        output, _ = child.communicate(timeout=30)
+        acknowledged |= {line.split()[1] for line in output.splitlines() if line.startswith("ok")}
+        with Store(path) as store:
+            present = {a.id for a in store.annotations()}
+        for batch, ids in batches:
+            inside = ids & present
+            assert inside in (set(), ids), f"{batch.name} is there in part"
+            if str(batch) in acknowledged:
+                assert inside == ids, f"acknowledged {batch.name} is missing"
