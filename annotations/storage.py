@@ -352,19 +352,32 @@ class JournalStorage(Storage):
         if operations:
             self._sink(operations)
 
-    def apply(self, operations: Iterable[Operation]) -> None:
-        """Apply operations saved elsewhere (the journal, another process) to the tables."""
+    def apply(self, operations: Iterable[Operation], *, in_place: bool = False) -> None:
+        """Apply operations saved elsewhere (the journal, another process) to the tables.
+
+        Each table touched is copied once and the copy changed (unless `in_place`, for
+        tables nobody else sees yet), so a thread that is reading a table — the app reads
+        in workers — never sees it change under it.
+        """
+        copied: set[str] = set()
         for name, key, record in operations:
             table = self._data.get(name)
             if table is None:
                 if record is None:
                     continue
-                table = self._data[name] = {}
-                self._known[name] = table
+                table = {}
+                copied.add(name)
+                self._data[name] = self._known[name] = table
+            elif name not in copied:
+                if not in_place:
+                    table = dict(table)
+                copied.add(name)
+                self._data[name] = self._known[name] = table
             if record is None:
                 table.pop(key, None)
             else:
                 table[key] = record
+        for name in copied:
             self._touch(name)
 
     def replace_all(self, data: Tables) -> None:

@@ -632,7 +632,7 @@ class Store:
             raise
         storage = JournalStorage(tables, _refuse)
         for operations in entries:
-            storage.apply(operations)
+            storage.apply(operations, in_place=True)
         journal.end = end
         return _Loaded(tables, info.generation, journal, needs_setup)
 
@@ -673,13 +673,16 @@ class Store:
 
     def _note(self, operations: Iterable[Operation]) -> None:
         """Keep the indexes in step with operations saved by another process."""
+        documents = self._documents
         for name, key, record in operations:
             if name == DOCUMENTS_TABLE:
+                if documents is self._documents:
+                    documents = dict(documents)  # copy on write: readers may iterate it
                 if record is None:
-                    self._documents.pop(key, None)
+                    documents.pop(key, None)
                 else:
                     with contextlib.suppress(ValueError, KeyError, TypeError, GlossError):
-                        self._documents[key] = Document.from_record(record)
+                        documents[key] = Document.from_record(record)
             elif name.startswith(ANNOTATIONS_PREFIX):
                 owner = name[len(ANNOTATIONS_PREFIX) :]
                 if record is not None:
@@ -687,18 +690,15 @@ class Store:
                 elif self._annotation_documents.get(key) == owner:
                     del self._annotation_documents[key]
                     self._made_from.pop(key, None)
+        self._documents = documents
 
     def _take_in(self, entries: list[list[Operation]]) -> bool:
         if not entries:
             return False
-        storage = self._db.storage
-        for operations in entries:
-            storage.apply(operations)
-            self._note(operations)
-        if self._pending:
-            # Ours are written after theirs, so ours are what the journal ends with.
-            storage.apply(self._pending)
-            self._note(self._pending)
+        # Ours (pending) go after theirs: the journal will end with ours.
+        operations = [operation for entry in entries for operation in entry] + self._pending
+        self._db.storage.apply(operations)
+        self._note(operations)
         self._db._tables.clear()
         return True
 
@@ -866,8 +866,8 @@ class Store:
         self._annotations_table(document_id).put(records)
 
     def _write_documents(self, documents: list[Document]) -> None:
-        for document in documents:
-            self._documents[document.id] = document
+        # Copy on write: a reader in another thread may be iterating the documents.
+        self._documents = {**self._documents, **{d.id: d for d in documents}}
         table = self._db.table(DOCUMENTS_TABLE)
         table.put({d.id: d.to_record() for d in documents})  # type: ignore[attr-defined]
 

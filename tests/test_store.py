@@ -6,11 +6,12 @@ import errno
 import json
 import os
 import shutil
+import threading
 from pathlib import Path
 
 import pytest
 
-from annotations import Document, Store, StoreError, StoreSaveError
+from annotations import Annotation, Document, Store, StoreError, StoreSaveError
 from annotations import journal as journal_module
 from annotations.storage import backup_folder, journal_path, list_backups
 
@@ -365,3 +366,40 @@ def test_refresh_reads_nothing_when_nothing_changed(
         first.annotate(document.id, 0, 6)
         assert second.refresh() is True
         assert len(reads) == 1
+
+
+def test_a_reader_thread_never_sees_a_table_change_under_it(store_path: Path) -> None:
+    """The app reads in worker threads while its timer takes in another copy's saves."""
+    with Store(store_path) as writer, Store(store_path) as reader:
+        document = writer.add_document(small_document("word " * 2_000 + "\n"))
+        many = [
+            Annotation.create(document=document.id, text=document.text, start=s, end=s + 2)
+            for s in range(0, 3_000, 3)
+        ]
+        writer.import_records({"gloss": 1, "annotations": [a.to_record() for a in many]})
+        reader.refresh()
+        failures: list[BaseException] = []
+        stop = threading.Event()
+
+        def read_all_the_time() -> None:
+            try:
+                while not stop.is_set():
+                    reader.annotations(document.id)
+                    reader.documents()
+                    reader._sorted_cache.clear()  # make every pass walk the table
+                    reader._made_from.clear()
+            except BaseException as error:  # reported below
+                failures.append(error)
+
+        thread = threading.Thread(target=read_all_the_time)
+        thread.start()
+        try:
+            for start in range(0, 450, 3):
+                writer.annotate(document.id, start, start + 1)
+                writer.add_document(small_document(f"doc {start}\n"))
+                reader.refresh()
+        finally:
+            stop.set()
+            thread.join()
+        assert failures == []
+        assert reader.count(document.id) == 1_000 + 150
