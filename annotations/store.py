@@ -570,7 +570,14 @@ class Store:
                 self._compactor.start()
             return
         self._wait_for_compaction()
-        self._compact()
+        try:
+            self._compact()
+        except OSError as error:
+            reason = SAVE_FAILURES.get(error.errno or 0, error.strerror or str(error))
+            raise StoreSaveError(
+                f"{self.path}: could not compact the journal — {reason}; nothing was lost, "
+                "the journal goes on"
+            ) from None
 
     # -- internals: reading ------------------------------------------------------------
 

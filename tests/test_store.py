@@ -403,3 +403,26 @@ def test_a_reader_thread_never_sees_a_table_change_under_it(store_path: Path) ->
             thread.join()
         assert failures == []
         assert reader.count(document.id) == 1_000 + 150
+
+
+def test_a_compaction_that_hits_a_full_disk_loses_nothing(
+    store_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from annotations import storage as storage_module
+
+    with Store(store_path) as store:
+        document = store.add_document(small_document())
+        made = [store.annotate(document.id, i, i + 2).id for i in range(10)]
+        real_fsync = storage_module.os.fsync
+
+        def fsync_disk_full(descriptor: int) -> None:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+        monkeypatch.setattr(storage_module.os, "fsync", fsync_disk_full)
+        with pytest.raises(StoreSaveError, match="nothing was lost"):
+            store.compact()
+        monkeypatch.setattr(storage_module.os, "fsync", real_fsync)
+        assert not [p for p in store_path.parent.iterdir() if p.suffix == ".tmp"]
+        later = store.annotate(document.id, 20, 24).id
+    with Store(store_path) as store:
+        assert {a.id for a in store.annotations()} == {*made, later}
