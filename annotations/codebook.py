@@ -21,7 +21,7 @@ from annotations.errors import CodebookError
 # Keys the reader uses for moving and acting: a codebook key may not take one of them.
 RESERVED_KEYS = frozenset(
     [
-        *"jkJKgGvpwbtmuq]>[{}/nNaf?e",
+        *"jkJKgGvpwbtmuoq]>[{}/nNaf?e",
         "space",
         " ",
         "tab",

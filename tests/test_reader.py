@@ -289,10 +289,12 @@ def test_codebook_key_collision_is_rejected(tmp_path: Path, capsys) -> None:
     ("arguments", "message"),
     [
         (["missing.txt"], "no such file"),
-        (["."], "is a folder"),
+        (["empty-folder"], "holds no .txt or .md files"),
     ],
 )
 def test_bad_paths_are_one_line_errors(tmp_path: Path, capsys, arguments, message) -> None:
+    (tmp_path / "empty-folder").mkdir()
+    arguments = [str(tmp_path / argument) for argument in arguments]
     assert main([*arguments, "--db", str(tmp_path / "s.json")]) == 2
     error = capsys.readouterr().err
     assert message in error and error.count("\n") == 1 and "Traceback" not in error

@@ -6,23 +6,48 @@ import getpass
 from collections.abc import Iterable
 from pathlib import Path
 
-from textual.app import App, SystemCommand
+from textual import work
+from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
+from textual.containers import Center, Middle
+from textual.content import Content
 from textual.screen import Screen
+from textual.widgets import LoadingIndicator, Static
 
 from annotations.codebook import Codebook
 from annotations.document import Document
+from annotations.errors import GlossError
+from annotations.library import Opened, OpenResult, mark_opened, open_paths, summaries
+from annotations.safe_text import visible
 from annotations.store import Store
 from tui.screens.help import HelpScreen
+from tui.screens.library import LibraryScreen
 from tui.screens.reader import ReaderScreen
+
+# Files larger than this (in all) are read in a thread behind a loading screen, so the
+# terminal answers at once; smaller ones open before the first frame.
+BACKGROUND_LOAD_BYTES = 1_000_000
+
+
+class LoadingScreen(Screen[None]):
+    """Shown while a large document is read and indexed."""
+
+    def __init__(self, what: str) -> None:
+        super().__init__()
+        self.what = what
+
+    def compose(self) -> ComposeResult:
+        with Middle(), Center():
+            yield Static(Content(f"Opening {self.what}…"), id="loading-what")
+            yield LoadingIndicator()
 
 
 class GlossApp(App[None]):
-    """`GlossApp(paths, db, analyst, codebook)`; with no paths, the bundled article."""
+    """`GlossApp(paths, db, analyst, codebook)`; with no paths, the bundled article
+    (or the library, once the store holds several documents)."""
 
     CSS_PATH = "gloss.tcss"
     TITLE = "Gloss"
-    ENABLE_COMMAND_PALETTE = True
     BINDINGS = [
         Binding("q", "quit", "Quit", id="app.quit"),
         Binding("question_mark", "help", "Help", id="app.help"),
@@ -34,25 +59,110 @@ class GlossApp(App[None]):
         db: Path | None = None,
         analyst: str | None = None,
         codebook: Path | None = None,
+        encoding: str | None = None,
     ) -> None:
         super().__init__()
         self.paths = list(paths or [])
         self.db_path = db
         self.analyst = analyst or _login_name()
         self.codebook = Codebook.load(codebook) if codebook else Codebook.default()
+        self.encoding = encoding
         self.store: Store | None = None
+        self.error_message: str | None = None
+
+    # -- opening -----------------------------------------------------------------------
 
     def on_mount(self) -> None:
         from tui.commands.common import store_path
 
-        self.store = Store(store_path(self.db_path))
-        documents = [Document.from_path(p) for p in self.paths] or [Document.bundled()]
-        stored = [self.store.add_document(d) for d in documents]
-        self.push_screen(ReaderScreen(stored[0], self.store, self.codebook, self.analyst))
+        try:
+            self.store = Store(store_path(self.db_path))
+        except GlossError as error:
+            self._fail(error)
+            return
+        size = sum(p.stat().st_size for p in self.paths if p.is_file())
+        if size > BACKGROUND_LOAD_BYTES:
+            names = ", ".join(p.name for p in self.paths[:3])
+            self.push_screen(LoadingScreen(f"{names} ({size / 1e6:.1f} MB)"))
+            self._open_in_background()
+        else:
+            try:
+                self._show(self._open())
+            except GlossError as error:
+                self._fail(error)
+
+    def _open(self) -> OpenResult:
+        assert self.store is not None
+        if self.paths:
+            return open_paths(self.store, self.paths, encoding=self.encoding)
+        current = summaries(self.store)
+        if len(current) > 1:
+            return OpenResult(())
+        if current:
+            return OpenResult((Opened(self.store.document(current[0].id), Path()),))
+        document = self.store.add_document(Document.bundled())
+        return OpenResult((Opened(document, Path(document.path or "")),))
+
+    @work(thread=True, exclusive=True, group="open")
+    def _open_in_background(self) -> None:
+        try:
+            result = self._open()
+        except GlossError as error:
+            self.call_from_thread(self._fail, error)
+        else:
+            self.call_from_thread(self._show, result)
+
+    def _show(self, result: OpenResult) -> None:
+        assert self.store is not None
+        if isinstance(self.screen, LoadingScreen):
+            self.pop_screen()
+        for path, why in result.skipped:
+            self.notify(visible(f"{path.name}: {why}"), title="Skipped", markup=False)
+        if len(result.opened) == 1:
+            self.open_reader(result.opened[0], from_library=False)
+        else:
+            for opened in result.opened:
+                message = opened.summary()
+                if message:
+                    title = visible(opened.document.title, newline=" ")
+                    self.notify(f"{title}: {message}", markup=False, timeout=8)
+            self.show_library()
+
+    def show_library(self) -> None:
+        """The documents of the store; choosing one reads it, `escape` there comes back."""
+        assert self.store is not None
+        self.push_screen(LibraryScreen(self.store), self._library_chose)
+
+    def _library_chose(self, document_id: str | None) -> None:
+        assert self.store is not None
+        if document_id is None:
+            self.exit()
+            return
+        document = self.store.document(document_id)
+        self.open_reader(Opened(document, Path(document.path or "")), from_library=True)
+
+    def open_reader(self, opened: Opened, *, from_library: bool) -> None:
+        """Read one document; from the library, `escape` goes back to it."""
+        assert self.store is not None
+        mark_opened(self.store, opened.document.id)
+        reader = ReaderScreen(
+            opened.document, self.store, self.codebook, self.analyst, from_library=from_library
+        )
+        self.push_screen(reader, (lambda _: self.show_library()) if from_library else None)
+        message = opened.summary()
+        if message:
+            self.notify(message, title="Annotations re-anchored", markup=False, timeout=8)
+
+    def _fail(self, error: Exception) -> None:
+        # The CLI prints this as one line after the terminal is restored.
+        self.error_message = str(error)
+        self.exit(return_code=2)
 
     def on_unmount(self) -> None:
         if self.store is not None:
             self.store.close()
+
+    # -- everywhere --------------------------------------------------------------------
 
     def action_help(self) -> None:
         self.push_screen(HelpScreen(self.codebook))

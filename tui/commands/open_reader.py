@@ -7,24 +7,30 @@ from pathlib import Path
 
 from annotations.codebook import Codebook
 from annotations.document import Document
+from annotations.library import expand_paths
 from annotations.store import Store
 from tui.commands import common
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("open", help="open documents in the reader (the default)")
-    parser.add_argument("paths", nargs="*", type=Path, metavar="PATH")
+    parser.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="files or folders")
     parser.add_argument("--codebook", type=Path, metavar="FILE", help="a codebook TOML file")
+    parser.add_argument(
+        "--encoding", metavar="NAME", help="the files' encoding when not UTF-8 or UTF-16 with BOM"
+    )
     common.add_analyst_option(parser, "who is annotating (default: $GLOSS_ANALYST, login name)")
     common.add_store_options(parser)
     parser.set_defaults(handler=run)
 
 
 def run(options: argparse.Namespace) -> int:
-    # Check everything that can be wrong before the screen changes, so a mistake is one
-    # clear line in the shell rather than a flash of a full-screen app.
-    for path in options.paths:
-        Document.from_path(path)
+    # Check what can be wrong before the screen changes, so a mistake is one clear line in
+    # the shell rather than a flash of a full-screen app. Large files are only checked to
+    # exist here; the app reads them in the background.
+    for path, explicit in expand_paths(options.paths):
+        if explicit and (not path.exists() or path.stat().st_size < 1_000_000):
+            Document.from_path(path, encoding=options.encoding)
     if options.codebook is not None:
         Codebook.load(options.codebook)
     db = common.store_path(options.db)
@@ -36,6 +42,9 @@ def run(options: argparse.Namespace) -> int:
         db=db,
         analyst=common.analyst_name(options.analyst),
         codebook=options.codebook,
+        encoding=options.encoding,
     )
     app.run()
+    if app.error_message:
+        return common.fail(app.error_message)
     return app.return_code or 0

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass
+from pathlib import Path
 
 import regex
 from textual import on
@@ -22,11 +23,14 @@ from textual.widgets import Footer, Static
 from annotations.codebook import Codebook
 from annotations.document import Document, Span
 from annotations.errors import StoreError
+from annotations.library import orphans, reattach
 from annotations.model import Annotation
 from annotations.safe_text import visible
-from annotations.store import Store
+from annotations.store import Store, StoreSaveError
+from tui.screens.export_dialog import ExportDialog
 from tui.widgets.annotation_panel import AnnotationPanel
 from tui.widgets.memo_editor import MemoEditor, MemoResult
+from tui.widgets.orphan_picker import OrphanPicker
 from tui.widgets.reading_pane import Highlight, ReadingPane
 from tui.widgets.tag_picker import TagPicker
 
@@ -102,10 +106,24 @@ class ReaderScreen(Screen[None]):
             id="move.next_unannotated",
         ),
         Binding("tab", "switch_focus", "Panel", id="focus.switch"),
+        Binding("ctrl+e", "export", "Export", id="notes.export"),
+        Binding("o", "orphans", "Orphans", show=False, id="annotate.orphans"),
     ]
 
-    def __init__(self, document: Document, store: Store, codebook: Codebook, analyst: str) -> None:
+    # How often another running copy's saves are picked up and failed saves retried.
+    STORE_POLL_SECONDS = 1.0
+
+    def __init__(
+        self,
+        document: Document,
+        store: Store,
+        codebook: Codebook,
+        analyst: str,
+        *,
+        from_library: bool = False,
+    ) -> None:
         super().__init__()
+        self.from_library = from_library
         self.document = document
         self.store = store
         self.codebook = codebook
@@ -148,6 +166,29 @@ class ReaderScreen(Screen[None]):
         self.reload_annotations()
         self._show_selection()
         self.pane.focus()
+        self.set_interval(self.STORE_POLL_SECONDS, self._poll_store)
+        if self.store.read_only_reason:
+            self.save_state = f"read-only ({self.store.read_only_reason})"
+            self._update_status()
+        count = len(orphans(self.store, self.document.id))
+        if count:
+            self.notify(
+                f"{count} annotation{'s' * (count != 1)} could not be placed in the new text: "
+                "select where it belongs and press o to re-attach.",
+                title="Orphans",
+                markup=False,
+                timeout=10,
+            )
+
+    def _poll_store(self) -> None:
+        """Retry saves that failed; pick up what another running copy saved."""
+        if self.store.pending:
+            if self.store.retry():
+                self.save_state = "saved"
+                self.notify("Every change is saved now.", markup=False)
+            self._update_status()
+        if self.store.refresh():
+            self.reload_annotations()
 
     @property
     def pane(self) -> ReadingPane:
@@ -221,24 +262,66 @@ class ReaderScreen(Screen[None]):
         return [a for a in self.annotations[first:last] if a.end > offset]
 
     def _apply(self, change: Change, *, record: bool = True) -> bool:
-        """Save a change to the store; record it for undo. False (and a notice) on failure."""
+        """Save a change to the store; record it for undo. False (and a notice) on failure.
+
+        A save the disk refused (full, read-only) is kept by the store and retried; the
+        change stands on screen and the status line says it is not saved yet.
+        """
         try:
             if change.after is None:
                 if change.before is not None:
                     self.store.delete(change.before.id)
             else:
                 self.store.put(change.after)
+        except StoreSaveError as error:
+            self.save_state = "NOT SAVED — retrying"
+            self.notify(visible(str(error)), title="Not saved yet", severity="error", markup=False)
         except StoreError as error:
-            self.save_state = "NOT SAVED"
             self.notify(visible(str(error)), title="Not saved", severity="error", markup=False)
             self.reload_annotations()
             return False
-        self.save_state = "saved"
+        else:
+            self.save_state = "saved" if not self.store.pending else self.save_state
         if record:
             self.undo_stack.append(change)
             self.redo_stack.clear()
         self._replace_annotation(change.before, change.after)
         return True
+
+    # -- actions: export and orphans ---------------------------------------------------
+
+    def action_export(self) -> None:
+        self.app.push_screen(
+            ExportDialog(self.store, self.codebook, self.document.id), self._exported
+        )
+
+    def _exported(self, path: Path | None) -> None:
+        if path is not None:
+            self.notify(f"Exported to {visible(str(path))}", title="Exported", markup=False)
+
+    def action_orphans(self) -> None:
+        waiting = orphans(self.store, self.document.id)
+        if not waiting:
+            self.notify("No orphaned annotations for this document.", markup=False)
+            return
+        self.app.push_screen(OrphanPicker(waiting, self.codebook), self._reattach)
+
+    def _reattach(self, orphan: Annotation | None) -> None:
+        if orphan is None:
+            return
+        start, end = self.selection
+        try:
+            placed = reattach(self.store, orphan.id, self.document.id, start, end)
+        except StoreError as error:
+            self.notify(
+                visible(str(error)), title="Not re-attached", severity="error", markup=False
+            )
+            return
+        self.undo_stack.append(Change(orphan, placed, "re-attach"))
+        self.redo_stack.clear()
+        self._stop_extending()
+        self._replace_annotation(None, placed)
+        self.notify("Re-attached to the selection.", markup=False)
 
     # -- actions: tagging and memos ----------------------------------------------------
 
@@ -555,7 +638,7 @@ class ReaderScreen(Screen[None]):
             start, end = self.anchor
             self.anchor = None
             self._set_selection(start, end)
-        elif len(self.app.screen_stack) > 2:
+        elif self.from_library:
             self.dismiss(None)
 
     def _stop_extending(self) -> None:

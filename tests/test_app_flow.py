@@ -1,0 +1,146 @@
+"""The app around the reader: library, export dialog, other copies, failed saves."""
+
+from __future__ import annotations
+
+import errno
+import os
+from pathlib import Path
+
+import pytest
+
+from annotations import Document, Store
+from annotations import journal as journal_module
+from annotations.store import StoreSaveError
+from tui.app import GlossApp
+from tui.screens.export_dialog import ExportDialog
+from tui.screens.library import LibraryScreen
+from tui.screens.reader import ReaderScreen
+
+SIZE = (120, 40)
+
+
+def write(folder: Path, name: str, text: str) -> Path:
+    path = folder / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+async def test_several_files_open_the_library_and_escape_returns_to_it(tmp_path: Path) -> None:
+    first = write(tmp_path, "a.txt", "Alpha report.\n\nIt has two paragraphs.\n")
+    second = write(tmp_path, "b.txt", "Beta report.\n\nMoscow and Tehran.\n")
+    app = GlossApp(paths=[first, second], db=tmp_path / "s.json", analyst="ana")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, LibraryScreen)
+        titles = {app.store.document(i).title for i in app.screen.shown_ids}
+        assert titles == {"Alpha report.", "Beta report."}
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ReaderScreen)
+        opened = app.screen.document.title
+        await pilot.press("r")  # tag the first sentence
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, LibraryScreen)
+        line = next(line for line in app.screen.lines if line.title == opened)
+        assert line.annotations == 1 and line.last_opened
+
+
+async def test_a_folder_opens_its_text_files(tmp_path: Path) -> None:
+    folder = tmp_path / "sources"
+    folder.mkdir()
+    write(folder, "one.md", "One.\n")
+    write(folder, "two.txt", "Two.\n")
+    write(folder, "skip.png", "not text")
+    app = GlossApp(paths=[folder], db=tmp_path / "s.json", analyst="ana")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, LibraryScreen)
+        assert len(app.screen.shown_ids) == 2
+
+
+async def test_no_path_with_several_stored_documents_opens_the_library(tmp_path: Path) -> None:
+    with Store(tmp_path / "s.json") as store:
+        store.add_document(Document.from_text("First.", title="First"))
+        store.add_document(Document.from_text("Second.", title="Second"))
+    app = GlossApp(db=tmp_path / "s.json", analyst="ana")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, LibraryScreen)
+
+
+async def test_ctrl_e_exports_from_the_reader(tmp_path: Path) -> None:
+    target = tmp_path / "notes.md"
+    app = GlossApp(db=tmp_path / "s.json", analyst="ana")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("j", "j", "r", "1", "ctrl+e")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, ExportDialog)
+        file_field = dialog.query_one("#export-path")
+        file_field.value = str(target)
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, ReaderScreen)
+    text = target.read_text(encoding="utf-8")
+    assert "Moscow and Tehran are about to approach a crossroad" in text
+    assert "Russia" in text and "military" in text
+
+
+async def test_another_running_copy_is_seen(tmp_path: Path) -> None:
+    store_file = tmp_path / "s.json"
+    app = GlossApp(db=store_file, analyst="ana")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("j", "j", "r")
+        reader = app.screen
+        assert isinstance(reader, ReaderScreen)
+        document = reader.document
+        # A second copy (another terminal) saves an annotation of its own.
+        with Store(store_file) as other:
+            sentence = document.sentences[4]
+            other.annotate(
+                document.id, sentence.start, sentence.end, tags=["actor/iran"], analyst="ana"
+            )
+        reader._poll_store()
+        await pilot.pause()
+        assert sorted(a.tags for a in reader.annotations) == [("actor/iran",), ("actor/russia",)]
+        # And what this copy saves after that keeps the other's annotation.
+        await pilot.press("1")
+    with Store(store_file, read_only=True) as store:
+        assert sorted(a.tags for a in store.annotations()) == [
+            ("actor/iran",),
+            ("actor/russia", "interest/military"),
+        ]
+
+
+async def test_a_save_the_disk_refuses_is_kept_shown_and_retried(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store_file = tmp_path / "s.json"
+    app = GlossApp(db=store_file, analyst="ana")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        reader = app.screen
+        assert isinstance(reader, ReaderScreen)
+        real_write = journal_module.os.write
+
+        def disk_full(descriptor: int, data: bytes) -> int:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+        monkeypatch.setattr(journal_module.os, "write", disk_full)
+        await pilot.press("j", "j", "r")
+        assert [a.tags for a in reader.annotations] == [("actor/russia",)]
+        assert "NOT SAVED" in reader.save_state
+        assert app.store.pending == 1
+        monkeypatch.setattr(journal_module.os, "write", real_write)
+        reader._poll_store()
+        assert reader.save_state == "saved" and app.store.pending == 0
+    with Store(store_file, read_only=True) as store:
+        assert [a.tags for a in store.annotations()] == [("actor/russia",)]
+
+
+def test_store_save_error_is_a_store_error() -> None:
+    from annotations import StoreError
+
+    assert issubclass(StoreSaveError, StoreError)
