@@ -1,0 +1,136 @@
+"""A book-length document: at its far end the cursor, highlights, selection and tags are exact.
+
+No timings here (they live in benchmarks/bench_reader.py); these check that the lazy line
+index and the background loading lose no accuracy at size.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+from pathlib import Path
+
+import pytest
+
+from annotations import Document, Store
+from tui.app import GlossApp
+from tui.screens.reader import ReaderScreen
+from tui.widgets.reading_pane import ReadingPane
+
+SIZE = (160, 50)
+
+
+@pytest.fixture(scope="module")
+def book(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The bundled article 500 times over: about 5 MB."""
+    article = Document.bundled().text
+    path = tmp_path_factory.mktemp("book") / "book.txt"
+    path.write_text("\n\n".join([article] * 500), encoding="utf-8")
+    return path
+
+
+async def open_reader(pilot) -> ReaderScreen:
+    # Large files load in a thread behind a loading screen: wait for the reader.
+    for _ in range(400):
+        if isinstance(pilot.app.screen, ReaderScreen):
+            break
+        await asyncio.sleep(0.025)
+    await pilot.pause()
+    screen = pilot.app.screen
+    assert isinstance(screen, ReaderScreen)
+    return screen
+
+
+def shown_text(pane: ReadingPane, line_y: int) -> str:
+    """What the pane draws on document line `line_y`, without the paragraph-number gutter."""
+    strip = pane._render_document_line(line_y, pane._content_width)
+    return "".join(segment.text for segment in strip)[pane._gutter_width :].rstrip()
+
+
+async def test_end_of_a_5_mb_document_is_exact(book: Path, tmp_path: Path) -> None:
+    document = Document.from_path(book)
+    assert len(document.text) > 4_900_000
+    app = GlossApp(paths=[book], db=tmp_path / "s.json", analyst="ana")
+    async with app.run_test(size=SIZE) as pilot:
+        reader = await open_reader(pilot)
+        await pilot.press("G")
+        last = document.sentences_in(len(document.paragraphs) - 1)[-1]
+        assert reader.selection == (last.start, last.end)
+        assert document.text[last.start : last.end] == "Helpful keywords"
+
+        # Two paragraphs up, extend over two sentences and tag: the span is exact.
+        await pilot.press("K", "K", "K")
+        paragraph = document.paragraph_index(reader.selection[0])
+        first, second = document.sentences_in(paragraph)[:2]
+        assert reader.selection == (first.start, first.end)
+        await pilot.press("v", "j", "r", "7")
+        [annotation] = reader.annotations
+        assert (annotation.start, annotation.end) == (first.start, second.end)
+        assert annotation.quote == document.text[first.start : second.end]
+        assert annotation.quote.startswith("Moscow sees its military intervention")
+        assert annotation.tags == ("actor/russia", "interest/leverage")
+
+        # What is drawn there is the document's text, and the tagged part is tinted.
+        pane = reader.query_one(ReadingPane)
+        layout = pane.layout_index
+        line_y = pane.line_of(first.start)
+        line = layout.line_at(line_y)
+        assert line is not None and line.start == document.paragraphs[paragraph].start
+        assert shown_text(pane, line_y) == document.text[line.start : line.end].rstrip()
+        await pilot.press("j")  # move the cursor away so only the tint remains
+        strip = pane._render_document_line(line_y, pane._content_width)
+        backgrounds = {segment.style.bgcolor for segment in strip if segment.text.strip()}
+        assert len(backgrounds - {pane.rich_style.bgcolor}) >= 1
+
+        # Every screen line from the top of the view covers the text without gaps.
+        top = int(pane.scroll_y)
+        lines = [layout.line_at(y) for y in range(top, top + 48)]
+        covered = [item for item in lines if item is not None]
+        for before, after in itertools.pairwise(covered):
+            if before.paragraph == after.paragraph:
+                assert before.end == after.start
+
+    with Store(tmp_path / "s.json", read_only=True) as store:
+        [saved] = store.annotations()
+        assert (saved.start, saved.end) == (first.start, second.end)
+
+
+async def test_page_down_through_the_whole_book_keeps_the_cursor_on_screen(
+    book: Path, tmp_path: Path
+) -> None:
+    app = GlossApp(paths=[book], db=tmp_path / "s.json", analyst="ana")
+    async with app.run_test(size=SIZE) as pilot:
+        reader = await open_reader(pilot)
+        pane = reader.query_one(ReadingPane)
+        for _ in range(30):
+            await pilot.press("pagedown")
+            cursor_line = pane.line_of(reader.selection[0])
+            assert pane.scroll_y <= cursor_line < pane.scroll_y + pane.size.height
+        await pilot.press("pageup")
+        cursor_line = pane.line_of(reader.selection[0])
+        assert pane.scroll_y <= cursor_line < pane.scroll_y + pane.size.height
+
+
+@pytest.mark.parametrize("kind", ["one 1 MB line", "200,000 one-word lines"])
+async def test_extreme_shapes_open_and_reach_the_end(tmp_path: Path, kind: str) -> None:
+    path = tmp_path / "extreme.txt"
+    if kind == "one 1 MB line":
+        text = ("Moscow and Tehran pull apart " * 40_000)[:1_000_000].rstrip() + " end."
+    else:
+        text = "\n".join(f"word{i}" for i in range(200_000))
+    path.write_text(text, encoding="utf-8")
+    document = Document.from_path(path)
+    app = GlossApp(paths=[path], db=tmp_path / "s.json", analyst="ana")
+    async with app.run_test(size=SIZE) as pilot:
+        reader = await open_reader(pilot)
+        await pilot.press("pagedown", "pagedown", "G")
+        last_paragraph = len(document.paragraphs) - 1
+        last = document.sentences_in(last_paragraph)[-1]
+        assert reader.selection == (last.start, last.end)
+        await pilot.press("x")
+        [annotation] = reader.annotations
+        assert annotation.quote == document.text[last.start : last.end]
+        pane = reader.query_one(ReadingPane)
+        assert shown_text(pane, pane.line_of(last.end - 1)).endswith(
+            document.text[last.end - 4 : last.end]
+        )
