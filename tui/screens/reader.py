@@ -134,6 +134,7 @@ class ReaderScreen(Screen[None]):
         self.annotations: list[Annotation] = []
         self._starts: list[int] = []
         self._longest = 0
+        self._tint_of: dict[tuple[str, ...], str] = {}
         self.undo_stack: list[Change] = []
         self.redo_stack: list[Change] = []
         self.save_state = "saved"

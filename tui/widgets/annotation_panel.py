@@ -126,7 +126,8 @@ class AnnotationPanel(ScrollView, can_focus=True, inherit_bindings=False):
     # -- layout ------------------------------------------------------------------------
 
     def on_resize(self) -> None:
-        self._measure()
+        if self._text_width() != self._width:
+            self._measure()
 
     def _text_width(self) -> int:
         return max(10, self.scrollable_content_region.width)
@@ -141,7 +142,10 @@ class AnnotationPanel(ScrollView, can_focus=True, inherit_bindings=False):
         self.refresh()
 
     def _entry_height(self, annotation: Annotation) -> int:
-        return 2 + len(self._memo_lines(annotation)) + 1  # chips, quote, memo, a blank line
+        # Chips, quote, the memo's first line wrapped, a blank line.
+        if not annotation.memo:
+            return 3
+        return 3 + len(self._memo_lines(annotation))
 
     def _memo_lines(self, annotation: Annotation) -> list[str]:
         memo = _first_line(annotation.memo)
