@@ -27,6 +27,7 @@ from annotations.library import orphans, reattach
 from annotations.model import Annotation
 from annotations.safe_text import visible
 from annotations.store import Store, StoreSaveError
+from annotations.text_units import display_line
 from tui.screens.export_dialog import ExportDialog
 from tui.widgets.annotation_panel import AnnotationPanel
 from tui.widgets.memo_editor import MemoEditor, MemoResult
@@ -710,6 +711,7 @@ class ReaderScreen(Screen[None]):
         title = visible(document.title, newline=" ")
         if len(title) > room:
             title = title[: room - 1] + "…"
+        title = display_line(title)  # right-to-left titles in display order
         status = Content.assemble((title, "bold"), " " * (room - len(title) + 2), right)
         status_line.update(status, layout=False)
 

@@ -28,6 +28,7 @@ from annotations.codebook import Codebook
 from annotations.document import Span
 from annotations.model import Annotation
 from annotations.safe_text import visible
+from annotations.text_units import display_line
 from tui.layout import wrap_paragraph
 
 
@@ -210,7 +211,8 @@ class AnnotationPanel(ScrollView, can_focus=True, inherit_bindings=False):
             segments = self._chip_segments(annotation, base)
         elif row == 1:
             quote = visible(" ".join(annotation.quote.split()))
-            quote = "“" + textwrap.shorten(quote, width=max(10, width - 2), placeholder="…") + "”"
+            quote = textwrap.shorten(quote, width=max(10, width - 2), placeholder="…")
+            quote = "“" + display_line(quote) + "”"
             segments = [
                 Segment(
                     quote,

@@ -28,6 +28,7 @@ from textual.timer import Timer
 
 from annotations.document import Document
 from annotations.safe_text import visible
+from annotations.text_units import bidi_levels, mirror, visual_order
 from tui.layout import TAB_CELLS, ParagraphLayout, grapheme_width
 
 _GUTTER_GAP = 2  # cells between the paragraph number and the text
@@ -83,6 +84,7 @@ class ReadingPane(ScrollView, can_focus=True, inherit_bindings=False):
         self._version = 0
         self._gutter_width = 1 + len(str(len(document.paragraphs))) + _GUTTER_GAP
         self._rich_component_styles: dict[str, Style] = {}
+        self._levels: dict[int, list[int] | None] = {}
         self._content_width = 80  # the width of the text area, known from the first resize
         self._virtual_size_timer: Timer | None = None
         self._tints: dict[tuple[str, ...], Color] = {}
@@ -294,6 +296,9 @@ class ReadingPane(ScrollView, can_focus=True, inherit_bindings=False):
         text = self.document.text
         highlights = [h for h in self._highlights_in(paragraph) if h.start < end and start < h.end]
         matches = self._matches_between(start, end)
+        levels = self._bidi_levels(paragraph)
+        if levels is not None:
+            return self._right_to_left_segments(paragraph, start, end, base, highlights, matches)
         selection_start, selection_end = self.selection
         if not highlights and not matches and (selection_end <= start or end <= selection_start):
             return [Segment(_displayable(text[start:end]), base)]  # most lines: plain text
@@ -313,6 +318,43 @@ class ReadingPane(ScrollView, can_focus=True, inherit_bindings=False):
             piece = _displayable(text[piece_start:piece_end])
             style = self._style_at(piece_start, base, highlights, matches)
             segments.append(Segment(piece, style))
+        return segments
+
+    def _bidi_levels(self, paragraph: int) -> list[int] | None:
+        """Embedding levels of a paragraph holding right-to-left script (else None)."""
+        if paragraph not in self._levels:
+            span = self.document.paragraphs[paragraph]
+            self._levels[paragraph] = bidi_levels(self.document.text[span.start : span.end])
+        return self._levels[paragraph]
+
+    def _right_to_left_segments(
+        self,
+        paragraph: int,
+        start: int,
+        end: int,
+        base: Style,
+        highlights: list[Highlight],
+        matches: list[tuple[int, int]],
+    ) -> list[Segment]:
+        # Display order only: each grapheme cluster keeps its logical offset for styling,
+        # and a right-to-left paragraph's lines are set flush right.
+        levels = self._bidi_levels(paragraph)
+        assert levels is not None
+        paragraph_start = self.document.paragraphs[paragraph].start
+        line = self.document.text[start:end].rstrip("\n ")
+        line_levels = levels[start - paragraph_start : start - paragraph_start + len(line)]
+        segments: list[Segment] = []
+        for cluster_start, cluster_end, rtl in visual_order(line, line_levels):
+            cluster = line[cluster_start:cluster_end]
+            shown = _displayable(mirror(cluster) if rtl else cluster)
+            style = self._style_at(start + cluster_start, base, highlights, matches)
+            if segments and segments[-1].style == style:
+                segments[-1] = Segment(segments[-1].text + shown, style)
+            else:
+                segments.append(Segment(shown, style))
+        if min(levels) % 2 == 1:  # the paragraph runs right to left
+            used = sum(segment.cell_length for segment in segments)
+            segments.insert(0, Segment(" " * max(0, self.text_width - used), base))
         return segments
 
     def _matches_between(self, start: int, end: int) -> list[tuple[int, int]]:
