@@ -290,7 +290,11 @@ class ReadingPane(ScrollView, can_focus=True, inherit_bindings=False):
         else:
             gutter = Segment(" " * self._gutter_width, base)
         segments = [gutter, *self._text_segments(line.paragraph, line.start, line.end, base)]
-        return Strip(segments).adjust_cell_length(width, base)
+        cells = sum(segment.cell_length for segment in segments)
+        if cells < width:
+            segments.append(Segment(" " * (width - cells), base))
+            return Strip(segments, width)
+        return Strip(segments).crop(0, width)
 
     def _text_segments(self, paragraph: int, start: int, end: int, base: Style) -> list[Segment]:
         text = self.document.text
