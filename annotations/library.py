@@ -188,12 +188,18 @@ def current_version(store: Store, path: str | Path) -> Document | None:
     ]
     if not candidates:
         return None
-    return max(candidates, key=lambda d: (d.metadata.get("last_opened") or "", d.added))
+    return max(candidates, key=lambda d: (_last_opened(store, d) or "", d.added))
+
+
+def _last_opened(store: Store, document: Document) -> str | None:
+    # Stores written before `Store.mark_opened` kept the time in the document's metadata.
+    return store.last_opened(document.id) or document.metadata.get("last_opened")
 
 
 def mark_opened(store: Store, document_id: str, when: str | None = None) -> Document:
     """Remember that the reader opened a document now (the library's "last opened")."""
-    return store.set_document_metadata(document_id, last_opened=when or utc_now())
+    store.mark_opened(document_id, when or utc_now())
+    return store.document(document_id)
 
 
 # -- orphans ------------------------------------------------------------------------------
@@ -285,7 +291,7 @@ def summaries(store: Store, *, include_superseded: bool = False) -> list[Documen
                 paragraphs=len(document.paragraphs),
                 annotated_paragraphs=len(touched),
                 orphans=len(orphans(store, document.id)),
-                last_opened=document.metadata.get("last_opened"),
+                last_opened=_last_opened(store, document),
             )
         )
     return lines

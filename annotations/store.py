@@ -90,6 +90,7 @@ from annotations.storage import (
 __all__ = ["SCHEMA_VERSION", "ImportReport", "Store", "StoreSaveError"]
 
 JOURNAL_LIMIT = 8 * 1024 * 1024
+OPENED_TABLE = "opened"  # document id -> {"last_opened": ISO time}
 SAVE_FAILURES = {
     errno.ENOSPC: "the disk is full",
     errno.EDQUOT: "the disk quota is exceeded",
@@ -285,6 +286,22 @@ class Store:
             updated = replace(document, metadata={**document.metadata, **fields})
             self._write_documents([updated])
             return updated
+
+    def mark_opened(self, document_id: str, when: str) -> None:
+        """Remember when a document was last opened.
+
+        Kept in a small table of its own, not in the document's record: that record holds
+        the whole text, and a book's five megabytes would be journalled on every open.
+        """
+        self.document(document_id)
+        with self._changing():
+            table = self._db.table(OPENED_TABLE)
+            table.put({document_id: {"last_opened": when}})  # type: ignore[attr-defined]
+
+    def last_opened(self, document_id: str) -> str | None:
+        """When `mark_opened` last said the document was opened, if ever."""
+        record = self._db.storage.tables.get(OPENED_TABLE, {}).get(document_id)
+        return record.get("last_opened") if record else None
 
     def document(self, document_id: str) -> Document:
         """The document with this id; `StoreError` if there is none."""
