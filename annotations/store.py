@@ -50,6 +50,7 @@ import os
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
+from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
@@ -450,7 +451,7 @@ class Store:
             if known is None or known[0] is not record:
                 known = made[key] = (record, Annotation.from_record(record))
             annotations.append(known[1])
-        annotations.sort(key=lambda a: (a.start, a.end, a.created, a.id))
+        annotations.sort(key=attrgetter("start", "end", "created", "id"))
         self._sorted_cache[document_id] = (version, annotations)
         return annotations
 

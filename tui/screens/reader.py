@@ -208,9 +208,10 @@ class ReaderScreen(Screen[None]):
         self._annotations_changed()
 
     def _annotations_changed(self) -> None:
-        self._starts = [a.start for a in self.annotations]
-        self._longest = max((a.end - a.start for a in self.annotations), default=0)
-        self.pane.set_highlights([self._highlight(a) for a in self.annotations])
+        annotations = self.annotations
+        self._starts = [a.start for a in annotations]
+        self._longest = max((a.end - a.start for a in annotations), default=0)
+        self.pane.set_highlights([self._highlight(a) for a in annotations])
         current = self.annotation_under_cursor(any_analyst=True)
         self.panel.set_annotations(self.annotations, current.id if current else None)
         self._update_status()

@@ -11,6 +11,7 @@ The panel owns only what it draws and which entry is highlighted; it reports wit
 from __future__ import annotations
 
 import bisect
+import functools
 import textwrap
 from itertools import accumulate
 
@@ -252,6 +253,7 @@ class AnnotationPanel(ScrollView, can_focus=True, inherit_bindings=False):
         return segments
 
 
+@functools.lru_cache(maxsize=4096)
 def _first_line(memo: str) -> str:
     for line in memo.splitlines():
         if line.strip():
