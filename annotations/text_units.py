@@ -26,9 +26,9 @@ from annotations.safe_text import visible
 
 _CLUSTER = regex.compile(r"\X", regex.DOTALL)
 _PREPEND = regex.compile(r"\p{Grapheme_Cluster_Break=Prepend}")
-# How far either side of an offset a boundary search looks when the line is longer. A
-# grapheme cluster longer than this (hundreds of combining marks) is split at the window.
+# How far either side of an offset a boundary search looks first when the line is longer.
 _WINDOW = 256
+_MAX_WINDOW = 65_536
 
 
 # -- grapheme clusters -------------------------------------------------------------------
@@ -49,24 +49,30 @@ def _boundaries_near(text: str, offset: int) -> list[int]:
     A line start is always a boundary (a line feed is a cluster of its own), so a window
     that starts at one is segmented exactly. A window cut short of the line start may
     mis-segment its first cluster, and one cut short of the line end its last: those
-    edge boundaries are dropped.
+    edge boundaries are dropped. A cluster longer than the window (emoji joined by ZWJs
+    by the hundred) widens it, up to `_MAX_WINDOW`; past that the offset is taken as a
+    boundary.
     """
     line_start = text.rfind("\n", 0, offset) + 1
     line_end = text.find("\n", offset)
     line_end = len(text) if line_end == -1 else line_end
-    low = max(line_start, offset - _WINDOW)
-    # Regional indicators pair up from the start of their run: never start inside one.
-    while low > line_start and _is_regional_indicator(text[low - 1]):
-        low -= 1
-    high = min(line_end, offset + _WINDOW)
-    bounds = [low, *(match.end() for match in _CLUSTER.finditer(text, low, high))]
-    if low != line_start:
-        bounds = bounds[2:]
-    if high != line_end:
-        bounds = bounds[:-1]
-    if not bounds or bounds[0] > offset or bounds[-1] < offset:
-        return [offset]  # a cluster longer than the window: treat the offset as a boundary
-    return bounds
+    window = _WINDOW
+    while True:
+        low = max(line_start, offset - window)
+        # Regional indicators pair up from the start of their run: never start inside one.
+        while low > line_start and _is_regional_indicator(text[low - 1]):
+            low -= 1
+        high = min(line_end, offset + window)
+        bounds = [low, *(match.end() for match in _CLUSTER.finditer(text, low, high))]
+        if low != line_start:
+            bounds = bounds[2:]
+        if high != line_end:
+            bounds = bounds[:-1]
+        if bounds and bounds[0] <= offset <= bounds[-1]:
+            return bounds
+        if window >= _MAX_WINDOW or (low == line_start and high == line_end):
+            return [offset]
+        window *= 4
 
 
 def _is_regional_indicator(char: str) -> bool:

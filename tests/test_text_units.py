@@ -146,6 +146,13 @@ def test_a_small_window_on_a_long_line_finds_the_same_boundaries(
     assert end == min(b for b in boundaries if b >= offset)
 
 
+def test_a_cluster_longer_than_the_window_is_still_whole() -> None:
+    joined = "👍" + "\u200d👍" * 400  # one cluster of 801 code points
+    text = "a " + joined + " b"
+    assert snap_to_graphemes(text, 500, 501) == (2, 2 + len(joined))
+    assert not is_grapheme_boundary(text, 300)
+
+
 def test_a_long_run_of_flags_pairs_from_its_start_even_far_from_the_offset() -> None:
     text = "x " + FLAG_FR * 400
     offset = 2 + 2 * 300 + 1  # inside the 301st flag
