@@ -15,6 +15,7 @@ import bisect
 import itertools
 from dataclasses import dataclass
 
+from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 from textual.cache import LRUCache
@@ -289,7 +290,15 @@ class ReadingPane(ScrollView, can_focus=True, inherit_bindings=False):
             gutter = Segment(number + " " * _GUTTER_GAP, base + gutter_style)
         else:
             gutter = Segment(" " * self._gutter_width, base)
-        segments = [gutter, *self._text_segments(line.paragraph, line.start, line.end, base)]
+        text_segments = self._text_segments(line.paragraph, line.start, line.end, base)
+        if line.row and len(text_segments) == 1 and text_segments[0].style is base:
+            # Most lines: gutter, text and padding in one plain segment (fewer for
+            # Textual to crop and filter on every frame).
+            shown = " " * self._gutter_width + text_segments[0].text
+            cells = cell_len(shown)
+            if cells <= width:
+                return Strip([Segment(shown + " " * (width - cells), base)], width)
+        segments = [gutter, *text_segments]
         cells = sum(segment.cell_length for segment in segments)
         if cells < width:
             segments.append(Segment(" " * (width - cells), base))
