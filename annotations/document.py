@@ -191,7 +191,11 @@ class Document:
         if not text.strip():
             raise DocumentError(f"{name}: the file is empty")
         metadata = dict(BUNDLED_METADATA) if _is_bundled(path) else {}
-        return cls.from_text(text, path=path, metadata=metadata)
+        title = None
+        if path.suffix.lower() in (".md", ".markdown"):
+            # "# Title" is Markdown for a heading: the title is the words, not the markup.
+            title = _MARKDOWN_HEADING.sub("", first_line(normalise_newlines(text))) or None
+        return cls.from_text(text, title=title, path=path, metadata=metadata)
 
     @classmethod
     def bundled(cls) -> Document:
@@ -271,6 +275,9 @@ class Document:
         sentences = self.sentences_in(paragraph)
         starts = [s.start for s in sentences]
         return sentences[max(0, bisect.bisect_right(starts, offset) - 1)]
+
+
+_MARKDOWN_HEADING = re.compile(r"^#{1,6}\s+|\s+#+\s*$")
 
 
 def _is_bundled(path: Path) -> bool:

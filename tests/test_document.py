@@ -46,6 +46,15 @@ def test_the_title_is_the_first_non_empty_line_else_metadata_else_file_name(
     assert Document.from_text("   \n", path=tmp_path / "notes.txt").title == "notes.txt"
 
 
+def test_a_markdown_heading_gives_its_words_as_the_title(tmp_path: Path) -> None:
+    (tmp_path / "notes.md").write_text("\n## Field notes: Aleppo ##\n\nText.\n", "utf-8")
+    assert Document.from_path(tmp_path / "notes.md").title == "Field notes: Aleppo"
+    (tmp_path / "plain.txt").write_text("# not a heading in a .txt\n", "utf-8")
+    assert Document.from_path(tmp_path / "plain.txt").title == "# not a heading in a .txt"
+    (tmp_path / "hash.md").write_text("#hashtag first\n", "utf-8")
+    assert Document.from_path(tmp_path / "hash.md").title == "#hashtag first"
+
+
 def test_the_bundled_article_has_its_real_title_not_its_scraping_artefact() -> None:
     article = Document.bundled()
     assert article.title == "Russia and Iran: Marriage of Convenience Will Come to An End"

@@ -80,7 +80,7 @@ def test_a_folder_opens_its_text_files_sorted_and_skips_bad_ones(
     (folder / "latin.txt").write_bytes("Café\n".encode("latin-1"))
     (folder / "empty.md").write_bytes(b"")
     result = open_paths(store, [folder])
-    assert [d.title for d in result.documents] == ["First", "# Second", "Third"]
+    assert [d.title for d in result.documents] == ["First", "Second", "Third"]
     assert sorted(path.name for path, _ in result.skipped) == ["empty.md", "latin.txt"]
     reasons = dict((path.name, reason) for path, reason in result.skipped)
     assert "--encoding" in reasons["latin.txt"] and "empty" in reasons["empty.md"]
