@@ -460,3 +460,8 @@ def test_a_multilingual_document_annotated_in_tmux_exports_exactly_its_spans(
     ]
     for record in records:
         assert text[record["start"] : record["end"]] == record["quote"]
+
+
+def test_the_library_screen_snapshot(store: Store, snap_compare) -> None:
+    library_store(store)
+    assert snap_compare(Host(store), terminal_size=(100, 12), run_before=loaded)
