@@ -268,13 +268,17 @@ def describe(annotation: Annotation, width: int = 60) -> str:
 # -- the library list ---------------------------------------------------------------------
 
 
+def current_documents(store: Store) -> list[Document]:
+    """The documents the library lists: all but the older versions of revised files.
+    Cheap (no annotation is read): for deciding between the reader and the library."""
+    return [d for d in store.documents() if not d.metadata.get("superseded_by")]
+
+
 def summaries(store: Store, *, include_superseded: bool = False) -> list[DocumentSummary]:
     """A line per document for the library: annotation count, share of paragraphs
     annotated, orphans waiting, last opened. Older versions are left out unless asked."""
     lines = []
-    for document in store.documents():
-        if document.metadata.get("superseded_by") and not include_superseded:
-            continue
+    for document in store.documents() if include_superseded else current_documents(store):
         annotations = store.annotations(document.id)
         starts = [span.start for span in document.paragraphs]
         touched: set[int] = set()

@@ -21,6 +21,7 @@ from annotations import Store
 from annotations.document import Document
 from annotations.errors import DocumentError, StoreError
 from annotations.library import (
+    current_documents,
     current_version,
     describe,
     expand_paths,
@@ -272,6 +273,7 @@ def test_summaries_count_annotations_paragraphs_and_last_opened(
     assert line.last_opened == "2026-01-02T03:04:05Z"
     assert lines[plain.id].share_annotated == 0.0 and lines[plain.id].last_opened is None
     assert len(summaries(store, include_superseded=True)) == 3
+    assert {d.id for d in current_documents(store)} == {new.id, plain.id}
 
 
 def test_an_annotation_across_paragraphs_counts_each_of_them(store: Store) -> None:
