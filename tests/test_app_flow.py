@@ -144,3 +144,29 @@ def test_store_save_error_is_a_store_error() -> None:
     from annotations import StoreError
 
     assert issubclass(StoreSaveError, StoreError)
+
+
+async def test_panel_filter_narrows_the_panel_and_the_export_scope(tmp_path: Path) -> None:
+    app = GlossApp(db=tmp_path / "s.json", analyst="ana")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("j", "j", "r", "1", "j", "j", "i", "5")
+        reader = app.screen
+        assert isinstance(reader, ReaderScreen)
+        await pilot.press("f")
+        await pilot.pause()
+        for character in "economy":
+            await pilot.press(character)
+        await pilot.press("enter")
+        await pilot.pause()
+        panel = reader.panel
+        assert [a.tags for a in panel.annotations] == [("actor/iran", "interest/economy")]
+        assert len(reader.annotations) == 2  # both still drawn in the text
+        await pilot.press("ctrl+e")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, ExportDialog)
+        assert dialog.filter_tag == "interest/economy"
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("escape")  # clears the filter
+        assert len(panel.annotations) == 2

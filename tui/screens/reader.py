@@ -30,6 +30,7 @@ from annotations.store import Store, StoreSaveError
 from annotations.text_units import display_line
 from tui.screens.export_dialog import ExportDialog
 from tui.widgets.annotation_panel import AnnotationPanel
+from tui.widgets.filter_prompt import FilterPrompt, PanelFilter
 from tui.widgets.memo_editor import MemoEditor, MemoResult
 from tui.widgets.orphan_picker import OrphanPicker
 from tui.widgets.reading_pane import Highlight, ReadingPane
@@ -109,6 +110,7 @@ class ReaderScreen(Screen[None]):
         Binding("tab", "switch_focus", "Panel", id="focus.switch"),
         Binding("ctrl+e", "export", "Export", id="notes.export"),
         Binding("o", "orphans", "Orphans", show=False, id="annotate.orphans"),
+        Binding("f", "filter", "Filter", show=False, id="panel.filter"),
     ]
 
     # How often another running copy's saves are picked up and failed saves retried.
@@ -136,6 +138,8 @@ class ReaderScreen(Screen[None]):
         self._starts: list[int] = []
         self._longest = 0
         self._tint_of: dict[tuple[str, ...], str] = {}
+        self.panel_filter: PanelFilter | None = None
+        self._filter_query = ""
         self.undo_stack: list[Change] = []
         self.redo_stack: list[Change] = []
         self.save_state = "saved"
@@ -213,7 +217,10 @@ class ReaderScreen(Screen[None]):
         self._longest = max((a.end - a.start for a in annotations), default=0)
         self.pane.set_highlights([self._highlight(a) for a in annotations])
         current = self.annotation_under_cursor(any_analyst=True)
-        self.panel.set_annotations(self.annotations, current.id if current else None)
+        shown = annotations
+        if self.panel_filter is not None:
+            shown = [a for a in annotations if self.panel_filter.matches(a)]
+        self.panel.set_annotations(shown, current.id if current else None)
         self._update_status()
 
     def _replace_annotation(self, before: Annotation | None, after: Annotation | None) -> None:
@@ -294,9 +301,30 @@ class ReaderScreen(Screen[None]):
     # -- actions: export and orphans ---------------------------------------------------
 
     def action_export(self) -> None:
-        self.app.push_screen(
-            ExportDialog(self.store, self.codebook, self.document.id), self._exported
+        active = self.panel_filter
+        dialog = ExportDialog(
+            self.store,
+            self.codebook,
+            self.document.id,
+            filter_tag=active.tag if active else None,
+            filter_analyst=active.analyst if active else None,
         )
+        self.app.push_screen(dialog, self._exported)
+
+    def action_filter(self) -> None:
+        self.app.push_screen(FilterPrompt(self._filter_query), self._filter_chosen)
+
+    def _filter_chosen(self, query: str | None) -> None:
+        if query is None:
+            return
+        self._filter_query = query
+        self.panel_filter = PanelFilter.parse(query, self.codebook)
+        self.panel.empty_message = (
+            AnnotationPanel.EMPTY
+            if self.panel_filter is None
+            else "No annotations match the filter (f changes it, esc clears it)."
+        )
+        self._annotations_changed()
 
     def _exported(self, path: Path | None) -> None:
         if path is not None:
@@ -641,6 +669,8 @@ class ReaderScreen(Screen[None]):
             start, end = self.anchor
             self.anchor = None
             self._set_selection(start, end)
+        elif self.panel_filter is not None:
+            self._filter_chosen("")
         elif self.from_library:
             self.dismiss(None)
 
@@ -704,6 +734,8 @@ class ReaderScreen(Screen[None]):
             f"{visible(self.analyst, newline=' ')} · "
         )
         mode = "EXTENDING: j/k sentence, w/b word, esc cancels · " if self.anchor else ""
+        if self.panel_filter is not None:
+            mode += f"filter {visible(self.panel_filter.describe(self.codebook))} · "
         right = Content.assemble(
             (mode, "bold"), facts, (self.save_state, "bold" if self.save_state != "saved" else "")
         )

@@ -50,6 +50,8 @@ class AnnotationPanel(ScrollView, can_focus=True, inherit_bindings=False):
         "annotation-panel--empty",
     }
 
+    EMPTY = "No annotations yet. Tag a sentence with r, i, x and 1–7."
+
     class EntryChosen(Message):
         """Enter on an entry: the reader jumps to its span."""
 
@@ -70,7 +72,7 @@ class AnnotationPanel(ScrollView, can_focus=True, inherit_bindings=False):
         self.annotations: list[Annotation] = []
         self.highlighted: int | None = None
         self._index_by_id: dict[str, int] = {}
-        self.empty_message = "No annotations yet. Tag a sentence with r, i, x and 1–7."
+        self.empty_message = self.EMPTY
         self._heights: list[int] = []
         self._tops: list[int] = []
         self._width = 0
