@@ -15,7 +15,8 @@ should be (its old start, scaled by how much the text grew or shrank):
 2. the quote, whole, with one side of its context intact or mostly so (text was inserted
    or deleted just outside it) — `moved`;
 3. a fuzzy match of a quote of 16 characters or more within 2,000 characters of where it
-   should be (rapidfuzz partial ratio 90+), with its context agreeing too — `changed`;
+   should be (rapidfuzz ratio 90+), with 8 characters of its old context still right
+   beside it (on either side, or both together) — `changed`;
 4. otherwise an `orphan`: kept, listed, never deleted, and re-attachable by hand.
 
 A placed annotation always covers whole grapheme clusters.
@@ -46,7 +47,6 @@ SLOT_SIMILARITY = 60.0
 # be looked for fuzzily at all (short ones match anything).
 FUZZY_SIMILARITY = 90.0
 FUZZY_MIN_LENGTH = 16
-CONTEXT_SIMILARITY = 60.0
 # How far from its old position a fuzzy match is looked for.
 FUZZY_WINDOW = 2000
 # How far from its old position an annotation's slot (its prefix and suffix) is looked for.
@@ -320,11 +320,13 @@ def _fuzzily(text: str, quote: str, prefix: str, suffix: str, old_start: int) ->
     start, end = _best_bounds(
         text, quote, window_start + match.dest_start, window_start + match.dest_end
     )
-    around_before = text[max(0, start - len(prefix)) : start]
-    around_after = text[end : end + len(suffix)]
-    context = prefix + "\x00" + suffix
-    found = around_before + "\x00" + around_after
-    if (prefix or suffix) and fuzz.ratio(context, found) < CONTEXT_SIMILARITY:
+    if fuzz.ratio(quote, text[start:end]) < FUZZY_SIMILARITY:
+        return None
+    # Similar words are not enough (an article says "it was Moscow who" twice): some of
+    # the old context must still stand right beside them, on either side or both.
+    before = _common_suffix(prefix, text[max(0, start - len(prefix)) : start])
+    after = _common_prefix(suffix, text[end : end + len(suffix)])
+    if (prefix or suffix) and before + after < min(STRONG_CONTEXT, len(prefix) + len(suffix)):
         return None
     start, end = snap_to_graphemes(text, start, end)
     return Anchoring("changed", start, end)

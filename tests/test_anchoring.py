@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import os
+import re
+
 from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
+from rapidfuzz import fuzz
 
 from annotations.anchoring import Anchoring, anchor, reanchor, relocate
 from annotations.document import Document
@@ -267,3 +271,66 @@ def test_a_small_edit_inside_re_anchors_there_or_orphans_never_elsewhere(
         assert is_grapheme_boundary(new_text, result.end)
         if result.status in ("exact", "moved"):
             assert new_text[result.start : result.end] == text[start:end]
+
+
+# -- realistic revisions of the bundled article -------------------------------------------
+
+ARTICLE_DOCUMENT = Document.bundled()
+SENTENCES = ARTICLE_DOCUMENT.sentences
+WORDS = [m.span() for m in re.finditer(r"\w+", ARTICLE)]
+
+
+@st.composite
+def revisions(draw: st.DrawFn) -> tuple[int, int, int, int, str]:
+    """An annotation (a sentence or a few words) and one editor's change: a word replaced,
+    a sentence deleted, or a sentence of the article pasted somewhere (a repeat)."""
+    if draw(st.booleans()):
+        sentence = draw(st.sampled_from(SENTENCES))
+        start, end = sentence.start, sentence.end
+    else:
+        first = draw(st.integers(0, len(WORDS) - 6))
+        start, end = WORDS[first][0], WORDS[first + draw(st.integers(0, 5))][1]
+    kind = draw(st.sampled_from(["word", "delete", "paste"]))
+    if kind == "word":
+        a, b = draw(st.sampled_from(WORDS))
+        replacement = draw(st.sampled_from(["Moscow", "Tehran", "the", "", "regime's"]))
+    elif kind == "delete":
+        sentence = draw(st.sampled_from(SENTENCES))
+        a, b, replacement = sentence.start, sentence.end, ""
+    else:
+        a = b = draw(st.sampled_from(SENTENCES)).start
+        pasted = draw(st.sampled_from(SENTENCES))
+        replacement = ARTICLE[pasted.start : pasted.end] + " "
+    return start, end, a, b, replacement
+
+
+@settings(max_examples=300, deadline=None)
+@given(revisions())
+def test_revisions_of_a_real_article_never_attach_an_annotation_to_the_wrong_words(
+    revision: tuple[int, int, int, int, str],
+) -> None:
+    start, end, a, b, replacement = revision
+    new_text = ARTICLE[:a] + replacement + ARTICLE[b:]
+    delta = len(replacement) - (b - a)
+    annotation = annotate(ARTICLE, start, end)
+    result = anchor(annotation, new_text, len(ARTICLE))
+    if b <= start or a >= end:  # the edit is outside the annotation
+        expected = start + delta if b <= start else start
+        assert result.placed
+        assert new_text[result.start : result.end] == annotation.quote
+        if occurrences(new_text, annotation.quote) == 1:
+            assert result.start == expected
+    elif result.placed:  # the edit touched it: there, or nowhere...
+        region_start = min(start, a)
+        region_end = max(end + delta, a + len(replacement))
+        if not (result.start < region_end and result.end > region_start):
+            # ...unless its words were cut and a twin stands elsewhere: the same (or all
+            # but the same) words, with 8 characters of the old context right beside them
+            # (the article repeats its title: a cut title's notes go to its twin).
+            found = new_text[result.start : result.end]
+            assert found == annotation.quote or fuzz.ratio(found, annotation.quote) >= 90
+            before = new_text[max(0, result.start - len(annotation.prefix)) : result.start]
+            after = new_text[result.end : result.end + len(annotation.suffix)]
+            agree_before = len(os.path.commonprefix([before[::-1], annotation.prefix[::-1]]))  # noqa: RUF071
+            agree_after = len(os.path.commonprefix([after, annotation.suffix]))  # noqa: RUF071
+            assert agree_before + agree_after >= 8
