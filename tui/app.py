@@ -73,13 +73,6 @@ class GlossApp(App[None]):
     # -- opening -----------------------------------------------------------------------
 
     def on_mount(self) -> None:
-        from tui.commands.common import store_path
-
-        try:
-            self.store = Store(store_path(self.db_path))
-        except GlossError as error:
-            self._fail(error)
-            return
         size = sum(p.stat().st_size for p in self.paths if p.is_file())
         if size > BACKGROUND_LOAD_BYTES:
             names = ", ".join(p.name for p in self.paths[:3])
@@ -92,6 +85,18 @@ class GlossApp(App[None]):
                 self._fail(error)
 
     def _open(self) -> OpenResult:
+        """Open the store and the documents; for one document, read its annotations too
+        (the store keeps them), so the reader draws at once."""
+        from tui.commands.common import store_path
+
+        if self.store is None:
+            self.store = Store(store_path(self.db_path))
+        result = self._open_documents()
+        if len(result.opened) == 1:
+            self.store.annotations(result.opened[0].document.id)
+        return result
+
+    def _open_documents(self) -> OpenResult:
         assert self.store is not None
         if self.paths:
             return open_paths(self.store, self.paths, encoding=self.encoding)

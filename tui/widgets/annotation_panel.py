@@ -138,18 +138,14 @@ class AnnotationPanel(ScrollView, can_focus=True, inherit_bindings=False):
 
     def _measure(self) -> None:
         self._width = self._text_width()
-        self._heights = [self._entry_height(a) for a in self.annotations]
+        memo_lines = self._memo_lines
+        # Chips, quote, the memo's first line wrapped, a blank line.
+        self._heights = [3 + len(memo_lines(a)) if a.memo else 3 for a in self.annotations]
         self._tops = list(accumulate(self._heights, initial=0))[:-1]
         total = sum(self._heights) if self.annotations else 1
         self.virtual_size = Size(self._width, total)
         self._version += 1
         self.refresh()
-
-    def _entry_height(self, annotation: Annotation) -> int:
-        # Chips, quote, the memo's first line wrapped, a blank line.
-        if not annotation.memo:
-            return 3
-        return 3 + len(self._memo_lines(annotation))
 
     def _memo_lines(self, annotation: Annotation) -> list[str]:
         memo = _first_line(annotation.memo)
