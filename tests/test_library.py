@@ -17,7 +17,7 @@ from textual.app import App
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, Static
 
-from annotations import Store
+from annotations import Codebook, Store
 from annotations.document import Document
 from annotations.errors import DocumentError, StoreError
 from annotations.library import (
@@ -467,3 +467,19 @@ def test_a_multilingual_document_annotated_in_tmux_exports_exactly_its_spans(
 def test_the_library_screen_snapshot(store: Store, snap_compare) -> None:
     library_store(store)
     assert snap_compare(Host(store), terminal_size=(100, 12), run_before=loaded)
+
+
+def test_export_of_a_revised_file_uses_its_current_version(store: Store, tmp_path: Path) -> None:
+    from annotations.export import select_file
+
+    path, _, ids = revise(store, tmp_path)
+    new = open_paths(store, [path]).documents[0]  # the reader re-anchored it
+    scope, report = select_file(store, Codebook.default(), path)
+    assert report is None  # nothing left to re-anchor: the stored version is the file's text
+    assert {a.id for a in scope.annotations} == {ids["moves"], ids["changes"]}
+    assert {a.document for a in scope.annotations} == {new.id}
+    # Changed again on disk: re-anchored from the current version, not the first one.
+    write(path, "Preface.\n" + new.text)
+    scope, report = select_file(store, Codebook.default(), path)
+    assert report is not None and report.moved == 2 and report.orphaned == 0
+    assert {a.id for a in scope.annotations} == {ids["moves"], ids["changes"]}

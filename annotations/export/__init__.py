@@ -27,6 +27,7 @@ from annotations.anchoring import Report, reanchor, relocate
 from annotations.codebook import Codebook
 from annotations.document import Document, utc_now
 from annotations.errors import GlossError
+from annotations.library import current_version
 from annotations.model import Annotation
 
 
@@ -168,13 +169,19 @@ def select_file(
     `Report` says what moved and what was orphaned (orphans are left out of the export).
     """
     current = Document.from_path(path)
-    stored = store.find_document(str(path)) or store.find_document(current.id)
+    # The text as it is now may be stored already (the reader re-anchored it); else the
+    # version last opened from this path, not an older one that it superseded.
+    stored = (
+        store.find_document(current.id)
+        or current_version(store, path)  # type: ignore[arg-type]
+        or store.find_document(str(path))
+    )
     if stored is None:
         raise ExportError(f"{path}: not in the store — open it with gloss and annotate it first")
     if stored.id == current.id:
         return select(store, codebook, document=stored.id, tag=tag, analyst=analyst), None
     annotations = store.annotations(stored.id, analyst=analyst, tag=tag)
-    report = reanchor(annotations, current.text)
+    report = reanchor(annotations, current.text, len(stored.text))
     placed = [
         relocate(annotation, current.id, current.text, result.start, result.end)
         for annotation, result in report.results
