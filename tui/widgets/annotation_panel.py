@@ -86,7 +86,13 @@ class AnnotationPanel(ScrollView, can_focus=True, inherit_bindings=False):
         self.annotations = annotations
         self._index_by_id = {a.id: index for index, a in enumerate(annotations)}
         self.highlighted = None
-        self._measure()
+        if self.size.width:
+            self._measure()
+        else:
+            # Not laid out yet: three lines an entry until on_resize measures at the real
+            # width (wrapping memos at a made-up width would be wasted work).
+            self._heights = [3] * len(annotations)
+            self._tops = list(range(0, 3 * len(annotations), 3))
         self.highlight_id(highlighted_id, scroll=True)
 
     def highlight_id(self, annotation_id: str | None, *, scroll: bool = True) -> None:
