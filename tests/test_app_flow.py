@@ -170,3 +170,24 @@ async def test_panel_filter_narrows_the_panel_and_the_export_scope(tmp_path: Pat
         await pilot.pause()
         await pilot.press("escape")  # clears the filter
         assert len(panel.annotations) == 2
+
+
+async def test_keys_typed_while_a_dialog_opens_go_into_it(tmp_path: Path) -> None:
+    """'m' and the memo typed at once (a fast typist, a paste): no letter lost or doubled,
+    and none taken as a reader key ('r' would have tagged Russia)."""
+    from textual import events
+
+    app = GlossApp(db=tmp_path / "s.json", analyst="ana")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        for character in "jjmrussia":
+            app.post_message(events.Key(character, character))
+        await pilot.pause()
+        await pilot.pause()
+        for character in "ns":  # typed at an ordinary pace, into the focused field
+            await pilot.press(character)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        reader = app.screen
+        assert isinstance(reader, ReaderScreen)
+        assert [(a.tags, a.memo) for a in reader.annotations] == [((), "russians")]

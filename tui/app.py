@@ -7,7 +7,7 @@ import getpass
 from collections.abc import Iterable
 from pathlib import Path
 
-from textual import work
+from textual import events, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Center, Middle
@@ -24,6 +24,7 @@ from annotations.store import Store
 from tui.screens.help import HelpScreen
 from tui.screens.library import LibraryScreen
 from tui.screens.reader import ReaderScreen
+from tui.widgets.type_ahead import TypeAheadModal
 
 # Files larger than this (in all) are read in a thread behind a loading screen, so the
 # terminal answers at once; smaller ones open before the first frame.
@@ -180,6 +181,13 @@ class GlossApp(App[None]):
             self.store.close()
 
     # -- everywhere --------------------------------------------------------------------
+
+    def on_key(self, event: events.Key) -> None:
+        # A key typed right after "m", "t" or "f" went to the reader before the dialog
+        # opened, and bubbles up here unhandled: the dialog on top is where it belongs.
+        # (Keys typed into the dialog's own field are taken by the field and stop there.)
+        if isinstance(self.screen, TypeAheadModal):
+            self.screen.take_key(event)
 
     def action_help(self) -> None:
         self.push_screen(HelpScreen(self.codebook))

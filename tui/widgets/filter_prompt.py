@@ -7,11 +7,11 @@ from dataclasses import dataclass
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, Label
 
 from annotations.codebook import Codebook
 from annotations.model import Annotation
+from tui.widgets.type_ahead import TypeAheadModal
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,7 +67,7 @@ class PanelFilter:
         return " ".join(parts)
 
 
-class FilterPrompt(ModalScreen[str | None]):
+class FilterPrompt(TypeAheadModal[str | None]):
     """Dismisses with the query typed (empty: clear the filter), or None when cancelled."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", priority=True, id="filter.cancel")]
@@ -75,6 +75,9 @@ class FilterPrompt(ModalScreen[str | None]):
     def __init__(self, current: str) -> None:
         super().__init__()
         self.current = current
+
+    def type_ahead_field(self) -> Input:
+        return self.query_one(Input)
 
     def compose(self) -> ComposeResult:
         with Vertical(id="filter-dialog"):

@@ -8,11 +8,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Label, RadioButton, RadioSet, Static, TextArea
 
 from annotations.model import CONFIDENCE_LEVELS
 from annotations.safe_text import visible
+from tui.widgets.type_ahead import TypeAheadModal
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,7 +21,7 @@ class MemoResult:
     confidence: str | None
 
 
-class MemoEditor(ModalScreen[MemoResult | None]):
+class MemoEditor(TypeAheadModal[MemoResult | None]):
     """`ctrl+s` saves, `escape` cancels; `tab` moves to the confidence choice."""
 
     BINDINGS = [
@@ -34,6 +34,9 @@ class MemoEditor(ModalScreen[MemoResult | None]):
         self.quote = quote
         self.memo = memo
         self.confidence = confidence
+
+    def type_ahead_field(self) -> TextArea:
+        return self.query_one("#memo-text", TextArea)
 
     def compose(self) -> ComposeResult:
         with Vertical(id="memo-dialog"):

@@ -7,15 +7,15 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Input, Label, SelectionList
 from textual.widgets.selection_list import Selection
 
 from annotations.codebook import Codebook
 from annotations.safe_text import visible
+from tui.widgets.type_ahead import TypeAheadModal
 
 
-class TagPicker(ModalScreen[tuple[str, ...] | None]):
+class TagPicker(TypeAheadModal[tuple[str, ...] | None]):
     """Dismisses with the chosen tags in codebook order, or None when cancelled."""
 
     BINDINGS = [
@@ -28,6 +28,9 @@ class TagPicker(ModalScreen[tuple[str, ...] | None]):
         super().__init__()
         self.codebook = codebook
         self.chosen = set(tags)
+
+    def type_ahead_field(self) -> Input:
+        return self.query_one("#picker-filter", Input)
 
     def compose(self) -> ComposeResult:
         with Vertical(id="picker-dialog"):
