@@ -18,7 +18,13 @@ from textual.widgets import LoadingIndicator, Static
 from annotations.codebook import Codebook
 from annotations.document import Document
 from annotations.errors import GlossError
-from annotations.library import Opened, OpenResult, mark_opened, open_paths, summaries
+from annotations.library import (
+    Opened,
+    OpenResult,
+    current_documents,
+    mark_opened,
+    open_paths,
+)
 from annotations.safe_text import visible
 from annotations.store import Store
 from tui.screens.help import HelpScreen
@@ -109,11 +115,11 @@ class GlossApp(App[None]):
         assert self.store is not None
         if self.paths:
             return open_paths(self.store, self.paths, encoding=self.encoding)
-        current = summaries(self.store)
+        current = current_documents(self.store)
         if len(current) > 1:
             return OpenResult(())
         if current:
-            return OpenResult((Opened(self.store.document(current[0].id), Path()),))
+            return OpenResult((Opened(current[0], Path()),))
         document = self.store.add_document(Document.bundled())
         return OpenResult((Opened(document, Path(document.path or "")),))
 
