@@ -174,9 +174,69 @@ def run_textarea(book: Path) -> dict[str, float]:
     return asyncio.run(_measure(app, lambda a: bool(a.query(TextArea)), BASELINE_KEYS))
 
 
+def run_bare_scroll_view(book: Path) -> dict[str, float]:
+    """The floor: a bare Line API ScrollView returning ready-made strips (no wrapping, no
+    cursor, no highlights) beside a panel, a status line and a footer, as Gloss's screen
+    is laid out — what Textual itself costs per key on this machine."""
+    from rich.segment import Segment
+    from textual.app import App
+    from textual.binding import Binding
+    from textual.containers import Horizontal
+    from textual.geometry import Size
+    from textual.scroll_view import ScrollView
+    from textual.strip import Strip
+    from textual.widgets import Footer, Static
+
+    text = book.read_text(encoding="utf-8")
+    lines = [text[i : i + 140] for i in range(0, len(text), 140)]
+
+    class Bare(ScrollView, can_focus=True, inherit_bindings=False):
+        BINDINGS = [
+            Binding("j", "move(1)"),
+            Binding("J", "move(5)"),
+            Binding("pagedown", "move(48)"),
+            Binding("G", "to(-1)"),
+            Binding("g", "to(0)"),
+        ]
+
+        def on_mount(self) -> None:
+            self.virtual_size = Size(140, len(lines))
+
+        def action_move(self, lines_down: int) -> None:
+            self.scroll_to(y=self.scroll_y + lines_down, animate=False, immediate=True)
+
+        def action_to(self, line: int) -> None:
+            target = self.max_scroll_y if line < 0 else 0
+            self.scroll_to(y=target, animate=False, immediate=True)
+
+        def render_line(self, y: int) -> Strip:
+            index = int(self.scroll_y) + y
+            line = lines[index] if index < len(lines) else ""
+            return Strip([Segment(line)]).adjust_cell_length(self.size.width)
+
+    class Baseline(App):
+        def compose(self):
+            with Horizontal():
+                yield Bare()
+                yield Static("panel")
+            yield Static("status")
+            yield Footer()
+
+        def on_mount(self):
+            self.query_one(Bare).focus()
+
+    app = Baseline()
+    return asyncio.run(_measure(app, lambda a: bool(a.query(Bare)), GLOSS_KEYS))
+
+
 def child(arguments: list[str]) -> None:
     kind, book, db = arguments
-    results = run_gloss(Path(book), Path(db)) if kind == "gloss" else run_textarea(Path(book))
+    if kind == "gloss":
+        results = run_gloss(Path(book), Path(db))
+    elif kind == "bare":
+        results = run_bare_scroll_view(Path(book))
+    else:
+        results = run_textarea(Path(book))
     print(json.dumps(results))
 
 
@@ -212,6 +272,7 @@ def main() -> int:
         seed_annotations(annotated_db, book, 10_000)
         columns = {
             "TextArea(read_only)": measure("textarea", book, folder / "unused.json", options.runs),
+            "bare ScrollView (floor)": measure("bare", book, folder / "unused.json", options.runs),
             "Gloss": measure("gloss", book, folder / "empty.json", options.runs),
             "Gloss, 10,000 annotations": measure("gloss", book, annotated_db, options.runs),
         }
@@ -219,7 +280,7 @@ def main() -> int:
         names = list(columns["Gloss"])
         print("| measure | " + " | ".join(columns) + " | TextArea ÷ Gloss | 10k ÷ none |")
         print("|---|" + "---:|" * (len(columns) + 2))
-        baseline, gloss, annotated = columns.values()
+        baseline, _, gloss, annotated = columns.values()
         for name in names:
             ratio = baseline[name] / gloss[name] if gloss[name] else float("inf")
             growth = annotated[name] / gloss[name] if gloss[name] else float("inf")
