@@ -11,12 +11,9 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
-from pathlib import Path
 
 from annotations.errors import GlossError
 from tui.commands import COMMANDS, common
-
-EXIT_ERROR = 2
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -49,10 +46,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         # `gloss export | head`: the reader went away; that is not an error of ours.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
-
-
-def default_paths() -> list[Path]:
-    return []
 
 
 if __name__ == "__main__":
