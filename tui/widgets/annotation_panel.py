@@ -78,6 +78,8 @@ class AnnotationPanel(ScrollView, can_focus=True, inherit_bindings=False):
         self._width = 0
         self._strips: LRUCache[tuple[int, int, int, bool], Strip] = LRUCache(512)
         self._version = 0
+        self._component_styles_cache: dict[str, Style] = {}
+        self._chips: dict[str, Segment] = {}
         self._memo_cache: LRUCache[tuple[str, str, int], list[str]] = LRUCache(20_000)
 
     # -- what the screen sets ----------------------------------------------------------
@@ -193,12 +195,10 @@ class AnnotationPanel(ScrollView, can_focus=True, inherit_bindings=False):
         return strip
 
     def _render_entry_line(self, line_y: int, width: int) -> Strip:
-        base = self.rich_style
+        base = self._component_style("")
         if not self.annotations:
             if line_y == 0:
-                style = base + self.get_component_rich_style(
-                    "annotation-panel--empty", partial=True
-                )
+                style = base + self._component_style("annotation-panel--empty")
                 return Strip([Segment(self.empty_message[:width], style)]).adjust_cell_length(
                     width, base
                 )
@@ -209,9 +209,7 @@ class AnnotationPanel(ScrollView, can_focus=True, inherit_bindings=False):
         annotation = self.annotations[index]
         row = line_y - self._tops[index]
         if index == self.highlighted and row < self._heights[index] - 1:
-            base = base + self.get_component_rich_style(
-                "annotation-panel--highlighted", partial=True
-            )
+            base = base + self._component_style("annotation-panel--highlighted")
         if row == 0:
             segments = self._chip_segments(annotation, base)
         elif row == 1:
@@ -221,39 +219,55 @@ class AnnotationPanel(ScrollView, can_focus=True, inherit_bindings=False):
             segments = [
                 Segment(
                     quote,
-                    base + self.get_component_rich_style("annotation-panel--quote", partial=True),
+                    base + self._component_style("annotation-panel--quote"),
                 )
             ]
         elif row < self._heights[index] - 1:
             segments = [
                 Segment(
                     self._memo_lines(annotation)[row - 2],
-                    base + self.get_component_rich_style("annotation-panel--memo", partial=True),
+                    base + self._component_style("annotation-panel--memo"),
                 )
             ]
         else:
-            return Strip.blank(width, self.rich_style)
+            return Strip.blank(width, self._component_style(""))
         return Strip(segments).adjust_cell_length(width, base)
 
-    def _chip_segments(self, annotation: Annotation, base: Style) -> list[Segment]:
-        segments: list[Segment] = []
-        for tag in annotation.tags:
+    def _component_style(self, name: str) -> Style:
+        # Looking a component style up walks the theme and the CSS: once per name.
+        style = self._component_styles_cache.get(name)
+        if style is None:
+            # "" is the panel's own style.
+            style = self.get_component_rich_style(name, partial=True) if name else self.rich_style
+            self._component_styles_cache[name] = style
+        return style
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._component_styles_cache.clear()
+        self._version += 1
+
+    def _chip(self, tag: str) -> Segment:
+        chip = self._chips.get(tag)
+        if chip is None:
             code = self.codebook.code(tag)
             label = visible(code.label if code else tag, newline=" ")
             color = Color.parse(code.color if code else "#888888")
             text_color = color.get_contrast_text(1.0)
             chip_style = Style(bgcolor=color.rich_color, color=text_color.rich_color, bold=True)
-            segments += [Segment(f" {label} ", chip_style), Segment(" ", base)]
+            chip = self._chips[tag] = Segment(f" {label} ", chip_style)
+        return chip
+
+    def _chip_segments(self, annotation: Annotation, base: Style) -> list[Segment]:
+        segments: list[Segment] = []
+        for tag in annotation.tags:
+            segments += [self._chip(tag), Segment(" ", base)]
         meta = visible(annotation.analyst, newline=" ")
         if annotation.confidence:
             meta += f" · {annotation.confidence}"
         if not annotation.tags:
             meta = "(no tags) " + meta
-        segments.append(
-            Segment(
-                meta, base + self.get_component_rich_style("annotation-panel--meta", partial=True)
-            )
-        )
+        segments.append(Segment(meta, base + self._component_style("annotation-panel--meta")))
         return segments
 
 

@@ -89,6 +89,7 @@ class ReadingPane(ScrollView, can_focus=True, inherit_bindings=False):
         self._content_width = 80  # the width of the text area, known from the first resize
         self._virtual_size_timer: Timer | None = None
         self._tints: dict[tuple[str, ...], Color] = {}
+        self._styles: dict[tuple[object, ...], Style] = {}
 
     # -- what the screen sets ----------------------------------------------------------
 
@@ -229,6 +230,7 @@ class ReadingPane(ScrollView, can_focus=True, inherit_bindings=False):
     def notify_style_update(self) -> None:
         super().notify_style_update()
         self._rich_component_styles.clear()
+        self._styles.clear()
         self._version += 1
 
     def _base_style(self) -> Style:
@@ -389,18 +391,30 @@ class ReadingPane(ScrollView, can_focus=True, inherit_bindings=False):
         highlights: list[Highlight],
         matches: list[tuple[int, int]],
     ) -> Style:
-        background = Color.from_rich_color(base.bgcolor) if base.bgcolor else Color(0, 0, 0)
-        covering = [h for h in highlights if h.start <= offset < h.end]
-        style = base
-        if covering:
-            tint = self._tint(tuple(h.color for h in covering))
-            strength = 0.45 if any(h.own for h in covering) else 0.25
-            tinted = background.blend(tint, strength)
-            style += Style(bgcolor=tinted.rich_color, underline=not any(h.own for h in covering))
-        if any(match_start <= offset < match_end for match_start, match_end in matches):
-            style += self._component_style("reading-pane--match")
+        covering = tuple(h for h in highlights if h.start <= offset < h.end)
+        colors = tuple(h.color for h in covering)
+        own = any(h.own for h in covering)
+        in_match = any(match_start <= offset < match_end for match_start, match_end in matches)
         selection_start, selection_end = self.selection
-        if selection_start <= offset < selection_end:
+        selected = selection_start <= offset < selection_end
+        # Few combinations occur on a screen: build each style once.
+        key = (base, colors, own, in_match, selected, self.extending)
+        style = self._styles.get(key)
+        if style is None:
+            style = self._styles[key] = self._compose_style(base, colors, own, in_match, selected)
+        return style
+
+    def _compose_style(
+        self, base: Style, colors: tuple[str, ...], own: bool, in_match: bool, selected: bool
+    ) -> Style:
+        style = base
+        if colors:
+            background = Color.from_rich_color(base.bgcolor) if base.bgcolor else Color(0, 0, 0)
+            tinted = background.blend(self._tint(colors), 0.45 if own else 0.25)
+            style += Style(bgcolor=tinted.rich_color, underline=not own)
+        if in_match:
+            style += self._component_style("reading-pane--match")
+        if selected:
             component = "reading-pane--extending" if self.extending else "reading-pane--cursor"
             style += self._component_style(component)
         return style
