@@ -191,3 +191,19 @@ async def test_keys_typed_while_a_dialog_opens_go_into_it(tmp_path: Path) -> Non
         reader = app.screen
         assert isinstance(reader, ReaderScreen)
         assert [(a.tags, a.memo) for a in reader.annotations] == [((), "russians")]
+
+
+def test_export_reads_a_latin_1_document_with_encoding(tmp_path: Path, capsys) -> None:
+    from tui.cli import main
+
+    source = tmp_path / "latin.txt"
+    source.write_bytes("Téhéran et Moscou s'éloignent.\n".encode("latin-1"))
+    store_file = tmp_path / "s.json"
+    with Store(store_file) as store:
+        document = store.add_document(Document.from_path(source, encoding="latin-1"))
+        store.annotate(document.id, 0, 7, tags=["actor/iran"], analyst="ana")
+    arguments = ["export", "-f", "csv", "--db", str(store_file), "--document", str(source)]
+    assert main(arguments) == 2  # not UTF-8: refused with one line
+    assert "--encoding" in capsys.readouterr().err
+    assert main([*arguments, "--encoding", "latin-1"]) == 0
+    assert ",Téhéran," in capsys.readouterr().out

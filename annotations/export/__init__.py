@@ -161,14 +161,16 @@ def select_file(
     *,
     tag: str | None = None,
     analyst: str | None = None,
+    encoding: str | None = None,
 ) -> tuple[ExportScope, Report | None]:
-    """The scope of `gloss export --document PATH`: the file as it is now.
+    """The scope of `gloss export --document PATH`: the file as it is now (decoded with
+    `encoding` when it is neither UTF-8 nor UTF-16 with a BOM).
 
     When its text changed since it was annotated, its annotations are re-anchored to the
     new text (DESIGN §9) — in the export only; the store is not changed — and the
     `Report` says what moved and what was orphaned (orphans are left out of the export).
     """
-    current = Document.from_path(path)
+    current = Document.from_path(path, encoding=encoding)
     # The text as it is now may be stored already (the reader re-anchored it); else the
     # version last opened from this path, not an older one that it superseded.
     stored = (

@@ -44,6 +44,9 @@ def register_export(subparsers: argparse._SubParsersAction) -> None:
         metavar="ID|PATH",
         help="only this document: its id (or a prefix), title, or file (read as it is now)",
     )
+    parser.add_argument(
+        "--encoding", metavar="NAME", help="the --document file's encoding when not UTF-8"
+    )
     parser.add_argument("--tag", metavar="CODE", help="only annotations with this code")
     common.add_analyst_option(parser, "only this analyst's annotations (default: everyone's)")
     parser.add_argument("--codebook", type=Path, metavar="FILE", help="a codebook TOML file")
@@ -79,6 +82,7 @@ def run_export(options: argparse.Namespace) -> int:
                 Path(options.document).expanduser(),
                 tag=options.tag,
                 analyst=options.analyst,
+                encoding=options.encoding,
             )
             if report is not None:
                 report_reanchoring(options.document, report)
