@@ -9,6 +9,7 @@ from __future__ import annotations
 import bisect
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import regex
 from textual import on
@@ -361,23 +362,33 @@ class ReaderScreen(Screen[None]):
         if end <= start:
             return
         current = self._exact_own_annotation()
+        tags = self.codebook.toggle(current.tags if current else (), code_id)
+        self._set_tags(current, tags, f"toggle {code_id}")
+
+    def _set_tags(self, current: Annotation | None, tags: tuple[str, ...], what: str) -> None:
+        """Give the selection these tags: a new annotation if it has none of the analyst's;
+        an annotation left with neither tags nor memo is removed."""
         if current is None:
-            created = Annotation.create(
-                document=self.document.id,
-                text=self.document.text,
-                start=start,
-                end=end,
-                tags=(code_id,),
-                analyst=self.analyst,
-            )
-            self._apply(Change(None, created, f"tag {code_id}"))
-        else:
-            tags = self.codebook.toggle(current.tags, code_id)
+            if tags:
+                self._apply(Change(None, self._new_annotation(tags=tags), what))
+        elif tags != current.tags:
             if not tags and not current.memo:
-                self._apply(Change(current, None, f"untag {code_id}"))
+                self._apply(Change(current, None, what))
             else:
-                self._apply(Change(current, current.evolve(tags=tags), f"toggle {code_id}"))
+                self._apply(Change(current, current.evolve(tags=tags), what))
         self._stop_extending()
+
+    def _new_annotation(self, **fields: Any) -> Annotation:
+        """An annotation of the analyst's on the selected span."""
+        start, end = self.selection
+        return Annotation.create(
+            document=self.document.id,
+            text=self.document.text,
+            start=start,
+            end=end,
+            analyst=self.analyst,
+            **fields,
+        )
 
     def action_pick_tags(self) -> None:
         current = self._exact_own_annotation()
@@ -386,27 +397,8 @@ class ReaderScreen(Screen[None]):
         )
 
     def _tags_picked(self, tags: tuple[str, ...] | None) -> None:
-        if tags is None:
-            return
-        current = self._exact_own_annotation()
-        start, end = self.selection
-        if current is None:
-            if tags:
-                created = Annotation.create(
-                    document=self.document.id,
-                    text=self.document.text,
-                    start=start,
-                    end=end,
-                    tags=tags,
-                    analyst=self.analyst,
-                )
-                self._apply(Change(None, created, "tags"))
-        elif tags != current.tags:
-            if not tags and not current.memo:
-                self._apply(Change(current, None, "tags"))
-            else:
-                self._apply(Change(current, current.evolve(tags=tags), "tags"))
-        self._stop_extending()
+        if tags is not None:
+            self._set_tags(self._exact_own_annotation(), tags, "tags")
 
     def action_memo(self) -> None:
         current = self._exact_own_annotation() or self.annotation_under_cursor()
@@ -429,16 +421,7 @@ class ReaderScreen(Screen[None]):
         if current is None:
             if not result.memo and result.confidence is None:
                 return
-            start, end = self.selection
-            created = Annotation.create(
-                document=self.document.id,
-                text=self.document.text,
-                start=start,
-                end=end,
-                memo=result.memo,
-                confidence=result.confidence,
-                analyst=self.analyst,
-            )
+            created = self._new_annotation(memo=result.memo, confidence=result.confidence)
             self._apply(Change(None, created, "memo"))
         elif (result.memo, result.confidence) != (current.memo, current.confidence):
             changed = current.evolve(memo=result.memo, confidence=result.confidence)
