@@ -316,3 +316,22 @@ def test_damaged_store_stops_the_reader_before_it_opens(tmp_path: Path, capsys) 
     error = capsys.readouterr().err
     assert str(store_file) in error and error.count("\n") == 1
     assert store_file.read_bytes() == b"\x00\x01 not json"
+
+
+async def test_extending_by_word_in_chinese_and_backwards(tmp_path: Path) -> None:
+    text = "Россия и Иран союзники. Но надолго ли?\n\n俄罗斯和伊朗是盟友。但能持续多久？\n"
+    path = tmp_path / "words.txt"
+    path.write_text(text, encoding="utf-8")
+    app = GlossApp(paths=[path], db=tmp_path / "s.json", analyst="ana")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = reader(app)
+        document = screen.document
+        second = document.sentences_in(0)[1]  # "Но надолго ли?"
+        screen._select(second.start, second.end)
+        await pilot.press("v", "b")  # grows left from the anchor's start, a word at a time
+        assert text[slice(*screen.selection)] == "союзники. Но надолго ли?"
+        await pilot.press("escape")
+        chinese = document.sentences_in(1)[0]  # "俄罗斯和伊朗是盟友。"
+        screen._select(chinese.start, chinese.end)
+        await pilot.press("v", "w")  # an ideograph is a word of its own
+        assert text[slice(*screen.selection)] == "俄罗斯和伊朗是盟友。但"

@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import regex
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -28,7 +27,7 @@ from annotations.library import orphans, reattach
 from annotations.model import Annotation
 from annotations.safe_text import visible
 from annotations.store import Store, StoreSaveError
-from annotations.text_units import display_line
+from annotations.text_units import display_line, next_word_end, previous_word_start
 from tui.screens.export_dialog import ExportDialog
 from tui.widgets.annotation_panel import AnnotationPanel
 from tui.widgets.filter_prompt import FilterPrompt, PanelFilter
@@ -36,8 +35,6 @@ from tui.widgets.memo_editor import MemoEditor, MemoResult
 from tui.widgets.orphan_picker import OrphanPicker
 from tui.widgets.reading_pane import Highlight, ReadingPane
 from tui.widgets.tag_picker import TagPicker
-
-_WORD = regex.compile(r"\w+(?:[-'’]\w+)*")
 
 
 @dataclass(frozen=True, slots=True)
@@ -618,25 +615,26 @@ class ReaderScreen(Screen[None]):
             self._show_selection()
 
     def action_extend_word(self, direction: int) -> None:
+        # Words as annotations.text_units defines them: a CJK ideograph or an emoji is a
+        # word of its own, and a boundary never falls inside a grapheme cluster.
         if self.anchor is None:
             self.action_extend()
         assert self.anchor is not None
         anchor_start, anchor_end = self.anchor
         text, head = self.document.text, self.head
-        window = max(0, head - 400)
         if direction > 0:
-            if head < anchor_start:
-                following = _WORD.search(text, head + 1)
-                head = min(following.start(), anchor_start) if following else anchor_start
-            else:
-                following = _WORD.search(text, head)
-                head = following.end() if following else head
-        elif head > anchor_end:
-            ends = [m.end() for m in _WORD.finditer(text, window, head) if m.end() < head]
-            head = max(ends[-1], anchor_end) if ends else anchor_end
-        else:
-            starts = [m.start() for m in _WORD.finditer(text, window, head) if m.start() < head]
-            head = starts[-1] if starts else head
+            if head < anchor_start:  # shrinking from the left: to the next word's start
+                following_end = next_word_end(text, next_word_end(text, head))
+                following = previous_word_start(text, following_end)
+                head = min(following, anchor_start) if following > head else anchor_start
+            else:  # growing to the right, from the anchor's end
+                head = next_word_end(text, max(head, anchor_end))
+        elif head > anchor_end:  # shrinking from the right: to the previous word's end
+            word_start = previous_word_start(text, head)
+            previous_end = next_word_end(text, previous_word_start(text, word_start))
+            head = max(previous_end, anchor_end) if previous_end < head else anchor_end
+        else:  # growing to the left, from the anchor's start as by sentence
+            head = previous_word_start(text, min(head, anchor_start))
         self._extend_to(head)
 
     def _extend_to(self, head: int) -> None:
