@@ -20,6 +20,7 @@ import regex
 from rich.cells import cell_len
 
 from annotations.document import Span
+from annotations.text_units import cell_width
 
 # Characters that are not one cell wide (wide East Asian, emoji, combining and format
 # characters) or that lay out specially (tab, newline inside a hard-wrapped block).
@@ -44,15 +45,15 @@ class ScreenLine:
 
 
 def grapheme_width(cluster: str) -> int:
-    """Cells a grapheme cluster takes: tabs `TAB_CELLS`, emoji sequences two, else Rich's."""
+    """Cells a grapheme cluster takes in the reading pane: a tab `TAB_CELLS`; a cluster
+    of several code points (emoji sequences, flags, marks) as annotations.text_units
+    measures it; a single character as Rich draws it, at least one cell if visible."""
     if cluster == "\t":
         return TAB_CELLS
     if cluster == "\n":
         return 0
-    if len(cluster) > 1 and ("\u200d" in cluster or "\ufe0f" in cluster):
-        return 2
-    if len(cluster) == 2 and all(0x1F1E6 <= ord(ch) <= 0x1F1FF for ch in cluster):
-        return 2  # a flag: two regional indicators
+    if len(cluster) > 1:
+        return cell_width(cluster)
     width = cell_len(cluster)
     return width if width > 0 or not cluster.strip() else 1
 
