@@ -31,9 +31,10 @@ from annotations.model import Annotation
 from annotations.safe_text import visible
 from annotations.text_units import display_line
 from tui.layout import wrap_paragraph
+from tui.widgets.styles import CachedStyles
 
 
-class AnnotationPanel(ScrollView, can_focus=True, inherit_bindings=False):
+class AnnotationPanel(ScrollView, CachedStyles, can_focus=True, inherit_bindings=False):
     """Annotations of the open document; `j`/`k` move, `enter` jumps to the span."""
 
     BINDINGS = [
@@ -78,7 +79,6 @@ class AnnotationPanel(ScrollView, can_focus=True, inherit_bindings=False):
         self._width = 0
         self._strips: LRUCache[tuple[int, int, int, bool], Strip] = LRUCache(512)
         self._version = 0
-        self._component_styles_cache: dict[str, Style] = {}
         self._chips: dict[str, Segment] = {}
         self._memo_cache: LRUCache[tuple[str, str, int], list[str]] = LRUCache(20_000)
 
@@ -195,10 +195,10 @@ class AnnotationPanel(ScrollView, can_focus=True, inherit_bindings=False):
         return strip
 
     def _render_entry_line(self, line_y: int, width: int) -> Strip:
-        base = self._component_style("")
+        base = self.cached_style()
         if not self.annotations:
             if line_y == 0:
-                style = base + self._component_style("annotation-panel--empty")
+                style = base + self.cached_style("annotation-panel--empty")
                 return Strip([Segment(self.empty_message[:width], style)]).adjust_cell_length(
                     width, base
                 )
@@ -209,7 +209,7 @@ class AnnotationPanel(ScrollView, can_focus=True, inherit_bindings=False):
         annotation = self.annotations[index]
         row = line_y - self._tops[index]
         if index == self.highlighted and row < self._heights[index] - 1:
-            base = base + self._component_style("annotation-panel--highlighted")
+            base = base + self.cached_style("annotation-panel--highlighted")
         if row == 0:
             segments = self._chip_segments(annotation, base)
         elif row == 1:
@@ -219,32 +219,24 @@ class AnnotationPanel(ScrollView, can_focus=True, inherit_bindings=False):
             segments = [
                 Segment(
                     quote,
-                    base + self._component_style("annotation-panel--quote"),
+                    base + self.cached_style("annotation-panel--quote"),
                 )
             ]
         elif row < self._heights[index] - 1:
             segments = [
                 Segment(
                     self._memo_lines(annotation)[row - 2],
-                    base + self._component_style("annotation-panel--memo"),
+                    base + self.cached_style("annotation-panel--memo"),
                 )
             ]
         else:
-            return Strip.blank(width, self._component_style(""))
+            return Strip.blank(width, self.cached_style())
         return Strip(segments).adjust_cell_length(width, base)
-
-    def _component_style(self, name: str) -> Style:
-        # Looking a component style up walks the theme and the CSS: once per name.
-        style = self._component_styles_cache.get(name)
-        if style is None:
-            # "" is the panel's own style.
-            style = self.get_component_rich_style(name, partial=True) if name else self.rich_style
-            self._component_styles_cache[name] = style
-        return style
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
-        self._component_styles_cache.clear()
+        self.forget_cached_styles()
+        self._chips.clear()
         self._version += 1
 
     def _chip(self, tag: str) -> Segment:
@@ -267,7 +259,7 @@ class AnnotationPanel(ScrollView, can_focus=True, inherit_bindings=False):
             meta += f" · {annotation.confidence}"
         if not annotation.tags:
             meta = "(no tags) " + meta
-        segments.append(Segment(meta, base + self._component_style("annotation-panel--meta")))
+        segments.append(Segment(meta, base + self.cached_style("annotation-panel--meta")))
         return segments
 
 

@@ -31,6 +31,7 @@ from annotations.document import Document
 from annotations.safe_text import visible
 from annotations.text_units import bidi_levels, mirror, visual_order
 from tui.layout import TAB_CELLS, ParagraphLayout, grapheme_width
+from tui.widgets.styles import CachedStyles
 
 _GUTTER_GAP = 2  # cells between the paragraph number and the text
 _RIGHT_MARGIN = 1  # cells between the text and the scrollbar
@@ -46,7 +47,7 @@ class Highlight:
     own: bool = True
 
 
-class ReadingPane(ScrollView, can_focus=True, inherit_bindings=False):
+class ReadingPane(ScrollView, CachedStyles, can_focus=True, inherit_bindings=False):
     """Shows a document; the reader screen drives the cursor."""
 
     COMPONENT_CLASSES = {
@@ -84,7 +85,6 @@ class ReadingPane(ScrollView, can_focus=True, inherit_bindings=False):
         self._strips: LRUCache[tuple[int, int, int], Strip] = LRUCache(1024)
         self._version = 0
         self._gutter_width = 1 + len(str(len(document.paragraphs))) + _GUTTER_GAP
-        self._rich_component_styles: dict[str, Style] = {}
         self._levels: dict[int, list[int] | None] = {}
         self._content_width = 80  # the width of the text area, known from the first resize
         self._virtual_size_timer: Timer | None = None
@@ -229,22 +229,9 @@ class ReadingPane(ScrollView, can_focus=True, inherit_bindings=False):
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
-        self._rich_component_styles.clear()
+        self.forget_cached_styles()
         self._styles.clear()
         self._version += 1
-
-    def _base_style(self) -> Style:
-        style = self._rich_component_styles.get("")
-        if style is None:
-            style = self._rich_component_styles[""] = self.rich_style
-        return style
-
-    def _component_style(self, name: str) -> Style:
-        style = self._rich_component_styles.get(name)
-        if style is None:
-            style = self.get_component_rich_style(name, partial=True)
-            self._rich_component_styles[name] = style
-        return style
 
     # -- drawing -----------------------------------------------------------------------
 
@@ -282,11 +269,11 @@ class ReadingPane(ScrollView, can_focus=True, inherit_bindings=False):
         self.refresh()
 
     def _render_document_line(self, line_y: int, width: int) -> Strip:
-        base = self._base_style()
+        base = self.cached_style()
         line = self.layout_index.line_at(line_y)
         if line is None:
             return Strip.blank(width, base)
-        gutter_style = self._component_style("reading-pane--gutter")
+        gutter_style = self.cached_style("reading-pane--gutter")
         if line.row == 0:
             number = str(line.paragraph + 1).rjust(self._gutter_width - _GUTTER_GAP)
             gutter = Segment(number + " " * _GUTTER_GAP, base + gutter_style)
@@ -413,10 +400,10 @@ class ReadingPane(ScrollView, can_focus=True, inherit_bindings=False):
             tinted = background.blend(self._tint(colors), 0.45 if own else 0.25)
             style += Style(bgcolor=tinted.rich_color, underline=not own)
         if in_match:
-            style += self._component_style("reading-pane--match")
+            style += self.cached_style("reading-pane--match")
         if selected:
             component = "reading-pane--extending" if self.extending else "reading-pane--cursor"
-            style += self._component_style(component)
+            style += self.cached_style(component)
         return style
 
     def _tint(self, colors: tuple[str, ...]) -> Color:
