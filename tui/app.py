@@ -52,7 +52,9 @@ class LoadingScreen(Screen[None]):
 
 class GlossApp(App[None]):
     """`GlossApp(paths, db, analyst, codebook)`; with no paths, the bundled article
-    (or the library, once the store holds several documents)."""
+    (or the library, once the store holds several documents). `store`, when given, is an
+    already open store for `db` (the command line opens it to check it): the app uses it
+    and closes it, instead of opening it a second time."""
 
     CSS_PATH = "gloss.tcss"
     TITLE = "Gloss"
@@ -68,6 +70,7 @@ class GlossApp(App[None]):
         analyst: str | None = None,
         codebook: Path | None = None,
         encoding: str | None = None,
+        store: Store | None = None,
     ) -> None:
         super().__init__()
         self.paths = list(paths or [])
@@ -75,7 +78,7 @@ class GlossApp(App[None]):
         self.analyst = analyst or _login_name()
         self.codebook = Codebook.load(codebook) if codebook else Codebook.default()
         self.encoding = encoding
-        self.store: Store | None = None
+        self.store: Store | None = store
         self.error_message: str | None = None
 
     # -- opening -----------------------------------------------------------------------

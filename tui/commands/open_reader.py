@@ -34,17 +34,23 @@ def run(options: argparse.Namespace) -> int:
     if options.codebook is not None:
         Codebook.load(options.codebook)
     db = common.store_path(options.db)
-    Store(db).close()  # a damaged store is reported here, before the screen changes
-    from tui.app import GlossApp  # Textual loads only when the reader really opens.
+    # A damaged store is reported here, before the screen changes; the app then uses this
+    # store rather than reading it again (a year of annotations takes a moment to read).
+    store = Store(db)
+    try:
+        from tui.app import GlossApp  # Textual loads only when the reader really opens.
 
-    app = GlossApp(
-        paths=list(options.paths) or None,
-        db=db,
-        analyst=common.analyst_name(options.analyst),
-        codebook=options.codebook,
-        encoding=options.encoding,
-    )
-    app.run()
+        app = GlossApp(
+            paths=list(options.paths) or None,
+            db=db,
+            analyst=common.analyst_name(options.analyst),
+            codebook=options.codebook,
+            encoding=options.encoding,
+            store=store,
+        )
+        app.run()
+    finally:
+        store.close()  # already closed by the app unless it failed to start
     if app.error_message:
         return common.fail(app.error_message)
     return app.return_code or 0
