@@ -312,13 +312,21 @@ class Store:
             raise StoreError(f"no document {document_id} in {self.path}") from None
 
     def find_document(self, reference: str) -> Document | None:
-        """A document by id, id prefix (at least 8 hex digits), path or title."""
+        """A document by id, id prefix (at least 8 hex digits), path or title.
+
+        A path or title that several versions of a revised file share names the current
+        version: the one not superseded (the last opened, if more than one).
+        """
         if reference in self._documents:
             return self._documents[reference]
         resolved = str(Path(reference).expanduser().resolve())
-        for document in self._documents.values():
-            if document.path == resolved or document.title == reference:
-                return document
+        documents = list(self._documents.values())
+        for matches in (
+            [d for d in documents if d.path == resolved],
+            [d for d in documents if d.title == reference],
+        ):
+            if matches:
+                return self._current_of(matches)
         digits = reference.removeprefix("sha256:")
         if len(digits) >= 8:
             matches = [d for d in self._documents.values() if d.id[7:].startswith(digits)]
@@ -329,6 +337,15 @@ class Store:
     def documents(self) -> list[Document]:
         """Every document, in the order they were added."""
         return sorted(self._documents.values(), key=lambda d: (d.added, d.title))
+
+    def _current_of(self, versions: list[Document]) -> Document:
+        """Of several versions of one file, the one a reader would open now."""
+        current = [d for d in versions if not d.metadata.get("superseded_by")] or versions
+        return max(current, key=lambda d: (self._last_opened_of(d) or "", d.added))
+
+    def _last_opened_of(self, document: Document) -> str | None:
+        # Stores written before `mark_opened` kept the time in the document's metadata.
+        return self.last_opened(document.id) or document.metadata.get("last_opened")
 
     # -- annotations -------------------------------------------------------------------
 
@@ -460,24 +477,6 @@ class Store:
         return len(self._db.storage.tables.get(ANNOTATIONS_PREFIX + document, {}))
 
     # -- exchange ----------------------------------------------------------------------
-
-    def export_records(
-        self,
-        *,
-        document: str | None = None,
-        analyst: str | None = None,
-        tag: str | None = None,
-    ) -> dict[str, Any]:
-        """The json export: `{"gloss": 1, "documents": [...], "annotations": [...]}`."""
-        documents = [self.document(document)] if document else self.documents()
-        annotations = [
-            a for d in documents for a in self.annotations(d.id, analyst=analyst, tag=tag)
-        ]
-        return {
-            "gloss": 1,
-            "documents": [d.to_record() for d in documents],
-            "annotations": [a.to_record() for a in annotations],
-        }
 
     def import_records(
         self,

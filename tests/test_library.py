@@ -230,6 +230,18 @@ def test_a_file_put_back_as_it_was_gets_its_old_version_back(store: Store, tmp_p
     assert store.annotation(ids["moves"]).document == old.id
 
 
+def test_a_lookup_by_path_or_title_finds_the_current_version(store: Store, tmp_path: Path) -> None:
+    path, old, _ = revise(store, tmp_path)
+    new = open_paths(store, [path]).documents[0]
+    assert old.title == new.title  # both versions answer to the path and the title
+    assert store.find_document(str(path)) == store.document(new.id)
+    assert store.find_document(new.title) == store.document(new.id)
+    write(path, FIRST)  # put back as it was: the first version is current again
+    open_paths(store, [path])
+    assert store.find_document(str(path)) == store.document(old.id)
+    assert store.find_document(old.title) == store.document(old.id)
+
+
 def test_what_was_re_anchored_is_saved(store_path: Path, tmp_path: Path) -> None:
     with Store(store_path) as store:
         path, _, ids = revise(store, tmp_path)

@@ -11,8 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from annotations import Annotation, Document, Store, StoreError, StoreSaveError
+from annotations import Annotation, Codebook, Document, Store, StoreError, StoreSaveError
 from annotations import journal as journal_module
+from annotations.export import select
+from annotations.export.json import records
 from annotations.storage import backup_folder, journal_path, list_backups
 
 DATA = Path(__file__).parent / "data"
@@ -23,6 +25,11 @@ TEXT = "Russia keeps the army.\n\nIran keeps the people.\n"
 
 def small_document(text: str = TEXT, title: str = "Two interests") -> Document:
     return Document.from_text(text, title=title)
+
+
+def exported_records(store: Store) -> dict:
+    """What `gloss export --format json` writes, as data."""
+    return records(select(store, Codebook.default()))
 
 
 def folder_bytes(folder: Path) -> dict[str, bytes]:
@@ -98,7 +105,7 @@ def test_import_merges_reports_conflicts_and_calls_progress(tmp_path: Path) -> N
         document = source.add_document(small_document())
         first = source.annotate(document.id, 0, 6, tags=["actor/russia"], analyst="ana")
         second = source.annotate(document.id, 24, 28, tags=["actor/iran"], analyst="ana")
-        exported = source.export_records()
+        exported = exported_records(source)
     with Store(tmp_path / "b.json") as target:
         calls: list[tuple[int, int]] = []
         report = target.import_records(exported, progress=lambda d, t: calls.append((d, t)))
@@ -118,7 +125,7 @@ def test_import_merges_reports_conflicts_and_calls_progress(tmp_path: Path) -> N
 
 def test_import_with_a_bad_record_changes_nothing(store: Store) -> None:
     document = store.add_document(small_document())
-    good = store.export_records()
+    good = exported_records(store)
     bad = {
         "gloss": 1,
         "documents": good["documents"],
