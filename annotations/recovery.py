@@ -24,9 +24,12 @@ from annotations.storage import (
     ANNOTATIONS_PREFIX,
     DOCUMENTS_TABLE,
     META_TABLE,
+    SCHEMA_VERSION,
+    TEXTS_TABLE,
     SnapshotInfo,
     Tables,
     check_layout,
+    document_record,
     encode_tables,
     journal_path,
     list_backups,
@@ -34,10 +37,12 @@ from annotations.storage import (
     lock_path,
     migrate,
     new_generation,
+    read_document,
     read_snapshot,
     replace_file,
     schema_of,
     snapshot_info,
+    text_record,
     utc_stamp,
     with_snapshot_record,
 )
@@ -98,8 +103,11 @@ def check(path: Path, progress: Progress | None = None) -> Diagnosis:
             else:
                 schema = schema_of(tables)
                 diagnosis.ok(f"{path}: a Gloss store, schema {schema}")
-                if schema == 1:
-                    diagnosis.note("first released layout: migrated when Gloss next opens it")
+                if schema is not None and schema < SCHEMA_VERSION:
+                    diagnosis.note(
+                        f"an older layout (schema {schema}): migrated to schema "
+                        f"{SCHEMA_VERSION} when Gloss next opens it"
+                    )
     step()
     _check_journal(path, tables, diagnosis)
     step()
@@ -171,9 +179,10 @@ def _check_journal(path: Path, tables: Tables | None, diagnosis: Diagnosis) -> N
 def _check_records(tables: Tables, diagnosis: Diagnosis) -> None:
     documents = bad_documents = annotations = bad_annotations = orphans = 0
     known: set[str] = set()
+    texts = tables.get(TEXTS_TABLE, {})
     for key, record in tables.get(DOCUMENTS_TABLE, {}).items():
         try:
-            document = Document.from_record(record)
+            document = read_document(key, record, texts)
         except (GlossError, ValueError, KeyError, TypeError, AttributeError) as error:
             bad_documents += 1
             diagnosis.problem(f"document {key}: unreadable ({error})")
@@ -215,12 +224,12 @@ def repair(path: Path, progress: Progress | None = None) -> Repair:
     if applied:
         notes.append(f"{applied} journal save(s) applied")
     step()
-    tables, documents, annotations = _keep_readable(tables, notes)
+    tables, documents, annotations = _keep_readable(migrate(tables), notes)
     if not documents and not annotations:
         raise StoreError(f"{path}: nothing could be recovered from it")
     target = path.with_name(f"{path.stem}.recovered-{utc_stamp()}{path.suffix or '.json'}")
     info = SnapshotInfo(new_generation(), None, 0)
-    replace_file(target, encode_tables(with_snapshot_record(migrate(tables), info)))
+    replace_file(target, encode_tables(with_snapshot_record(tables, info)))
     step()
     return Repair(target, documents, annotations, notes)
 
@@ -347,15 +356,34 @@ def _with_journal(
 
 
 def _keep_readable(tables: Tables, notes: list[str]) -> tuple[Tables, int, int]:
-    kept: Tables = {META_TABLE: tables.get(META_TABLE, {}), DOCUMENTS_TABLE: {}}
+    """The readable records of `tables` (current schema): documents whose text is there
+    and matches their id, annotations that parse. Every other table (`meta`, `opened`,
+    any a later Gloss adds) is carried over as it is."""
+    kept: Tables = dict(tables)
+    kept[DOCUMENTS_TABLE], kept[TEXTS_TABLE] = {}, {}
+    texts = tables.get(TEXTS_TABLE, {})
     dropped = 0
     for key, record in tables.get(DOCUMENTS_TABLE, {}).items():
         try:
-            document = Document.from_record(record)
+            document = read_document(key, record, texts)
         except (GlossError, ValueError, KeyError, TypeError, AttributeError):
             dropped += 1
             continue
-        kept[DOCUMENTS_TABLE][document.id] = record if key == document.id else document.to_record()
+        kept[DOCUMENTS_TABLE][document.id] = document_record(document)
+        kept[TEXTS_TABLE][document.id] = text_record(document)
+    rebuilt = 0
+    for key, record in texts.items():
+        # A text whose document record was lost: the document again, titled by its
+        # first line (as a newly opened file would be), rather than its annotations lost.
+        if key in kept[DOCUMENTS_TABLE] or not isinstance(record.get("text"), str):
+            continue
+        document = Document.from_text(record["text"])
+        if document.id == key:
+            kept[DOCUMENTS_TABLE][key] = document_record(document)
+            kept[TEXTS_TABLE][key] = text_record(document)
+            rebuilt += 1
+    if rebuilt:
+        notes.append(f"{rebuilt:,} document(s) rebuilt from their text (titled by its first line)")
     annotations = 0
     for name, table in tables.items():
         if not name.startswith(ANNOTATIONS_PREFIX):
@@ -397,12 +425,14 @@ def restore(path: Path, backup: Path) -> Path | None:
     """Make `backup` the store at `path`. The current files are first moved aside, as a
     pair that still opens as a store; returns where they went (None if there were none).
 
-    Running copies of Gloss notice at their next refresh or save and reload.
+    A backup with a journal beside it (the original of a schema 2 store, kept when it
+    was migrated) is restored with that journal's saves. Running copies of Gloss notice
+    at their next refresh or save and reload.
     """
     tables = read_snapshot(backup)
     if tables is None:
         raise StoreError(f"{backup}: empty; nothing to restore")
-    tables = migrate(tables)
+    tables = migrate(_with_journal(backup, tables, [], tolerant=True)[0])
     descriptor = os.open(lock_path(path), os.O_RDWR | os.O_CREAT, 0o644)
     try:
         fcntl.flock(descriptor, fcntl.LOCK_EX)

@@ -2,9 +2,14 @@
 storage that turns each TinyDB write into journal operations.
 
 A snapshot is a plain TinyDB JSON file (tables -> key -> record). Its `meta` table holds
-`schema` ({"schema": 2}) and `snapshot` (this file's generation, the generation it was
+`schema` ({"schema": 3}) and `snapshot` (this file's generation, the generation it was
 compacted from and the offset in that generation's journal where it stops). The file is
 only ever replaced whole, atomically, so it can be hard-linked as a backup for free.
+
+Schemas: 1, the first release (one file rewritten on every save); 2 adds the snapshot
+record that ties the file to its journal; 3 keeps each document's text in a `texts`
+table of its own (document id -> {"text": ...}), written once when the document is added,
+so that the document record — metadata only — can change without journalling the text.
 """
 
 from __future__ import annotations
@@ -23,12 +28,14 @@ from typing import Any
 
 from tinydb.storages import Storage
 
+from annotations.document import Document
 from annotations.errors import StoreError
 from annotations.journal import Operation, paused_gc
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 FIRST_SCHEMA = 1
 DOCUMENTS_TABLE = "documents"
+TEXTS_TABLE = "texts"
 META_TABLE = "meta"
 ANNOTATIONS_PREFIX = "annotations:"
 BACKUPS_KEPT = 5
@@ -157,26 +164,72 @@ def snapshot_info(data: Tables) -> SnapshotInfo:
 
 
 def empty_tables() -> Tables:
-    return {META_TABLE: {"schema": {"schema": SCHEMA_VERSION}}, DOCUMENTS_TABLE: {}}
+    return {
+        META_TABLE: {"schema": {"schema": SCHEMA_VERSION}},
+        DOCUMENTS_TABLE: {},
+        TEXTS_TABLE: {},
+    }
 
 
 def migrate(data: Tables) -> Tables:
     """Bring a snapshot of any released schema to the current one (in memory).
 
-    Schema 1 (the first release: one TinyDB file rewritten on every save) has the same
-    tables; schema 2 adds the snapshot generation that ties the file to its journal.
+    Schema 1 (the first release: one TinyDB file rewritten on every save) has no snapshot
+    record; schema 2 adds it; schema 3 moves each document's text out of its record into
+    the `texts` table. The tables given are not changed; the result shares their records.
     """
     if not data:
         return empty_tables()
     schema = schema_of(data)
+    if schema is None or schema >= SCHEMA_VERSION:
+        return data
+    data = dict(data)
+    meta = dict(data.get(META_TABLE, {}))
+    meta["schema"] = {"schema": SCHEMA_VERSION, "migrated_from": schema}
     if schema == FIRST_SCHEMA:
-        data = dict(data)
-        meta = dict(data.get(META_TABLE, {}))
-        meta["schema"] = {"schema": SCHEMA_VERSION, "migrated_from": FIRST_SCHEMA}
         meta.pop("snapshot", None)
-        data[META_TABLE] = meta
-        data.setdefault(DOCUMENTS_TABLE, {})
+    data[META_TABLE] = meta
+    documents, texts = split_texts(data.get(DOCUMENTS_TABLE, {}))
+    data[DOCUMENTS_TABLE] = documents
+    data[TEXTS_TABLE] = {**data.get(TEXTS_TABLE, {}), **texts}
     return data
+
+
+def split_texts(documents: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Document records of schema 1 or 2 (text inside) as records without their text, and
+    the `texts` table that holds it."""
+    records: dict[str, Any] = {}
+    texts: dict[str, Any] = {}
+    for key, record in documents.items():
+        if isinstance(record, dict) and "text" in record:
+            texts[key] = {"text": record["text"]}
+            record = {name: value for name, value in record.items() if name != "text"}
+        records[key] = record
+    return records, texts
+
+
+# -- documents as records --------------------------------------------------------------
+
+
+def document_record(document: Document) -> dict[str, Any]:
+    """The record of the `documents` table: `Document.to_record()` without the text."""
+    record = document.to_record()
+    del record["text"]
+    return record
+
+
+def text_record(document: Document) -> dict[str, Any]:
+    """The record of the `texts` table, written once when the document is added."""
+    return {"text": document.text}
+
+
+def read_document(key: str, record: dict[str, Any], texts: dict[str, Any]) -> Document:
+    """The document of a `documents` record, its text from `texts` (or, as an older Gloss
+    wrote it, from the record itself). Raises `KeyError`, `ValueError` or `DocumentError`
+    (a text that does not match its id) on a damaged one."""
+    if "text" in record:
+        return Document.from_record(record)
+    return Document.from_record({**record, "text": texts[key]["text"]})
 
 
 def with_snapshot_record(data: Tables, info: SnapshotInfo) -> Tables:

@@ -1,9 +1,11 @@
 """The store: documents and annotations in TinyDB, durable the moment a save returns.
 
 This module and its helpers (`storage.py`, `journal.py`) are the only code that touches
-TinyDB. Layout: a `documents` table, a `meta` table (schema version) and one table of
-annotations per document (`annotations:<document id>`), keyed by the annotation's uuid —
-TinyDB rebuilds a whole table on every write, so small tables keep a save cheap.
+TinyDB. Layout: a `documents` table (metadata), a `texts` table (each document's text, written
+once), an `opened` table (when each was last opened), a `meta` table (schema version) and
+one table of annotations per document (`annotations:<document id>`), keyed by the
+annotation's uuid — TinyDB rebuilds a whole table on every write, so small tables keep a
+save cheap, and a change to a document's metadata journals its metadata, not its text.
 
 Files, for a store at PATH:
 
@@ -38,7 +40,8 @@ newer file — opening raises `StoreError` naming the file, which is left byte f
 it was. When a save cannot be written (disk full, read-only folder, I/O error), the change
 stays in memory and visible, `pending` counts it, `StoreSaveError` says so, and `retry()`
 (or the next save) writes it. The first released layout (schema 1: one TinyDB file
-rewritten on every save) is migrated on open; the original is kept as a backup.
+rewritten on every save) and the second (texts inside the document records) are migrated
+on open; the original is kept as a backup (with its journal, if it had one).
 """
 
 from __future__ import annotations
@@ -47,6 +50,7 @@ import contextlib
 import errno
 import fcntl
 import os
+import shutil
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
@@ -67,10 +71,12 @@ from annotations.storage import (
     FIRST_SCHEMA,
     META_TABLE,
     SCHEMA_VERSION,
+    TEXTS_TABLE,
     JournalStorage,
     SnapshotInfo,
     Tables,
     add_backup,
+    document_record,
     empty_tables,
     encode_tables,
     fsync_directory,
@@ -79,11 +85,13 @@ from annotations.storage import (
     migrate,
     new_generation,
     paused_gc,
+    read_document,
     read_snapshot,
     remove_stale_temporaries,
     replace_file,
     schema_of,
     snapshot_info,
+    text_record,
     with_snapshot_record,
     write_temporary,
 )
@@ -277,7 +285,9 @@ class Store:
                     known = replace(known, path=document.path)
                     self._write_documents([known])
                 return known
-            self._write_documents([document])
+            with self._batched():  # the text and the record: one entry, all or nothing
+                self._write_texts([document])
+                self._write_documents([document])
             return document
 
     def set_document_metadata(self, document_id: str, **fields: Any) -> Document:
@@ -289,11 +299,8 @@ class Store:
             return updated
 
     def mark_opened(self, document_id: str, when: str) -> None:
-        """Remember when a document was last opened.
-
-        Kept in a small table of its own, not in the document's record: that record holds
-        the whole text, and a book's five megabytes would be journalled on every open.
-        """
+        """Remember when a document was last opened (in a small table of its own: the
+        library reads it for every document, the reader writes it on every open)."""
         self.document(document_id)
         with self._changing():
             table = self._db.table(OPENED_TABLE)
@@ -625,14 +632,13 @@ class Store:
                 )
             return _Loaded(empty_tables(), None, None, needs_setup=True)
         schema = schema_of(tables)
-        tables = migrate(tables)
         if schema == FIRST_SCHEMA or not tables.get(META_TABLE, {}).get("snapshot"):
             if journal is not None:
                 journal.close()
-            return _Loaded(tables, None, None, needs_setup=True)
+            return _Loaded(migrate(tables), None, None, needs_setup=True)
         info = snapshot_info(tables)
         if journal is None:
-            return _Loaded(tables, info.generation, None, needs_setup=True)
+            return _Loaded(migrate(tables), info.generation, None, needs_setup=True)
         header = journal.header
         if header.generation == info.generation:
             start, needs_setup = journal.header_end, False
@@ -658,6 +664,10 @@ class Store:
         for operations in entries:
             storage.apply(operations, in_place=True)
         journal.end = end
+        if schema != SCHEMA_VERSION:
+            # An older layout, with its journal's saves (written in that layout) applied:
+            # migrated in memory here, on disk by the first writer (`_set_up_files`).
+            tables, needs_setup = migrate(tables), True
         return _Loaded(tables, info.generation, journal, needs_setup)
 
     def _adopt(self, loaded: _Loaded) -> None:
@@ -679,9 +689,10 @@ class Store:
         tables = self._db.storage.tables
         documents: dict[str, Document] = {}
         owners: dict[str, str] = {}
+        texts = tables.get(TEXTS_TABLE, {})
         try:
-            for record in tables.get(DOCUMENTS_TABLE, {}).values():
-                document = Document.from_record(record)
+            for key, record in tables.get(DOCUMENTS_TABLE, {}).items():
+                document = read_document(key, record, texts)
                 documents[document.id] = document
             for name, table in tables.items():
                 if name.startswith(ANNOTATIONS_PREFIX):
@@ -698,6 +709,7 @@ class Store:
     def _note(self, operations: Iterable[Operation]) -> None:
         """Keep the indexes in step with operations saved by another process."""
         documents = self._documents
+        texts = self._db.storage.tables.get(TEXTS_TABLE, {})
         for name, key, record in operations:
             if name == DOCUMENTS_TABLE:
                 if documents is self._documents:
@@ -706,7 +718,8 @@ class Store:
                     documents.pop(key, None)
                 else:
                     with contextlib.suppress(ValueError, KeyError, TypeError, GlossError):
-                        documents[key] = Document.from_record(record)
+                        known = documents.get(key)
+                        documents[key] = self._updated_document(known, key, record, texts)
             elif name.startswith(ANNOTATIONS_PREFIX):
                 owner = name[len(ANNOTATIONS_PREFIX) :]
                 if record is not None:
@@ -715,6 +728,22 @@ class Store:
                     del self._annotation_documents[key]
                     self._made_from.pop(key, None)
         self._documents = documents
+
+    @staticmethod
+    def _updated_document(
+        known: Document | None, key: str, record: dict[str, Any], texts: dict[str, Any]
+    ) -> Document:
+        """A document whose record changed: a known one keeps its text (texts are never
+        rewritten), so a metadata change does not hash five megabytes again."""
+        if known is None or "text" in record:
+            return read_document(key, record, texts)
+        return replace(
+            known,
+            title=record.get("title") or known.title,
+            path=record.get("path"),
+            metadata=dict(record.get("metadata") or {}),
+            added=record.get("added") or known.added,
+        )
 
     def _take_in(self, entries: list[list[Operation]]) -> bool:
         if not entries:
@@ -854,6 +883,8 @@ class Store:
         elif schema_of(tables) == FIRST_SCHEMA or not tables.get(META_TABLE, {}).get("snapshot"):
             add_backup(self.path, self.path, label=f"-schema{schema_of(tables)}")
             self._write_snapshot_and_journal(migrate(tables))
+        elif schema_of(tables) != SCHEMA_VERSION:
+            self._migrate_with_journal(schema_of(tables) or 0)
         else:
             info = snapshot_info(tables)
             journal = JournalFile.open(self._journal_path, writable=True)
@@ -870,11 +901,32 @@ class Store:
         remove_stale_temporaries(self.path)
         self._adopt(self._load_once())
 
-    def _write_snapshot_and_journal(self, tables: Tables) -> None:
-        generation = new_generation()
-        info = SnapshotInfo(generation, None, 0)
+    def _write_snapshot_and_journal(self, tables: Tables, info: SnapshotInfo | None = None) -> None:
+        info = info or SnapshotInfo(new_generation(), None, 0)
         replace_file(self.path, encode_tables(with_snapshot_record(tables, info)))
-        replace_file(self._journal_path, [Header(generation).encode()])
+        replace_file(self._journal_path, [Header(info.generation or "").encode()])
+
+    def _migrate_with_journal(self, schema: int) -> None:
+        """Under the exclusive lock: write a store of a layout that has a journal (schema 2)
+        in the current one, its journal's saves folded in. The original snapshot and
+        journal are kept as a backup pair (`Store(backup)` opens it).
+
+        The new snapshot names the old journal as its parent, cut at its end: a crash
+        between the two renames then reads as an interrupted compaction. The new journal
+        names no parent, so a running older Gloss reloads — and is told to upgrade —
+        rather than read saves in a layout it does not know.
+        """
+        loaded = self._load_once()  # the snapshot, its journal's saves applied, migrated
+        parent, cut = None, 0
+        if loaded.journal is not None:
+            parent, cut = loaded.journal.header.generation, loaded.journal.end
+            loaded.journal.close()
+        backup = add_backup(self.path, self.path, label=f"-schema{schema}")
+        if backup is not None and self._journal_path.exists():
+            with contextlib.suppress(OSError):
+                shutil.copyfile(self._journal_path, journal_path(backup))
+        info = SnapshotInfo(new_generation(), parent, cut)
+        self._write_snapshot_and_journal(loaded.tables, info)
 
     def _put_many(self, document_id: str, records: dict[str, dict[str, Any]]) -> None:
         """Insert or replace annotation records of one document (moving any that changed
@@ -890,10 +942,16 @@ class Store:
         self._annotations_table(document_id).put(records)
 
     def _write_documents(self, documents: list[Document]) -> None:
+        """Save the records of `documents` — their metadata; texts are written once, by
+        `_write_texts`, when a document is added."""
         # Copy on write: a reader in another thread may be iterating the documents.
         self._documents = {**self._documents, **{d.id: d for d in documents}}
         table = self._db.table(DOCUMENTS_TABLE)
-        table.put({d.id: d.to_record() for d in documents})  # type: ignore[attr-defined]
+        table.put({d.id: document_record(d) for d in documents})  # type: ignore[attr-defined]
+
+    def _write_texts(self, documents: list[Document]) -> None:
+        table = self._db.table(TEXTS_TABLE)
+        table.put({d.id: text_record(d) for d in documents})  # type: ignore[attr-defined]
 
     def _raw_annotation(self, annotation_id: str) -> dict[str, Any] | None:
         document_id = self._annotation_documents.get(annotation_id)

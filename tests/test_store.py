@@ -7,6 +7,7 @@ import json
 import os
 import shutil
 import threading
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -19,6 +20,10 @@ from annotations.storage import backup_folder, journal_path, list_backups
 
 DATA = Path(__file__).parent / "data"
 SCHEMA_1 = DATA / "store-schema1.json"
+# Written by the schema-2 Gloss (commit d0dba50): a report revised once (its old version
+# superseded, one annotation orphaned on it), a multilingual document with control
+# characters, last-opened times, and seven saves still in the journal beside it.
+SCHEMA_2 = DATA / "store-schema2.json"
 
 TEXT = "Russia keeps the army.\n\nIran keeps the people.\n"
 
@@ -52,7 +57,7 @@ def test_every_change_is_there_after_reopening(store_path: Path) -> None:
         assert annotation.memo == "state first"
         assert annotation.tags == ("actor/russia", "interest/military")
         assert store.count(document.id) == 1
-        assert store.schema_version == 2
+        assert store.schema_version == 3
 
 
 def test_filters_and_document_order(store: Store) -> None:
@@ -144,7 +149,7 @@ def test_the_first_released_layout_is_migrated_and_kept_as_a_backup(tmp_path: Pa
     shutil.copy(SCHEMA_1, path)
     original = json.loads(SCHEMA_1.read_text())
     with Store(path) as store:
-        assert store.schema_version == 2
+        assert store.schema_version == 3
         titles = sorted(d.title for d in store.documents())
         assert titles == ["Second", "Two interests"]
         ids = sorted(a.id for a in store.annotations())
@@ -157,7 +162,7 @@ def test_the_first_released_layout_is_migrated_and_kept_as_a_backup(tmp_path: Pa
         assert ids == expected
         store.annotate(store.documents()[0].id, 0, 4)
     on_disk = json.loads(path.read_text())
-    assert on_disk["meta"]["schema"]["schema"] == 2
+    assert on_disk["meta"]["schema"]["schema"] == 3
     (backup,) = [b for b in list_backups(path) if "schema1" in b.name]
     assert backup.read_bytes() == SCHEMA_1.read_bytes()
     with Store(path, journal_limit=2_000) as store:
@@ -177,10 +182,133 @@ def test_a_read_only_open_of_the_first_layout_leaves_it_as_it_was(tmp_path: Path
     path = tmp_path / "gloss.json"
     shutil.copy(SCHEMA_1, path)
     with Store(path, read_only=True) as store:
-        assert store.schema_version == 2
+        assert store.schema_version == 3
         assert len(store.annotations()) == 3
     assert path.read_bytes() == SCHEMA_1.read_bytes()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["gloss.json"]
+
+
+def schema_2_contents() -> dict[str, dict]:
+    """The schema-2 fixture's tables as a reader sees them: its journal's saves applied
+    (read here by hand, not by the store's code)."""
+    tables = json.loads(SCHEMA_2.read_text(encoding="utf-8"))
+    journal = journal_path(SCHEMA_2).read_bytes().split(b"\n")
+    assert json.loads(journal[0][9:])["generation"] == tables["meta"]["snapshot"]["generation"]
+    for line in filter(None, journal[1:]):
+        for table, key, record in json.loads(line[9:]):
+            if record is None:
+                tables.setdefault(table, {}).pop(key, None)
+            else:
+                tables.setdefault(table, {})[key] = record
+    return tables
+
+
+def test_a_schema_2_store_is_migrated_with_its_journal_and_kept_as_a_backup(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "gloss.json"
+    shutil.copy(SCHEMA_2, path)
+    shutil.copy(journal_path(SCHEMA_2), journal_path(path))
+    expected = schema_2_contents()
+    documents = expected["documents"]
+    annotations = {
+        key: record
+        for name, table in expected.items()
+        if name.startswith("annotations:")
+        for key, record in table.items()
+    }
+    assert len(documents) == 3 and len(annotations) == 5  # what the fixture holds
+    for _ in range(2):  # migrated on the first open; the second reads the new layout
+        with Store(path) as store:
+            assert store.schema_version == 3
+            assert {d.id: d.to_record() for d in store.documents()} == documents
+            for key, record in documents.items():
+                assert store.document(key).text == record["text"]  # exactly, every character
+            assert {a.id: a.to_record() for a in store.annotations()} == annotations
+            for key in expected["opened"]:
+                assert store.last_opened(key) == expected["opened"][key]["last_opened"]
+    on_disk = json.loads(path.read_text(encoding="utf-8"))
+    assert on_disk["meta"]["schema"] == {"schema": 3, "migrated_from": 2}
+    assert all("text" not in record for record in on_disk["documents"].values())
+    assert {key: r["text"] for key, r in on_disk["texts"].items()} == {
+        key: r["text"] for key, r in documents.items()
+    }
+    # The original snapshot and its journal, byte for byte, side by side in the backups.
+    (backup,) = [b for b in list_backups(path) if "schema2" in b.name]
+    assert backup.read_bytes() == SCHEMA_2.read_bytes()
+    assert journal_path(backup).read_bytes() == journal_path(SCHEMA_2).read_bytes()
+
+
+def test_a_crash_between_the_migration_s_two_renames_loses_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from annotations import store as store_module
+
+    path = tmp_path / "gloss.json"
+    shutil.copy(SCHEMA_2, path)
+    shutil.copy(journal_path(SCHEMA_2), journal_path(path))
+    real_replace = store_module.replace_file
+
+    def die_before_the_journal(target: Path, chunks) -> None:  # type: ignore[no-untyped-def]
+        if target == journal_path(path):
+            raise OSError(errno.EIO, "killed")
+        real_replace(target, chunks)
+
+    monkeypatch.setattr(store_module, "replace_file", die_before_the_journal)
+    Store(path, read_only=False).close()
+    monkeypatch.undo()
+    # The new snapshot is in place beside the old journal.
+    assert json.loads(path.read_text())["meta"]["schema"]["schema"] == 3
+    assert journal_path(path).read_bytes() == journal_path(SCHEMA_2).read_bytes()
+    expected = schema_2_contents()
+    with Store(path) as store:
+        assert {d.id: d.to_record() for d in store.documents()} == expected["documents"]
+        assert len(store.annotations()) == 5
+        store.annotate(store.documents()[0].id, 0, 3)
+    with Store(path) as store:
+        assert len(store.annotations()) == 6
+
+
+def test_a_read_only_open_of_a_schema_2_store_reads_it_and_changes_nothing(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "gloss.json"
+    shutil.copy(SCHEMA_2, path)
+    shutil.copy(journal_path(SCHEMA_2), journal_path(path))
+    before = folder_bytes(tmp_path)
+    with Store(path, read_only=True) as store:
+        texts = {d.id: d.text for d in store.documents()}
+        assert len(store.annotations()) == 5
+    assert texts == {key: r["text"] for key, r in schema_2_contents()["documents"].items()}
+    assert folder_bytes(tmp_path) == before
+
+
+def test_a_metadata_change_journals_the_metadata_not_the_text(store_path: Path) -> None:
+    with Store(store_path) as store:
+        document = store.add_document(small_document("a megabyte of words. " * 50_000))
+        assert len(document.text) > 1_000_000
+        journal = journal_path(store_path)
+        before = journal.stat().st_size
+        store.set_document_metadata(document.id, superseded_by="sha256:" + "0" * 64)
+        store.add_document(replace(document, path="/elsewhere/report.txt"))  # a new path
+        store.mark_opened(document.id, "2026-11-26T09:00:00Z")
+        grown = journal.stat().st_size - before
+        assert 0 < grown < 10_000
+    with Store(store_path) as store:
+        reopened = store.document(document.id)
+        assert reopened.text == document.text
+        assert reopened.metadata == {"superseded_by": "sha256:" + "0" * 64}
+        assert reopened.path == "/elsewhere/report.txt"
+
+
+def test_another_copy_sees_a_metadata_change_with_the_text_intact(store_path: Path) -> None:
+    with Store(store_path) as first, Store(store_path) as second:
+        document = first.add_document(small_document())
+        second.refresh()
+        first.set_document_metadata(document.id, author="Анна")
+        assert second.refresh() is True
+        seen = second.document(document.id)
+        assert seen.metadata == {"author": "Анна"} and seen.text == document.text
 
 
 # -- damaged, truncated and foreign files ------------------------------------------------
