@@ -11,6 +11,8 @@ import itertools
 from pathlib import Path
 
 import pytest
+from textual.events import MouseScrollDown, MouseScrollUp
+from textual.strip import Strip
 
 from annotations import Document, Store
 from tui.app import GlossApp
@@ -41,10 +43,15 @@ async def open_reader(pilot) -> ReaderScreen:
     return screen
 
 
+def drawn(pane: ReadingPane, line_y: int) -> Strip:
+    """What the pane draws for document line `line_y`, which must be on screen."""
+    assert pane.top_line <= line_y < pane.top_line + pane.size.height
+    return pane.render_line(line_y - pane.top_line)
+
+
 def shown_text(pane: ReadingPane, line_y: int) -> str:
-    """What the pane draws on document line `line_y`, without the paragraph-number gutter."""
-    strip = pane._render_document_line(line_y, pane._content_width)
-    return "".join(segment.text for segment in strip)[pane._gutter_width :].rstrip()
+    """The text drawn on document line `line_y`, without the paragraph-number gutter."""
+    return "".join(segment.text for segment in drawn(pane, line_y))[pane._gutter_width :].rstrip()
 
 
 async def test_end_of_a_5_mb_document_is_exact(book: Path, tmp_path: Path) -> None:
@@ -78,12 +85,12 @@ async def test_end_of_a_5_mb_document_is_exact(book: Path, tmp_path: Path) -> No
         assert line is not None and line.start == document.paragraphs[paragraph].start
         assert shown_text(pane, line_y) == document.text[line.start : line.end].rstrip()
         await pilot.press("j")  # move the cursor away so only the tint remains
-        strip = pane._render_document_line(line_y, pane._content_width)
+        strip = drawn(pane, line_y)
         backgrounds = {segment.style.bgcolor for segment in strip if segment.text.strip()}
         assert len(backgrounds - {pane.rich_style.bgcolor}) >= 1
 
         # Every screen line from the top of the view covers the text without gaps.
-        top = int(pane.scroll_y)
+        top = pane.top_line
         lines = [layout.line_at(y) for y in range(top, top + 48)]
         covered = [item for item in lines if item is not None]
         for before, after in itertools.pairwise(covered):
@@ -105,10 +112,10 @@ async def test_page_down_through_the_whole_book_keeps_the_cursor_on_screen(
         for _ in range(30):
             await pilot.press("pagedown")
             cursor_line = pane.line_of(reader.selection[0])
-            assert pane.scroll_y <= cursor_line < pane.scroll_y + pane.size.height
+            assert pane.top_line <= cursor_line < pane.top_line + pane.size.height
         await pilot.press("pageup")
         cursor_line = pane.line_of(reader.selection[0])
-        assert pane.scroll_y <= cursor_line < pane.scroll_y + pane.size.height
+        assert pane.top_line <= cursor_line < pane.top_line + pane.size.height
 
 
 @pytest.mark.parametrize("kind", ["one 1 MB line", "200,000 one-word lines"])
@@ -131,6 +138,62 @@ async def test_extreme_shapes_open_and_reach_the_end(tmp_path: Path, kind: str) 
         [annotation] = reader.annotations
         assert annotation.quote == document.text[last.start : last.end]
         pane = reader.query_one(ReadingPane)
-        assert shown_text(pane, pane.line_of(last.end - 1)).endswith(
-            document.text[last.end - 4 : last.end]
-        )
+        last_line = pane.line_of(last.end - 1)
+        pane.scroll_to_line(last_line)  # a 1 MB sentence is shown from its start
+        await pilot.pause()
+        assert pane.top_line == pane.last_top_line
+        assert shown_text(pane, last_line).endswith(document.text[last.end - 4 : last.end])
+
+
+async def test_the_scrollbar_shows_where_the_view_is_and_the_mouse_moves_it(
+    book: Path, tmp_path: Path
+) -> None:
+    app = GlossApp(paths=[book], db=tmp_path / "s.json", analyst="ana")
+    async with app.run_test(size=SIZE) as pilot:
+        reader = await open_reader(pilot)
+        pane = reader.query_one(ReadingPane)
+        height = pane.size.height
+        thumb = pane.cached_style("reading-pane--scrollbar-thumb").bgcolor
+        track = pane.cached_style("reading-pane--scrollbar").bgcolor
+        assert thumb != track
+
+        def thumb_rows() -> list[int]:
+            cells = [list(pane.render_line(y))[-1] for y in range(height)]
+            assert all(cell.cell_length == 1 for cell in cells)
+            assert {cell.style.bgcolor for cell in cells} == {thumb, track}
+            return [y for y, cell in enumerate(cells) if cell.style.bgcolor == thumb]
+
+        # A 5 MB book is thousands of pages: the thumb is one cell, at the top.
+        assert thumb_rows() == [0]
+        await pilot.press("G")
+        assert thumb_rows() == [height - 1]
+
+        # The wheel scrolls the view and leaves the cursor where it is.
+        await pilot.press("g")
+        selection = reader.selection
+        await pilot._post_mouse_events([MouseScrollDown], ReadingPane, offset=(10, 10))
+        await pilot._post_mouse_events([MouseScrollDown], ReadingPane, offset=(10, 10))
+        assert pane.top_line == 6
+        assert reader.selection == selection
+        await pilot._post_mouse_events([MouseScrollUp], ReadingPane, offset=(10, 10))
+        assert pane.top_line == 3
+
+        # A click on the bar jumps to that share of the document.
+        await pilot.click(ReadingPane, offset=(pane.size.width - 1, height // 2))
+        middle = pane.last_top_line // 2
+        assert abs(pane.top_line - middle) < pane.last_top_line // height
+        assert reader.selection == selection
+
+
+async def test_a_short_document_has_no_scrollbar(tmp_path: Path) -> None:
+    path = tmp_path / "short.txt"
+    path.write_text("Moscow and Tehran.\n\nThey differ.\n", encoding="utf-8")
+    app = GlossApp(paths=[path], db=tmp_path / "s.json", analyst="ana")
+    async with app.run_test(size=SIZE) as pilot:
+        reader = await open_reader(pilot)
+        pane = reader.query_one(ReadingPane)
+        background = pane.rich_style.bgcolor
+        cells = [list(pane.render_line(y))[-1] for y in range(pane.size.height)]
+        assert {cell.style.bgcolor for cell in cells} == {background}
+        await pilot._post_mouse_events([MouseScrollDown], ReadingPane, offset=(10, 10))
+        assert pane.top_line == 0

@@ -131,7 +131,7 @@ async def test_two_overlapping_annotations(store_path: Path) -> None:
         ]
         # Both are drawn: the overlap mixes the two actors' colours.
         pane = screen.query_one(ReadingPane)
-        line = pane.line_of(first.start) - int(pane.scroll_y)
+        line = pane.line_of(first.start) - pane.top_line
         styles = {
             segment.style.bgcolor for segment in pane.render_line(line) if segment.text.strip()
         }

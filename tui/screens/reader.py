@@ -555,10 +555,9 @@ class ReaderScreen(Screen[None]):
 
     def action_page(self, direction: int) -> None:
         pane = self.pane
-        height = max(1, pane.scrollable_content_region.height - 2)
-        target = max(0, int(pane.scroll_y) + direction * height)
-        pane.scroll_to_line(target)
-        offset = pane.offset_at_line(int(pane.scroll_y))
+        height = max(1, pane.size.height - 2)
+        pane.scroll_to_line(max(0, pane.top_line + direction * height))
+        offset = pane.offset_at_line(pane.top_line)
         sentence = self.document.sentence_at(offset)
         if sentence.start < offset:
             sentence = self._sentence_after(offset) or sentence

@@ -1,9 +1,12 @@
 """The reading pane: the document on Textual's Line API, with the cursor span and highlights.
 
-Built as Textualize/toolong builds its log view: a `ScrollView` whose `virtual_size` is
-the number of wrapped lines, `render_line` drawing one line from an index, and an LRU
-cache of rendered strips. Nothing here is proportional to the document's size per key
-press: only the lines on screen are wrapped and drawn.
+Built on Textual's Line API as Textualize/toolong builds its log view — `render_line`
+drawing one line from an index of wrapped lines, an LRU cache of rendered strips — but
+scrolling itself: the pane is a plain `Widget` that keeps its top line and draws its own
+one-cell scrollbar. A `ScrollView` would cost a compositor reflow and a separate scrollbar
+widget on every scroll, more than drawing the page itself (benchmarks/README.md). Nothing
+here is proportional to the document's size per key press: only the lines on screen are
+wrapped and drawn.
 
 The pane owns only what it draws. The reader screen sets `selection`, `highlights` and
 `matches`; the pane reports clicks with `SpanClicked`.
@@ -20,21 +23,22 @@ from rich.segment import Segment
 from rich.style import Style
 from textual.cache import LRUCache
 from textual.color import Color
-from textual.events import Click, Resize
-from textual.geometry import Size
+from textual.events import Click, MouseScrollDown, MouseScrollUp, Resize
+from textual.geometry import Region
 from textual.message import Message
-from textual.scroll_view import ScrollView
 from textual.strip import Strip
-from textual.timer import Timer
+from textual.widget import Widget
 
 from annotations.document import Document
 from annotations.safe_text import visible
 from annotations.text_units import bidi_levels, mirror, visual_order
-from tui.layout import TAB_CELLS, ParagraphLayout, grapheme_width
+from tui.layout import TAB_CELLS, ParagraphLayout, ScreenLine, grapheme_width
 from tui.widgets.styles import CachedStyles
 
 _GUTTER_GAP = 2  # cells between the paragraph number and the text
 _RIGHT_MARGIN = 1  # cells between the text and the scrollbar
+_SCROLLBAR_WIDTH = 1
+_WHEEL_LINES = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,14 +51,16 @@ class Highlight:
     own: bool = True
 
 
-class ReadingPane(ScrollView, CachedStyles, can_focus=True, inherit_bindings=False):
-    """Shows a document; the reader screen drives the cursor."""
+class ReadingPane(Widget, CachedStyles, can_focus=True, inherit_bindings=False):
+    """Shows a document from `top_line`; the reader screen drives the cursor."""
 
     COMPONENT_CLASSES = {
         "reading-pane--cursor",
         "reading-pane--extending",
         "reading-pane--gutter",
         "reading-pane--match",
+        "reading-pane--scrollbar",
+        "reading-pane--scrollbar-thumb",
     }
 
     DEFAULT_CSS = """
@@ -75,6 +81,7 @@ class ReadingPane(ScrollView, CachedStyles, can_focus=True, inherit_bindings=Fal
         self.document = document
         self.selection: tuple[int, int] = (0, 0)
         self.extending = False
+        self.top_line = 0  # the wrapped line at the top of the pane
         self._highlights: list[Highlight] = []
         self._highlight_starts: list[int] = []
         self._longest_highlight = 0
@@ -82,12 +89,13 @@ class ReadingPane(ScrollView, CachedStyles, can_focus=True, inherit_bindings=Fal
         self._matches: list[tuple[int, int]] = []
         self._match_starts: list[int] = []
         self._layout: ParagraphLayout | None = None
-        self._strips: LRUCache[tuple[int, int, int], Strip] = LRUCache(1024)
+        self._strips: LRUCache[tuple[object, ...], Strip] = LRUCache(1024)
         self._version = 0
         self._gutter_width = 1 + len(str(len(document.paragraphs))) + _GUTTER_GAP
         self._levels: dict[int, list[int] | None] = {}
-        self._content_width = 80  # the width of the text area, known from the first resize
-        self._virtual_size_timer: Timer | None = None
+        self._content_width = 80  # the width left of the scrollbar, known from the first resize
+        self._height = 0  # known from the first resize; `size` costs a lookup on every line
+        self._thumb: tuple[int, int, int, int] = (-1, -1, 0, 0)  # top, total → thumb rows
         self._tints: dict[tuple[str, ...], Color] = {}
         self._styles: dict[tuple[object, ...], Style] = {}
 
@@ -106,6 +114,14 @@ class ReadingPane(ScrollView, CachedStyles, can_focus=True, inherit_bindings=Fal
                 first = self.line_of(span_start)
                 last = self.line_of(span_end - 1)
                 self.refresh_lines(first, last - first + 1)
+
+    def refresh_lines(self, first: int, count: int = 1) -> None:
+        """Redraw wrapped lines `first`… (counted from the top of the document)."""
+        top, height = self.top_line, self.size.height
+        visible_first, visible_end = max(first, top), min(first + count, top + height)
+        if visible_end > visible_first:
+            lines = Region(0, visible_first - top, self.size.width, visible_end - visible_first)
+            self.refresh(lines)
 
     def set_highlights(self, highlights: list[Highlight]) -> None:
         """Replace the tinted spans (annotations), given in order of their start."""
@@ -167,65 +183,79 @@ class ReadingPane(ScrollView, CachedStyles, can_focus=True, inherit_bindings=Fal
         """Scroll the least needed so that `[start, end)` is on screen (its top first)."""
         top = self.line_of(start)
         bottom = self.line_of(max(start, end - 1))
-        height = self.scrollable_content_region.height
-        self._sync_virtual_size(needed=bottom + 1)
-        if top < self.scroll_y:
-            self.scroll_to(y=top, animate=False, immediate=True)
-        elif bottom >= self.scroll_y + height:
-            self.scroll_to(
-                y=max(top, bottom - height + 1) if bottom - top < height else top,
-                animate=False,
-                immediate=True,
-            )
+        height = self.size.height
+        if top < self.top_line:
+            self.scroll_to_line(top)
+        elif bottom >= self.top_line + height:
+            self.scroll_to_line(max(top, bottom - height + 1) if bottom - top < height else top)
 
     def scroll_to_line(self, y: int) -> None:
-        self._prepare(y)
-        self._sync_virtual_size(needed=y + self.scrollable_content_region.height)
-        self.scroll_to(y=y, animate=False, immediate=True)
+        """Show wrapped line `y` at the top, or the last page if `y` is past it."""
+        height = max(1, self.size.height)
+        layout = self.layout_index
+        layout.ensure_exact(max(0, y), max(0, y) + height)
+        top = max(0, min(y, layout.total_lines - height))
+        if top != y:
+            layout.ensure_exact(top, top + height)
+        if top != self.top_line:
+            self.top_line = top
+            self.refresh()
+
+    @property
+    def last_top_line(self) -> int:
+        """The top line that shows the end of the document (estimated until wrapped)."""
+        return max(0, self.layout_index.total_lines - self.size.height)
 
     # -- Textual hooks -----------------------------------------------------------------
 
-    def on_mount(self) -> None:
-        self._sync_virtual_size(needed=0, now=True)
-
     def on_resize(self, event: Resize) -> None:
         # Only what is on screen is wrapped at the new width; keep the cursor in view.
-        self._content_width = self.scrollable_content_region.width
+        self._content_width = max(1, self.size.width - _SCROLLBAR_WIDTH)
+        self._height = self.size.height
+        self._thumb = (-1, -1, 0, 0)
         self._layout = None
-        self._prepare(int(self.scroll_y))
+        self.scroll_to_line(min(self.top_line, self.last_top_line))
         self.scroll_to_span(*self.selection)
         self.refresh()
 
-    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
-        self._prepare(int(new_value))
-        super().watch_scroll_y(old_value, new_value)
-
     def on_click(self, event: Click) -> None:
-        offset = self._offset_at_cell(event.y + int(self.scroll_y), event.x)
+        if event.x >= self._content_width:
+            # The scrollbar: jump to that share of the document.
+            share = event.y / max(1, self.size.height - 1)
+            self.scroll_to_line(round(share * self.last_top_line))
+            return
+        offset = self._offset_at_cell(event.y + self.top_line, event.x)
         if offset is not None:
             self.post_message(self.SpanClicked(offset))
 
+    def on_mouse_scroll_down(self, event: MouseScrollDown) -> None:
+        event.stop()
+        self.scroll_to_line(self.top_line + _WHEEL_LINES)
+
+    def on_mouse_scroll_up(self, event: MouseScrollUp) -> None:
+        event.stop()
+        self.scroll_to_line(self.top_line - _WHEEL_LINES)
+
     def render_line(self, y: int) -> Strip:
-        scroll_x, scroll_y = self.scroll_offset
-        line_y = scroll_y + y
-        layout = self.layout_index
+        line_y = self.top_line + y
         width = self._content_width
+        layout = self.layout_index
         line = layout.line_at(line_y)
-        # A line's look depends on the highlights (versioned) and on the part of the
-        # selection it holds, so moving the cursor leaves other lines' strips cached.
+        # A line's look depends on the highlights (versioned), on the part of the
+        # selection it holds and on the scrollbar cell beside it, so moving the cursor
+        # leaves other lines' strips cached.
         selected = None
         if line is not None:
             start, end = self.selection
             if start < line.end and line.start < end:
                 selected = (max(start, line.start), min(end, line.end), self.extending)
-        key = (line_y, width, self._version, selected)
+        bar = self._scrollbar_cell(y, layout.total_lines)
+        key = (line_y, width, self._version, selected, bar)
         cached = self._strips.get(key)
         if cached is None:
-            cached = self._render_document_line(line_y, width)
+            cached = self._render_document_line(line, width, self._scrollbar_segment(bar))
             self._strips[key] = cached
-        if scroll_x == 0 and cached.cell_length == width:
-            return cached
-        return cached.crop(scroll_x, scroll_x + width)
+        return cached
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
@@ -235,44 +265,38 @@ class ReadingPane(ScrollView, CachedStyles, can_focus=True, inherit_bindings=Fal
 
     # -- drawing -----------------------------------------------------------------------
 
-    def _prepare(self, top: int) -> None:
-        height = max(1, self.scrollable_content_region.height)
-        self.layout_index.ensure_exact(top, top + height)
-        self._sync_virtual_size(needed=top + height)
+    def _scrollbar_cell(self, y: int, total: int) -> bool | None:
+        """What the scrollbar shows beside screen line `y` of a document of `total`
+        lines: None when the whole document fits (no bar), True on the thumb, False on
+        the track."""
+        height = self._height
+        if total <= height or height <= 0:
+            return None
+        top, known_total, thumb_top, thumb_end = self._thumb
+        if top != self.top_line or known_total != total:
+            size = max(1, round(height * height / total))
+            last_top = total - height
+            thumb_top = round(min(self.top_line, last_top) / last_top * (height - size))
+            thumb_end = thumb_top + size
+            self._thumb = (self.top_line, total, thumb_top, thumb_end)
+        return thumb_top <= y < thumb_end
 
-    def _sync_virtual_size(self, *, needed: int, now: bool = False) -> None:
-        """Tell the scroll view how many lines there are.
-
-        Wrapping a paragraph exactly changes the total by a line or two, and a new
-        virtual size costs Textual a layout pass (~a page-down's worth of time), so
-        the total is handed over at once only when a scroll needs the lines, and
-        otherwise once the keys have stopped for a moment.
-        """
-        total = self.layout_index.total_lines
-        if total == self.virtual_size.height:
-            return
-        if now or needed > self.virtual_size.height or total < self.virtual_size.height:
-            self._apply_virtual_size()
-        elif self._virtual_size_timer is None:
-            self._virtual_size_timer = self.set_timer(0.3, self._apply_virtual_size)
-
-    def _apply_virtual_size(self) -> None:
-        if self._virtual_size_timer is not None:
-            self._virtual_size_timer.stop()
-            self._virtual_size_timer = None
-        size = Size(self._content_width, self.layout_index.total_lines)
-        if size != self.virtual_size:
-            self.virtual_size = size
+    def _scrollbar_segment(self, bar: bool | None) -> Segment:
+        if bar is None:
+            return Segment(" " * _SCROLLBAR_WIDTH, self.cached_style())
+        component = "reading-pane--scrollbar-thumb" if bar else "reading-pane--scrollbar"
+        return Segment(" " * _SCROLLBAR_WIDTH, self.cached_style() + self.cached_style(component))
 
     def _invalidate(self) -> None:
         self._version += 1
         self.refresh()
 
-    def _render_document_line(self, line_y: int, width: int) -> Strip:
+    def _render_document_line(self, line: ScreenLine | None, width: int, bar: Segment) -> Strip:
+        """A line of text `width` cells wide, then the scrollbar's cell."""
         base = self.cached_style()
-        line = self.layout_index.line_at(line_y)
+        full_width = width + _SCROLLBAR_WIDTH
         if line is None:
-            return Strip.blank(width, base)
+            return Strip([Segment(" " * width, base), bar], full_width)
         gutter_style = self.cached_style("reading-pane--gutter")
         if line.row == 0:
             number = str(line.paragraph + 1).rjust(self._gutter_width - _GUTTER_GAP)
@@ -286,13 +310,15 @@ class ReadingPane(ScrollView, CachedStyles, can_focus=True, inherit_bindings=Fal
             shown = " " * self._gutter_width + text_segments[0].text
             cells = cell_len(shown)
             if cells <= width:
-                return Strip([Segment(shown + " " * (width - cells), base)], width)
+                return Strip([Segment(shown + " " * (width - cells), base), bar], full_width)
         segments = [gutter, *text_segments]
         cells = sum(segment.cell_length for segment in segments)
         if cells < width:
             segments.append(Segment(" " * (width - cells), base))
-            return Strip(segments, width)
-        return Strip(segments).crop(0, width)
+        elif cells > width:
+            segments = list(Strip(segments).crop(0, width))
+        segments.append(bar)
+        return Strip(segments, full_width)
 
     def _text_segments(self, paragraph: int, start: int, end: int, base: Style) -> list[Segment]:
         text = self.document.text
