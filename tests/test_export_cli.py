@@ -271,12 +271,22 @@ def test_document_path_exports_the_file_as_it_is_now(capfdbinary, tmp_path: Path
     data = json.loads(out)
     text = data["documents"][0]["text"]
     assert "An inserted paragraph." in text
-    quotes = [text[a["start"] : a["end"]] for a in data["annotations"]]
+    placed = [a for a in data["annotations"] if not a.get("orphan")]
+    quotes = [text[a["start"] : a["end"]] for a in placed]
     assert quotes == [paragraphs[1], paragraphs[3]]
-    assert [a["quote"] for a in data["annotations"]] == quotes
+    assert [a["quote"] for a in placed] == quotes
+    # The one that could not be placed is there too, marked, on the version it was made on.
+    (orphan,) = [a for a in data["annotations"] if a.get("orphan")]
+    assert orphan["quote"] == paragraphs[2] and orphan["document"] == document.id
+    previous = data["documents"][1]
+    assert previous["id"] == document.id and previous["text"][orphan["start"] :].startswith(
+        paragraphs[2]
+    )
     lines = err.splitlines()
     assert "changed since it was annotated" in lines[0] and "1 orphaned" in lines[0]
-    assert "orphan (left out)" in lines[1] and "Iran has largely supported" in lines[1]
+    assert "orphan:" in lines[1] and "Iran has largely supported" in lines[1]
+    assert lines[2].startswith("included 1 orphaned annotation, marked as orphans")
+    assert len(lines) == 3
     # The store itself is not changed by an export.
     with Store(store_file) as store:
         assert len(store.annotations()) == 3
@@ -292,3 +302,96 @@ def test_document_path_not_in_the_store_is_one_clear_line(capsys, filled_store, 
     assert (
         err == f"gloss: {stranger}: not in the store — open it with gloss and annotate it first\n"
     )
+
+
+REPORT = (
+    "A report on alliances\n"
+    "Russia's interests lie in state institutions, the army and the security services.\n"
+    "Iran's interests lie in people: militias, shrines and the demography of the region.\n"
+    "The two will part ways once the war is over, the author argues at some length.\n"
+)
+
+
+@pytest.fixture
+def revised(tmp_path: Path) -> tuple[Path, Path, dict[str, str]]:
+    """A store where a report was annotated, revised and re-opened: one annotation could
+    not be placed and stayed, an orphan, on the first version."""
+    from annotations.library import open_paths
+
+    path = tmp_path / "report.txt"
+    path.write_text(REPORT, encoding="utf-8")
+    store_file = tmp_path / "store.json"
+    ids = {}
+    with Store(store_file) as store:
+        old = open_paths(store, [path]).documents[0]
+        for name, fragment in (("kept", "the army"), ("orphan", "once the war is over")):
+            start = old.text.index(fragment)
+            made = store.annotate(old.id, start, start + len(fragment), tags=["actor/both"])
+            ids[name] = made.id
+        path.write_text(REPORT.replace("once the war is over, ", ""), encoding="utf-8")
+        assert open_paths(store, [path]).opened[0].orphaned == 1
+    return store_file, path, ids
+
+
+@pytest.mark.parametrize("by", ["path", "title"])
+def test_a_document_export_carries_its_earlier_orphans_marked(
+    capfdbinary, revised, by: str
+) -> None:
+    store_file, path, ids = revised
+    reference = str(path) if by == "path" else "A report on alliances"
+    code, out, err = run_binary(
+        capfdbinary, "export", "--db", str(store_file), "-f", "json", "--document", reference
+    )
+    assert code == 0, err
+    data = json.loads(out)
+    by_id = {a["id"]: a for a in data["annotations"]}
+    assert set(by_id) == {ids["kept"], ids["orphan"]}
+    assert by_id[ids["orphan"]]["orphan"] is True and "orphan" not in by_id[ids["kept"]]
+    current, older = data["documents"]
+    assert by_id[ids["kept"]]["document"] == current["id"]
+    assert by_id[ids["orphan"]]["document"] == older["id"]
+    assert older["metadata"]["superseded_by"] == current["id"]
+    assert err.count("\n") == 1
+    assert err.startswith("included 1 orphaned annotation, marked as orphans")
+    assert "press o in the reader to re-attach them" in err
+
+    code, out, err = run_binary(
+        capfdbinary, "export", "--db", str(store_file), "-f", "csv", "--document", reference
+    )
+    assert code == 0, err
+    rows = list(csv.DictReader(io.StringIO(out.decode("utf-8-sig"), newline="")))
+    assert [(r["quote"], r["orphan"]) for r in rows] == [
+        ("the army", ""),
+        ("once the war is over", "yes"),
+    ]
+    assert err.startswith("included 1 orphaned annotation")
+
+
+def test_formats_that_cannot_mark_orphans_say_so(capfdbinary, revised) -> None:
+    store_file, path, _ = revised
+    code, out, err = run_binary(
+        capfdbinary, "export", "--db", str(store_file), "-f", "md", "--document", str(path)
+    )
+    assert code == 0, err
+    assert b"once the war is over" not in out
+    assert err.count("\n") == 1
+    assert err.startswith("1 orphaned annotation not included (--format md cannot mark them")
+    assert "press o in the reader" in err
+
+
+def test_orphans_exported_and_imported_are_orphans_again(capsys, revised, tmp_path) -> None:
+    from annotations.library import current_version, orphans
+
+    store_file, path, ids = revised
+    exported = tmp_path / "report.json"
+    code, _, err = run(
+        capsys, "export", "--db", str(store_file), "--document", str(path), "-o", str(exported)
+    )
+    assert code == 0, err
+    other = tmp_path / "colleague.json"
+    assert run(capsys, "import", "--db", str(other), str(exported))[0] == 0
+    with Store(other) as store:
+        current = current_version(store, path)
+        assert current is not None
+        assert [a.id for a in orphans(store, current.id)] == [ids["orphan"]]
+        assert [a.id for a in store.annotations(current.id)] == [ids["kept"]]

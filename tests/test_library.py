@@ -490,6 +490,7 @@ def test_export_of_a_revised_file_uses_its_current_version(store: Store, tmp_pat
     assert report is None  # nothing left to re-anchor: the stored version is the file's text
     assert {a.id for a in scope.annotations} == {ids["moves"], ids["changes"]}
     assert {a.document for a in scope.annotations} == {new.id}
+    assert [a.id for a in scope.orphans] == [ids["goes"]]  # left on the first version
     # Changed again on disk: re-anchored from the current version, not the first one.
     write(path, "Preface.\n" + new.text)
     scope, report = select_file(store, Codebook.default(), path)

@@ -27,7 +27,7 @@ from annotations.anchoring import Report, reanchor, relocate
 from annotations.codebook import Codebook
 from annotations.document import Document, utc_now
 from annotations.errors import GlossError
-from annotations.library import current_version
+from annotations.library import current_version, superseded_versions
 from annotations.model import Annotation
 
 
@@ -55,6 +55,11 @@ class ExportScope:
 
     `filters` says in words how the annotations were chosen ("tag actor/russia"), for the
     header of the human-readable formats; `generated` is when the export was made.
+
+    `orphans` are annotations of a document that its current text could not hold when it
+    was revised: they stay on an older version (in `superseded`, with the text their
+    offsets refer to) until re-attached. Formats that can mark them carry them (json,
+    csv; see `ExportFormat.carries_orphans`); the others leave them out.
     """
 
     documents: tuple[Document, ...]
@@ -62,6 +67,8 @@ class ExportScope:
     codebook: Codebook
     filters: str = ""
     generated: str = field(default_factory=lambda: export_time())
+    orphans: tuple[Annotation, ...] = ()
+    superseded: tuple[Document, ...] = ()
 
     @cached_property
     def _by_document(self) -> dict[str, list[Annotation]]:
@@ -103,20 +110,35 @@ def make_scope(
     *,
     filters: str = "",
     generated: str | None = None,
+    orphans: Iterable[Annotation] = (),
+    superseded: Iterable[Document] = (),
 ) -> ExportScope:
-    """A scope over plain data; annotations are put in document order (start, end)."""
+    """A scope over plain data; annotations are put in document order (start, end), and
+    orphans after them in the order of the versions they are on. A superseded version
+    without an orphan in the scope is left out."""
     documents = tuple(documents)
-    order = {document.id: index for index, document in enumerate(documents)}
-    ordered = sorted(
-        (a for a in annotations if a.document in order),
-        key=lambda a: (order[a.document], a.start, a.end, a.created, a.id),
-    )
+    orphaned = _in_order(orphans, tuple(superseded))
+    holding = {orphan.document for orphan in orphaned}
     return ExportScope(
         documents=documents,
-        annotations=tuple(ordered),
+        annotations=_in_order(annotations, documents),
         codebook=codebook,
         filters=filters,
         generated=generated or export_time(),
+        orphans=orphaned,
+        superseded=tuple(d for d in superseded if d.id in holding),
+    )
+
+
+def _in_order(
+    annotations: Iterable[Annotation], documents: tuple[Document, ...]
+) -> tuple[Annotation, ...]:
+    order = {document.id: index for index, document in enumerate(documents)}
+    return tuple(
+        sorted(
+            (a for a in annotations if a.document in order),
+            key=lambda a: (order[a.document], a.start, a.end, a.created, a.id),
+        )
     )
 
 
@@ -131,12 +153,21 @@ def select(
 ) -> ExportScope:
     """The scope of `gloss export`: one document (id, id prefix, path or title) or all,
     narrowed to one tag and one analyst when asked. `ExportError` for an empty store or an
-    unknown document. `progress(done, total)` hears of each document read."""
+    unknown document. `progress(done, total)` hears of each document read.
+
+    One document comes with its orphans: the annotations an earlier re-anchoring left on
+    its older versions. (All documents include those versions as documents of their own.)
+    """
+    superseded: list[Document] = []
+    orphans: list[Annotation] = []
     if document is not None:
         found = store.find_document(document)
         if found is None:
             raise ExportError(f"no document {document!r} in the store")
         documents = [found]
+        superseded = superseded_versions(store, found.id)  # type: ignore[arg-type]
+        for older in superseded:
+            orphans += store.annotations(older.id, analyst=analyst, tag=tag)
     else:
         documents = store.documents()
         if not documents:
@@ -146,7 +177,14 @@ def select(
         annotations += store.annotations(each.id, analyst=analyst, tag=tag)
         if progress is not None:
             progress(done, len(documents))
-    return make_scope(documents, annotations, codebook, filters=_filters(tag, analyst))
+    return make_scope(
+        documents,
+        annotations,
+        codebook,
+        filters=_filters(tag, analyst),
+        orphans=orphans,
+        superseded=superseded,
+    )
 
 
 def _filters(tag: str | None, analyst: str | None) -> str:
@@ -168,7 +206,9 @@ def select_file(
 
     When its text changed since it was annotated, its annotations are re-anchored to the
     new text (DESIGN §9) — in the export only; the store is not changed — and the
-    `Report` says what moved and what was orphaned (orphans are left out of the export).
+    `Report` says what moved and what was orphaned. The scope's orphans are those, on the
+    stored version (marked superseded by the file's text, as the reader will mark it),
+    and those an earlier re-anchoring left on older versions.
     """
     current = Document.from_path(path, encoding=encoding)
     # The text as it is now may be stored already (the reader re-anchored it); else the
@@ -189,8 +229,25 @@ def select_file(
         for annotation, result in report.results
         if result.placed
     ]
-    document = replace(current, title=stored.title, metadata=dict(stored.metadata))
-    return make_scope([document], placed, codebook, filters=_filters(tag, analyst)), report
+    metadata = dict(stored.metadata)
+    superseded = superseded_versions(store, stored.id)  # type: ignore[arg-type]
+    orphans = list(report.orphans)
+    for older in superseded:
+        orphans += store.annotations(older.id, analyst=analyst, tag=tag)
+    if report.orphans:
+        metadata["supersedes"] = stored.id
+        previous = replace(stored, metadata={**stored.metadata, "superseded_by": current.id})
+        superseded = [previous, *superseded]
+    document = replace(current, title=stored.title, metadata=metadata)
+    scope = make_scope(
+        [document],
+        placed,
+        codebook,
+        filters=_filters(tag, analyst),
+        orphans=orphans,
+        superseded=superseded,
+    )
+    return scope, report
 
 
 # -- the formats -------------------------------------------------------------------------
@@ -206,6 +263,8 @@ class ExportFormat:
     render: Callable[[ExportScope], bytes]
     # A zip cannot go to a terminal: such a format needs a file.
     needs_file: bool = False
+    # Whether the format carries a scope's orphans, marked as such.
+    carries_orphans: bool = False
 
 
 def _formats() -> dict[str, ExportFormat]:
@@ -213,8 +272,10 @@ def _formats() -> dict[str, ExportFormat]:
 
     return {
         "md": ExportFormat("md", "md", "Markdown notes", markdown.render),
-        "csv": ExportFormat("csv", "csv", "CSV spreadsheet", csv.render),
-        "json": ExportFormat("json", "json", "Gloss JSON (lossless)", json.render),
+        "csv": ExportFormat("csv", "csv", "CSV spreadsheet", csv.render, carries_orphans=True),
+        "json": ExportFormat(
+            "json", "json", "Gloss JSON (lossless)", json.render, carries_orphans=True
+        ),
         "jsonld": ExportFormat("jsonld", "jsonld", "W3C Web Annotation", jsonld.render),
         "html": ExportFormat("html", "html", "HTML page", html.render),
         "qdpx": ExportFormat("qdpx", "qdpx", "REFI-QDA project", qdpx.render, needs_file=True),

@@ -6,6 +6,11 @@ injection, such a cell — or one starting with a tab or a carriage return — g
 apostrophe, which spreadsheets show as text and do not display. Control characters show
 as visible symbols. The file starts with a byte-order mark: without one, Excel reads UTF-8
 as a legacy code page and garbles Russian, Persian and Arabic.
+
+When the export holds orphans (annotations a re-anchoring could not place in the current
+text), they follow the other rows, their paragraph and offsets those of the older version
+they are on, and a last column `orphan` says "yes" on their rows. Without orphans the
+columns are `HEADER`, as they always were.
 """
 
 from __future__ import annotations
@@ -43,9 +48,11 @@ def render(scope: ExportScope) -> bytes:
     """The CSV of `scope`: a header, then one row per annotation in document order."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(HEADER)
-    documents = {document.id: document for document in scope.documents}
-    for annotation in scope.annotations:
+    writer.writerow((*HEADER, "orphan") if scope.orphans else HEADER)
+    documents = {d.id: d for d in (*scope.documents, *scope.superseded)}
+    marks = [""] if scope.orphans else []
+    rows = [(a, marks) for a in scope.annotations] + [(a, ["yes"]) for a in scope.orphans]
+    for annotation, mark in rows:
         document = documents[annotation.document]
         writer.writerow(
             (
@@ -60,6 +67,7 @@ def render(scope: ExportScope) -> bytes:
                 neutralise(annotation.analyst),
                 neutralise(annotation.created),
                 neutralise(annotation.modified),
+                *mark,
             )
         )
     return buffer.getvalue().encode("utf-8-sig")

@@ -1,6 +1,11 @@
 """Gloss JSON: the store's own records, lossless; `gloss import` reads it back (DESIGN §9).
 
 `{"gloss": 1, "documents": [...], "annotations": [...]}` with every field of every record.
+An export of one document carries its orphans too — annotations a re-anchoring could not
+place in its current text — each marked `"orphan": true`, with the older version they are
+on (its record says `superseded_by`) among the documents; `gloss import` reads them back
+onto that version, where the reader's `o` re-attaches them.
+
 Characters that a terminal would act on (C1 controls, DEL, bidi overrides, line and
 paragraph separators) are written as `\\uXXXX` escapes — the same string to any JSON
 reader, but `cat export.json` cannot move the cursor or reorder a line.
@@ -23,8 +28,9 @@ def records(scope: ExportScope) -> dict[str, Any]:
     """The export as plain data: what `Store.import_records` takes."""
     return {
         "gloss": 1,
-        "documents": [document.to_record() for document in scope.documents],
-        "annotations": [annotation.to_record() for annotation in scope.annotations],
+        "documents": [d.to_record() for d in (*scope.documents, *scope.superseded)],
+        "annotations": [a.to_record() for a in scope.annotations]
+        + [{**a.to_record(), "orphan": True} for a in scope.orphans],
     }
 
 

@@ -96,6 +96,8 @@ def run_export(options: argparse.Namespace) -> int:
                 progress=progress,
             )
         data = export.render(scope)
+    if scope.orphans:
+        report_orphans(len(scope.orphans), export.name, included=export.carries_orphans)
     if options.output is None:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
@@ -121,10 +123,22 @@ def report_reanchoring(name: str, report: Report) -> None:
     for orphan in report.orphans:
         quote = " ".join(orphan.quote.split())
         quote = quote if len(quote) <= 60 else quote[:59] + "…"
-        print(
-            visible(f"  orphan (left out): {orphan.id} “{quote}”", newline=" "),
-            file=sys.stderr,
-        )
+        print(visible(f"  orphan: {orphan.id} “{quote}”", newline=" "), file=sys.stderr)
+
+
+def report_orphans(count: int, format_name: str, *, included: bool) -> None:
+    """One line on stderr: the document's orphans, and whether this format carries them."""
+    some = f"{count} orphaned annotation{'s' if count != 1 else ''}"
+    where = (
+        f"included {some}, marked as orphans"
+        if included
+        else f"{some} not included (--format {format_name} cannot mark them; json and csv do)"
+    )
+    print(
+        f"{where}: they could not be placed in the document's current text — "
+        "press o in the reader to re-attach them",
+        file=sys.stderr,
+    )
 
 
 def run_import(options: argparse.Namespace) -> int:
