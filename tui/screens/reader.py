@@ -15,10 +15,9 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.content import Content
 from textual.keys import _character_to_key
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Footer
 
 from annotations.codebook import Codebook
 from annotations.document import Document, Span
@@ -27,13 +26,14 @@ from annotations.library import orphans, reattach
 from annotations.model import Annotation
 from annotations.safe_text import visible
 from annotations.store import Store, StoreSaveError
-from annotations.text_units import display_line, next_word_end, previous_word_start
+from annotations.text_units import next_word_end, previous_word_start
 from tui.screens.export_dialog import ExportDialog
 from tui.widgets.annotation_panel import AnnotationPanel
 from tui.widgets.filter_prompt import FilterPrompt, PanelFilter
 from tui.widgets.memo_editor import MemoEditor, MemoResult
 from tui.widgets.orphan_picker import OrphanPicker
 from tui.widgets.reading_pane import Highlight, ReadingPane
+from tui.widgets.status_line import StatusLine
 from tui.widgets.tag_picker import TagPicker
 
 
@@ -44,10 +44,6 @@ class Change:
     before: Annotation | None
     after: Annotation | None
     description: str
-
-
-class StatusLine(Static):
-    """Title, position, analyst and save state."""
 
 
 class ReaderScreen(Screen[None]):
@@ -716,17 +712,7 @@ class ReaderScreen(Screen[None]):
         mode = "EXTENDING: j/k sentence, w/b word, esc cancels · " if self.anchor else ""
         if self.panel_filter is not None:
             mode += f"filter {visible(self.panel_filter.describe(self.codebook))} · "
-        right = Content.assemble(
-            (mode, "bold"), facts, (self.save_state, "bold" if self.save_state != "saved" else "")
+        self.query_one(StatusLine).show(
+            visible(document.title, newline=" "),
+            ((mode, True), (facts, False), (self.save_state, self.save_state != "saved")),
         )
-        status_line = self.query_one(StatusLine)
-        room = max(8, status_line.size.width - 2 - right.cell_length - 2)
-        title = visible(document.title, newline=" ")
-        if len(title) > room:
-            title = title[: room - 1] + "…"
-        title = display_line(title)  # right-to-left titles in display order
-        status = Content.assemble((title, "bold"), " " * (room - len(title) + 2), right)
-        status_line.update(status, layout=False)
-
-    def on_resize(self) -> None:
-        self._update_status()
