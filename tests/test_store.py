@@ -337,6 +337,29 @@ def test_a_damaged_or_foreign_file_is_named_and_left_untouched(tmp_path: Path, k
     assert [p.name for p in tmp_path.iterdir() if p.name != "gloss.json.lock"] == ["gloss.json"]
 
 
+def test_a_damaged_file_is_described_as_the_standard_json_parser_sees_it(tmp_path: Path) -> None:
+    path = tmp_path / "gloss.json"
+    path.write_bytes(b'{"meta": {"schema": {"schema": 3}}, "documents": {"x": ')
+    with pytest.raises(StoreError) as caught:
+        Store(path)
+    assert "invalid JSON at byte 55: Expecting value" in str(caught.value)
+    path.write_bytes(b'{"meta": "caf\xe9"}')
+    with pytest.raises(StoreError, match="not UTF-8 text"):
+        Store(path)
+
+
+def test_an_integer_past_64_bits_in_metadata_survives_reopening(store_path: Path) -> None:
+    document = small_document()
+    record = {**document.to_record(), "metadata": {"catalogue": 2**70, "ratio": 0.5}}
+    with Store(store_path) as store:
+        store.import_records({"gloss": 1, "documents": [record], "annotations": []})
+        store.compact()  # into the snapshot
+    with Store(store_path) as store:
+        metadata = store.document(document.id).metadata
+    assert metadata == {"catalogue": 2**70, "ratio": 0.5}
+    assert type(metadata["catalogue"]) is int
+
+
 def test_a_damaged_journal_line_is_reported_and_nothing_is_touched(store_path: Path) -> None:
     with Store(store_path, journal_limit=1 << 30) as store:
         document = store.add_document(small_document())
