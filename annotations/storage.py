@@ -29,7 +29,7 @@ from typing import Any
 from tinydb.storages import Storage
 
 from annotations.document import Document
-from annotations.errors import StoreError
+from annotations.errors import DocumentError, StoreError
 from annotations.journal import Operation, paused_gc
 
 SCHEMA_VERSION = 3
@@ -225,11 +225,14 @@ def text_record(document: Document) -> dict[str, Any]:
 
 def read_document(key: str, record: dict[str, Any], texts: dict[str, Any]) -> Document:
     """The document of a `documents` record, its text from `texts` (or, as an older Gloss
-    wrote it, from the record itself). Raises `KeyError`, `ValueError` or `DocumentError`
-    (a text that does not match its id) on a damaged one."""
+    wrote it, from the record itself). Raises `DocumentError` when the text is missing or
+    does not match the id, `KeyError`, `TypeError` or `ValueError` on a damaged record."""
     if "text" in record:
         return Document.from_record(record)
-    return Document.from_record({**record, "text": texts[key]["text"]})
+    text = texts.get(key)
+    if not isinstance(text, dict) or not isinstance(text.get("text"), str):
+        raise DocumentError(f"document {key}: its text is missing")
+    return Document.from_record({**record, "text": text["text"]})
 
 
 def with_snapshot_record(data: Tables, info: SnapshotInfo) -> Tables:
