@@ -301,6 +301,17 @@ def test_a_metadata_change_journals_the_metadata_not_the_text(store_path: Path) 
         assert reopened.path == "/elsewhere/report.txt"
 
 
+def test_a_document_and_its_text_are_saved_as_one_journal_entry(store_path: Path) -> None:
+    """All or nothing: a crash can never leave a document record without its text."""
+    with Store(store_path) as store:
+        journal = journal_path(store_path)
+        lines = journal.read_bytes().count(b"\n")
+        store.add_document(small_document())
+        (entry,) = journal.read_bytes().split(b"\n")[lines:-1]
+    tables = sorted(table for table, _, _ in json.loads(entry[9:]))
+    assert tables == ["documents", "texts"]
+
+
 def test_another_copy_sees_a_metadata_change_with_the_text_intact(store_path: Path) -> None:
     with Store(store_path) as first, Store(store_path) as second:
         document = first.add_document(small_document())
