@@ -188,12 +188,7 @@ def current_version(store: Store, path: str | Path) -> Document | None:
     ]
     if not candidates:
         return None
-    return max(candidates, key=lambda d: (_last_opened(store, d) or "", d.added))
-
-
-def _last_opened(store: Store, document: Document) -> str | None:
-    # Stores written before `Store.mark_opened` kept the time in the document's metadata.
-    return store.last_opened(document.id) or document.metadata.get("last_opened")
+    return max(candidates, key=lambda d: (store.last_opened(d.id) or "", d.added))
 
 
 def mark_opened(store: Store, document_id: str, when: str | None = None) -> Document:
@@ -295,7 +290,7 @@ def summaries(store: Store, *, include_superseded: bool = False) -> list[Documen
                 paragraphs=len(document.paragraphs),
                 annotated_paragraphs=len(touched),
                 orphans=len(orphans(store, document.id)),
-                last_opened=_last_opened(store, document),
+                last_opened=store.last_opened(document.id),
             )
         )
     return lines

@@ -309,7 +309,11 @@ class Store:
     def last_opened(self, document_id: str) -> str | None:
         """When `mark_opened` last said the document was opened, if ever."""
         record = self._db.storage.tables.get(OPENED_TABLE, {}).get(document_id)
-        return record.get("last_opened") if record else None
+        if record:
+            return record.get("last_opened")
+        # Stores written before `mark_opened` kept the time in the document's metadata.
+        document = self._documents.get(document_id)
+        return document.metadata.get("last_opened") if document else None
 
     def document(self, document_id: str) -> Document:
         """The document with this id; `StoreError` if there is none."""
@@ -348,11 +352,7 @@ class Store:
     def _current_of(self, versions: list[Document]) -> Document:
         """Of several versions of one file, the one a reader would open now."""
         current = [d for d in versions if not d.metadata.get("superseded_by")] or versions
-        return max(current, key=lambda d: (self._last_opened_of(d) or "", d.added))
-
-    def _last_opened_of(self, document: Document) -> str | None:
-        # Stores written before `mark_opened` kept the time in the document's metadata.
-        return self.last_opened(document.id) or document.metadata.get("last_opened")
+        return max(current, key=lambda d: (self.last_opened(d.id) or "", d.added))
 
     # -- annotations -------------------------------------------------------------------
 

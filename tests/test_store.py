@@ -91,6 +91,17 @@ def test_document_metadata_is_merged_and_saved(store_path: Path) -> None:
         assert store.document(old.id).metadata == {"superseded_by": new.id}
 
 
+def test_last_opened_reads_the_older_place_too(store: Store) -> None:
+    """Before the `opened` table, the time was kept in the document's metadata."""
+    older = store.add_document(
+        Document.from_text(TEXT, metadata={"last_opened": "2026-01-01T00:00:00Z"})
+    )
+    assert store.last_opened(older.id) == "2026-01-01T00:00:00Z"
+    store.mark_opened(older.id, "2026-11-26T09:00:00Z")
+    assert store.last_opened(older.id) == "2026-11-26T09:00:00Z"
+    assert store.last_opened("sha256:unknown") is None
+
+
 def test_read_only_store_refuses_writes_and_says_why(store_path: Path) -> None:
     with Store(store_path) as store:
         document = store.add_document(small_document())
