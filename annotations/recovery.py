@@ -369,7 +369,13 @@ def _keep_readable(tables: Tables, notes: list[str]) -> tuple[Tables, int, int]:
         except (GlossError, ValueError, KeyError, TypeError, AttributeError):
             dropped += 1
             continue
-        kept[DOCUMENTS_TABLE][document.id] = document_record(document)
+        # The record as it was (with any field a later Gloss added), unless misfiled.
+        same = key == document.id
+        kept[DOCUMENTS_TABLE][document.id] = (
+            {name: value for name, value in record.items() if name != "text"}
+            if same
+            else document_record(document)
+        )
         kept[TEXTS_TABLE][document.id] = text_record(document)
     rebuilt = 0
     for key, record in texts.items():

@@ -183,6 +183,7 @@ def test_repair_carries_the_tables_it_does_not_repair(store_path: Path) -> None:
     # A table some later Gloss keeps: carried as it is, like `opened`.
     snapshot = json.loads(store_path.read_text())
     snapshot["bookmarks"] = {"b1": {"document": document.id, "offset": 7}}
+    snapshot["documents"][document.id]["reviewed_by"] = "kim"  # a field it does not know
     store_path.write_text(json.dumps(snapshot))
     assert main(["doctor", "--db", str(store_path), "--repair"]) == 0
     (recovered,) = [p for p in store_path.parent.iterdir() if ".recovered-" in p.name]
@@ -190,7 +191,9 @@ def test_repair_carries_the_tables_it_does_not_repair(store_path: Path) -> None:
         assert store.last_opened(document.id) == "2026-11-26T09:30:00Z"
         assert {a.id for a in store.annotations()} == set(ids)
         assert store.document(document.id).text == TEXT
-    assert json.loads(recovered.read_text())["bookmarks"] == snapshot["bookmarks"]
+    repaired = json.loads(recovered.read_text())
+    assert repaired["bookmarks"] == snapshot["bookmarks"]
+    assert repaired["documents"][document.id]["reviewed_by"] == "kim"
 
 
 def test_repair_rebuilds_a_document_whose_record_was_lost_from_its_text(
