@@ -294,6 +294,34 @@ def test_a_read_only_open_of_a_schema_2_store_reads_it_and_changes_nothing(
     assert folder_bytes(tmp_path) == before
 
 
+def test_a_copy_that_read_a_schema_2_store_follows_its_migration(tmp_path: Path) -> None:
+    path = tmp_path / "gloss.json"
+    shutil.copy(SCHEMA_2, path)
+    shutil.copy(journal_path(SCHEMA_2), journal_path(path))
+    with Store(path, read_only=True) as reader:  # migrated in memory only
+        with Store(path) as writer:  # migrates the files
+            document = writer.documents()[0]
+            added = writer.annotate(document.id, 0, 3, memo="after the migration")
+        assert reader.refresh() is True
+        assert reader.annotation(added.id).memo == "after the migration"
+        assert len(reader.annotations()) == 6
+        assert reader.document(document.id).text == document.text
+
+
+def test_a_schema_2_store_with_a_damaged_journal_is_not_migrated(tmp_path: Path) -> None:
+    path = tmp_path / "gloss.json"
+    shutil.copy(SCHEMA_2, path)
+    lines = journal_path(SCHEMA_2).read_bytes().split(b"\n")
+    lines[2] = lines[2].replace(b'"ana"', b'"eve"')
+    journal_path(path).write_bytes(b"\n".join(lines))
+    before = folder_bytes(tmp_path)
+    with pytest.raises(StoreError, match="damaged entry"):
+        Store(path)
+    after = folder_bytes(tmp_path)
+    assert after.pop("gloss.json.lock") == b""  # the lock file, empty, is all it made
+    assert after == before
+
+
 def test_a_metadata_change_journals_the_metadata_not_the_text(store_path: Path) -> None:
     with Store(store_path) as store:
         document = store.add_document(small_document("a megabyte of words. " * 50_000))
