@@ -4,7 +4,9 @@ default `JSONStorage` holding the same records (same tables) in the same run.
 Measures one save (a cycle of create, tag, memo, delete; Gloss's saves are fdatasync'ed
 before they return, the baseline's are not synced at all), opening the store, and
 `gloss import` of 100,000 annotations into an empty store (a separate process, as a user
-runs it). Prints a Markdown table. Run alone: `python benchmarks/bench_store.py [--quick]`.
+runs it); and what a change to a 5 MB document's metadata writes to the journal (what a
+re-anchoring does). Prints a Markdown table. Run alone:
+`python benchmarks/bench_store.py [--quick]`.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from tinydb import TinyDB
 
 from annotations import Document, Store
 from annotations.model import Annotation
+from annotations.storage import journal_path
 
 DOCUMENTS = 100
 SIZES = (1_000, 10_000, 100_000)
@@ -160,6 +163,23 @@ def measure_cli_import(folder: Path, data: dict) -> float:
     return elapsed
 
 
+def measure_metadata_change(folder: Path) -> tuple[int, int, float]:
+    """(text length, bytes journalled, median seconds) of `set_document_metadata` on a
+    5 MB document: the `superseded_by` that every re-anchoring writes."""
+    text = "Russia keeps the institutions; Iran keeps the people. " * 100_000
+    samples: list[float] = []
+    with Store(folder / "metadata.json") as store:
+        document = store.add_document(Document.from_text(text, title="A book"))
+        journal = journal_path(store.path)
+        before = journal.stat().st_size
+        timed(samples, store.set_document_metadata, document.id, superseded_by="0")
+        # One change's bytes: later ones may start a compaction that empties the journal.
+        written = journal.stat().st_size - before
+        for index in range(1, 20):
+            timed(samples, store.set_document_metadata, document.id, superseded_by=str(index))
+    return len(text), written, statistics.median(samples)
+
+
 class DiskFloor:
     """A bare 500-byte append + fdatasync, timed right after each Gloss save: what any
     durable save costs on this (shared) disk at that moment."""
@@ -225,6 +245,12 @@ def main(argv: list[str]) -> int:
             f"- `gloss import` of 100,000 annotations (new process, empty store): "
             f"{import_seconds:.2f} s"
         )
+    with tempfile.TemporaryDirectory(prefix="bench-store-") as name:
+        length, written, seconds = measure_metadata_change(Path(name))
+    print(
+        f"- a metadata change of a {length / 1e6:.1f} MB document (superseded_by): "
+        f"{written:,} bytes journalled, {ms(seconds)} median"
+    )
     return 0
 
 
