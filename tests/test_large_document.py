@@ -14,9 +14,10 @@ import pytest
 from textual.events import MouseScrollDown, MouseScrollUp
 from textual.strip import Strip
 
-from annotations import Document, Store
+from annotations import Annotation, Document, Store
 from tui.app import GlossApp
 from tui.screens.reader import ReaderScreen
+from tui.widgets.annotation_panel import AnnotationPanel
 from tui.widgets.reading_pane import ReadingPane
 
 SIZE = (160, 50)
@@ -153,8 +154,8 @@ async def test_the_scrollbar_shows_where_the_view_is_and_the_mouse_moves_it(
         reader = await open_reader(pilot)
         pane = reader.query_one(ReadingPane)
         height = pane.size.height
-        thumb = pane.cached_style("reading-pane--scrollbar-thumb").bgcolor
-        track = pane.cached_style("reading-pane--scrollbar").bgcolor
+        thumb = pane.cached_style("scrolling-lines--thumb").bgcolor
+        track = pane.cached_style("scrolling-lines--track").bgcolor
         assert thumb != track
 
         def thumb_rows() -> list[int]:
@@ -197,3 +198,45 @@ async def test_a_short_document_has_no_scrollbar(tmp_path: Path) -> None:
         assert {cell.style.bgcolor for cell in cells} == {background}
         await pilot._post_mouse_events([MouseScrollDown], ReadingPane, offset=(10, 10))
         assert pane.top_line == 0
+
+
+async def test_the_panel_follows_the_cursor_through_many_annotations(
+    book: Path, tmp_path: Path
+) -> None:
+    document = Document.from_path(book)
+    db = tmp_path / "s.json"
+    sentences = document.sentences[:: max(1, len(document.sentences) // 400)]
+    with Store(db) as store:
+        store.add_document(document)
+        for sentence in sentences:
+            store.put(
+                Annotation.create(
+                    document=document.id,
+                    text=document.text,
+                    start=sentence.start,
+                    end=sentence.end,
+                    tags=("actor/iran",),
+                    analyst="ana",
+                )
+            )
+    app = GlossApp(paths=[book], db=db, analyst="ana")
+    async with app.run_test(size=SIZE) as pilot:
+        reader = await open_reader(pilot)
+        panel = reader.query_one(AnnotationPanel)
+        assert len(panel.annotations) == len(sentences)
+        thumb = panel.cached_style("scrolling-lines--thumb").bgcolor
+
+        def entry_in_view(index: int) -> bool:
+            top = panel._tops[index]
+            return panel.top_line <= top and top + 2 < panel.top_line + panel.view_height
+
+        for _ in range(3):
+            await pilot.press("right_square_bracket")  # the next annotation
+        assert panel.highlighted is not None and entry_in_view(panel.highlighted)
+        await pilot.press("G")
+        await pilot.press("left_square_bracket")  # the last annotation, at the far end
+        assert panel.highlighted == len(sentences) - 1
+        assert entry_in_view(panel.highlighted)
+        assert panel.top_line == panel.last_top_line
+        last_cell = list(panel.render_line(panel.view_height - 1))[-1]
+        assert last_cell.style.bgcolor == thumb

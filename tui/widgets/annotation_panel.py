@@ -2,7 +2,8 @@
 
 Each entry shows its tag chips in the codes' colours and the analyst, the quoted text
 (shortened to one line), and the memo's first line in full, wrapped. Like the reading pane
-it is a Line API `ScrollView`, so ten thousand annotations cost nothing until shown.
+it draws on the Line API and scrolls itself (`ScrollingLines`), so ten thousand
+annotations cost nothing until shown, and following the cursor costs no layout pass.
 
 The panel owns only what it draws and which entry is highlighted; it reports with
 `EntryChosen` (enter) and `EntryHighlighted` (j/k), and the reader screen acts.
@@ -12,17 +13,15 @@ from __future__ import annotations
 
 import bisect
 import functools
-import textwrap
 from itertools import accumulate
 
+from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
 from textual.binding import Binding
 from textual.cache import LRUCache
 from textual.color import Color
-from textual.geometry import Size
 from textual.message import Message
-from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from annotations.codebook import Codebook
@@ -31,10 +30,10 @@ from annotations.model import Annotation
 from annotations.safe_text import visible
 from annotations.text_units import display_line
 from tui.layout import wrap_paragraph
-from tui.widgets.styles import CachedStyles
+from tui.widgets.scrolling import SCROLLBAR_WIDTH, ScrollingLines
 
 
-class AnnotationPanel(ScrollView, CachedStyles, can_focus=True, inherit_bindings=False):
+class AnnotationPanel(ScrollingLines, can_focus=True, inherit_bindings=False):
     """Annotations of the open document; `j`/`k` move, `enter` jumps to the span."""
 
     BINDINGS = [
@@ -76,8 +75,9 @@ class AnnotationPanel(ScrollView, CachedStyles, can_focus=True, inherit_bindings
         self.empty_message = self.EMPTY
         self._heights: list[int] = []
         self._tops: list[int] = []
+        self._total = 1
         self._width = 0
-        self._strips: LRUCache[tuple[int, int, int, bool], Strip] = LRUCache(512)
+        self._strips: LRUCache[tuple[object, ...], Strip] = LRUCache(512)
         self._version = 0
         self._chips: dict[str, Segment] = {}
         self._memo_cache: LRUCache[tuple[str, str, int], list[str]] = LRUCache(20_000)
@@ -88,13 +88,14 @@ class AnnotationPanel(ScrollView, CachedStyles, can_focus=True, inherit_bindings
         self.annotations = annotations
         self._index_by_id = {a.id: index for index, a in enumerate(annotations)}
         self.highlighted = None
-        if self.size.width:
+        if self.content_width:
             self._measure()
         else:
             # Not laid out yet: three lines an entry until on_resize measures at the real
             # width (wrapping memos at a made-up width would be wasted work).
             self._heights = [3] * len(annotations)
             self._tops = list(range(0, 3 * len(annotations), 3))
+            self._total = max(1, 3 * len(annotations))
         self.highlight_id(highlighted_id, scroll=True)
 
     def highlight_id(self, annotation_id: str | None, *, scroll: bool = True) -> None:
@@ -137,12 +138,18 @@ class AnnotationPanel(ScrollView, CachedStyles, can_focus=True, inherit_bindings
 
     # -- layout ------------------------------------------------------------------------
 
-    def on_resize(self) -> None:
+    @property
+    def total_lines(self) -> int:
+        return self._total
+
+    def view_resized(self) -> None:
         if self._text_width() != self._width:
             self._measure()
+        if self.highlighted is not None:
+            self._scroll_to_entry(self.highlighted)
 
     def _text_width(self) -> int:
-        return max(10, self.scrollable_content_region.width)
+        return max(10, self.content_width)
 
     def _measure(self) -> None:
         self._width = self._text_width()
@@ -150,8 +157,8 @@ class AnnotationPanel(ScrollView, CachedStyles, can_focus=True, inherit_bindings
         # Chips, quote, the memo's first line wrapped, a blank line.
         self._heights = [3 + len(memo_lines(a)) if a.memo else 3 for a in self.annotations]
         self._tops = list(accumulate(self._heights, initial=0))[:-1]
-        total = sum(self._heights) if self.annotations else 1
-        self.virtual_size = Size(self._width, total)
+        self._total = sum(self._heights) if self.annotations else 1
+        self.scroll_to_line(min(self.top_line, self.last_top_line))
         self._version += 1
         self.refresh()
 
@@ -174,23 +181,20 @@ class AnnotationPanel(ScrollView, CachedStyles, can_focus=True, inherit_bindings
         if not self._tops:
             return
         top = self._tops[index]
-        bottom = top + self._heights[index] - 1
-        height = self.scrollable_content_region.height
-        if top < self.scroll_y:
-            self.scroll_to(y=top, animate=False, immediate=True)
-        elif bottom >= self.scroll_y + height:
-            self.scroll_to(y=bottom - height + 1, animate=False, immediate=True)
+        self.scroll_lines_into_view(top, top + self._heights[index] - 1)
 
     # -- drawing -----------------------------------------------------------------------
 
     def render_line(self, y: int) -> Strip:
-        line_y = int(self.scroll_y) + y
-        width = self.scrollable_content_region.width
+        line_y = self.top_line + y
+        width = self.content_width
         index = bisect.bisect_right(self._tops, line_y) - 1 if self._tops else -1
-        key = (line_y, width, self._version, index == self.highlighted)
+        bar = self.scrollbar_cell(y)
+        key = (line_y, width, self._version, index == self.highlighted, bar)
         strip = self._strips.get(key)
         if strip is None:
-            strip = self._render_entry_line(line_y, width)
+            entry = self._render_entry_line(line_y, width)
+            strip = Strip([*entry, self.scrollbar_segment(bar)], width + SCROLLBAR_WIDTH)
             self._strips[key] = strip
         return strip
 
@@ -213,8 +217,7 @@ class AnnotationPanel(ScrollView, CachedStyles, can_focus=True, inherit_bindings
         if row == 0:
             segments = self._chip_segments(annotation, base)
         elif row == 1:
-            quote = visible(" ".join(annotation.quote.split()))
-            quote = textwrap.shorten(quote, width=max(10, width - 2), placeholder="…")
+            quote = _shorten(visible(" ".join(annotation.quote.split())), max(10, width - 2))
             quote = "“" + display_line(quote) + "”"
             segments = [
                 Segment(
@@ -269,3 +272,15 @@ def _first_line(memo: str) -> str:
         if line.strip():
             return visible(line.strip(), tab=" ")
     return ""
+
+
+def _shorten(text: str, cells: int) -> str:
+    """`text` in at most `cells` cells: cut at the last word that fits, then "…" (in any
+    script: a run without spaces, such as Chinese, is cut where the cells run out)."""
+    if cell_len(text) <= cells:
+        return text
+    cut = set_cell_size(text, cells - 1).rstrip()
+    space = cut.rfind(" ")
+    if space > len(cut) // 2:
+        cut = cut[:space].rstrip()
+    return cut + "…"

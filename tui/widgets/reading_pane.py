@@ -2,11 +2,9 @@
 
 Built on Textual's Line API as Textualize/toolong builds its log view — `render_line`
 drawing one line from an index of wrapped lines, an LRU cache of rendered strips — but
-scrolling itself: the pane is a plain `Widget` that keeps its top line and draws its own
-one-cell scrollbar. A `ScrollView` would cost a compositor reflow and a separate scrollbar
-widget on every scroll, more than drawing the page itself (benchmarks/README.md). Nothing
-here is proportional to the document's size per key press: only the lines on screen are
-wrapped and drawn.
+scrolling itself (`ScrollingLines`: no `ScrollView`, whose every scroll costs more than
+drawing the page). Nothing here is proportional to the document's size per key press:
+only the lines on screen are wrapped and drawn.
 
 The pane owns only what it draws. The reader screen sets `selection`, `highlights` and
 `matches`; the pane reports clicks with `SpanClicked`.
@@ -23,22 +21,17 @@ from rich.segment import Segment
 from rich.style import Style
 from textual.cache import LRUCache
 from textual.color import Color
-from textual.events import Click, MouseScrollDown, MouseScrollUp, Resize
-from textual.geometry import Region
 from textual.message import Message
 from textual.strip import Strip
-from textual.widget import Widget
 
 from annotations.document import Document
 from annotations.safe_text import visible
 from annotations.text_units import bidi_levels, mirror, visual_order
 from tui.layout import TAB_CELLS, ParagraphLayout, ScreenLine, grapheme_width
-from tui.widgets.styles import CachedStyles
+from tui.widgets.scrolling import SCROLLBAR_WIDTH, ScrollingLines
 
 _GUTTER_GAP = 2  # cells between the paragraph number and the text
 _RIGHT_MARGIN = 1  # cells between the text and the scrollbar
-_SCROLLBAR_WIDTH = 1
-_WHEEL_LINES = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,7 +44,7 @@ class Highlight:
     own: bool = True
 
 
-class ReadingPane(Widget, CachedStyles, can_focus=True, inherit_bindings=False):
+class ReadingPane(ScrollingLines, can_focus=True, inherit_bindings=False):
     """Shows a document from `top_line`; the reader screen drives the cursor."""
 
     COMPONENT_CLASSES = {
@@ -59,8 +52,6 @@ class ReadingPane(Widget, CachedStyles, can_focus=True, inherit_bindings=False):
         "reading-pane--extending",
         "reading-pane--gutter",
         "reading-pane--match",
-        "reading-pane--scrollbar",
-        "reading-pane--scrollbar-thumb",
     }
 
     DEFAULT_CSS = """
@@ -81,7 +72,6 @@ class ReadingPane(Widget, CachedStyles, can_focus=True, inherit_bindings=False):
         self.document = document
         self.selection: tuple[int, int] = (0, 0)
         self.extending = False
-        self.top_line = 0  # the wrapped line at the top of the pane
         self._highlights: list[Highlight] = []
         self._highlight_starts: list[int] = []
         self._longest_highlight = 0
@@ -93,9 +83,6 @@ class ReadingPane(Widget, CachedStyles, can_focus=True, inherit_bindings=False):
         self._version = 0
         self._gutter_width = 1 + len(str(len(document.paragraphs))) + _GUTTER_GAP
         self._levels: dict[int, list[int] | None] = {}
-        self._content_width = 80  # the width left of the scrollbar, known from the first resize
-        self._height = 0  # known from the first resize; `size` costs a lookup on every line
-        self._thumb: tuple[int, int, int, int] = (-1, -1, 0, 0)  # top, total → thumb rows
         self._tints: dict[tuple[str, ...], Color] = {}
         self._styles: dict[tuple[object, ...], Style] = {}
 
@@ -114,14 +101,6 @@ class ReadingPane(Widget, CachedStyles, can_focus=True, inherit_bindings=False):
                 first = self.line_of(span_start)
                 last = self.line_of(span_end - 1)
                 self.refresh_lines(first, last - first + 1)
-
-    def refresh_lines(self, first: int, count: int = 1) -> None:
-        """Redraw wrapped lines `first`… (counted from the top of the document)."""
-        top, height = self.top_line, self.size.height
-        visible_first, visible_end = max(first, top), min(first + count, top + height)
-        if visible_end > visible_first:
-            lines = Region(0, visible_first - top, self.size.width, visible_end - visible_first)
-            self.refresh(lines)
 
     def set_highlights(self, highlights: list[Highlight]) -> None:
         """Replace the tinted spans (annotations), given in order of their start."""
@@ -154,7 +133,7 @@ class ReadingPane(Widget, CachedStyles, can_focus=True, inherit_bindings=False):
 
     @property
     def text_width(self) -> int:
-        return max(10, self._content_width - self._gutter_width - _RIGHT_MARGIN)
+        return max(10, (self.content_width or 80) - self._gutter_width - _RIGHT_MARGIN)
 
     @property
     def layout_index(self) -> ParagraphLayout:
@@ -181,64 +160,32 @@ class ReadingPane(Widget, CachedStyles, can_focus=True, inherit_bindings=False):
 
     def scroll_to_span(self, start: int, end: int) -> None:
         """Scroll the least needed so that `[start, end)` is on screen (its top first)."""
-        top = self.line_of(start)
-        bottom = self.line_of(max(start, end - 1))
-        height = self.size.height
-        if top < self.top_line:
-            self.scroll_to_line(top)
-        elif bottom >= self.top_line + height:
-            self.scroll_to_line(max(top, bottom - height + 1) if bottom - top < height else top)
+        self.scroll_lines_into_view(self.line_of(start), self.line_of(max(start, end - 1)))
 
-    def scroll_to_line(self, y: int) -> None:
-        """Show wrapped line `y` at the top, or the last page if `y` is past it."""
-        height = max(1, self.size.height)
-        layout = self.layout_index
-        layout.ensure_exact(max(0, y), max(0, y) + height)
-        top = max(0, min(y, layout.total_lines - height))
-        if top != y:
-            layout.ensure_exact(top, top + height)
-        if top != self.top_line:
-            self.top_line = top
-            self.refresh()
+    # -- ScrollingLines ----------------------------------------------------------------
 
     @property
-    def last_top_line(self) -> int:
-        """The top line that shows the end of the document (estimated until wrapped)."""
-        return max(0, self.layout_index.total_lines - self.size.height)
+    def total_lines(self) -> int:
+        """Estimated until every paragraph is wrapped; exact where it has been shown."""
+        return self.layout_index.total_lines
 
-    # -- Textual hooks -----------------------------------------------------------------
+    def prepare_lines(self, first: int, last: int) -> None:
+        self.layout_index.ensure_exact(first, last)
 
-    def on_resize(self, event: Resize) -> None:
+    def view_resized(self) -> None:
         # Only what is on screen is wrapped at the new width; keep the cursor in view.
-        self._content_width = max(1, self.size.width - _SCROLLBAR_WIDTH)
-        self._height = self.size.height
-        self._thumb = (-1, -1, 0, 0)
         self._layout = None
         self.scroll_to_line(min(self.top_line, self.last_top_line))
         self.scroll_to_span(*self.selection)
-        self.refresh()
 
-    def on_click(self, event: Click) -> None:
-        if event.x >= self._content_width:
-            # The scrollbar: jump to that share of the document.
-            share = event.y / max(1, self.size.height - 1)
-            self.scroll_to_line(round(share * self.last_top_line))
-            return
-        offset = self._offset_at_cell(event.y + self.top_line, event.x)
+    def clicked_at(self, line: int, x: int) -> None:
+        offset = self._offset_at_cell(line, x)
         if offset is not None:
             self.post_message(self.SpanClicked(offset))
 
-    def on_mouse_scroll_down(self, event: MouseScrollDown) -> None:
-        event.stop()
-        self.scroll_to_line(self.top_line + _WHEEL_LINES)
-
-    def on_mouse_scroll_up(self, event: MouseScrollUp) -> None:
-        event.stop()
-        self.scroll_to_line(self.top_line - _WHEEL_LINES)
-
     def render_line(self, y: int) -> Strip:
         line_y = self.top_line + y
-        width = self._content_width
+        width = self.content_width
         layout = self.layout_index
         line = layout.line_at(line_y)
         # A line's look depends on the highlights (versioned), on the part of the
@@ -249,11 +196,11 @@ class ReadingPane(Widget, CachedStyles, can_focus=True, inherit_bindings=False):
             start, end = self.selection
             if start < line.end and line.start < end:
                 selected = (max(start, line.start), min(end, line.end), self.extending)
-        bar = self._scrollbar_cell(y, layout.total_lines)
+        bar = self.scrollbar_cell(y)
         key = (line_y, width, self._version, selected, bar)
         cached = self._strips.get(key)
         if cached is None:
-            cached = self._render_document_line(line, width, self._scrollbar_segment(bar))
+            cached = self._render_document_line(line, width, self.scrollbar_segment(bar))
             self._strips[key] = cached
         return cached
 
@@ -265,28 +212,6 @@ class ReadingPane(Widget, CachedStyles, can_focus=True, inherit_bindings=False):
 
     # -- drawing -----------------------------------------------------------------------
 
-    def _scrollbar_cell(self, y: int, total: int) -> bool | None:
-        """What the scrollbar shows beside screen line `y` of a document of `total`
-        lines: None when the whole document fits (no bar), True on the thumb, False on
-        the track."""
-        height = self._height
-        if total <= height or height <= 0:
-            return None
-        top, known_total, thumb_top, thumb_end = self._thumb
-        if top != self.top_line or known_total != total:
-            size = max(1, round(height * height / total))
-            last_top = total - height
-            thumb_top = round(min(self.top_line, last_top) / last_top * (height - size))
-            thumb_end = thumb_top + size
-            self._thumb = (self.top_line, total, thumb_top, thumb_end)
-        return thumb_top <= y < thumb_end
-
-    def _scrollbar_segment(self, bar: bool | None) -> Segment:
-        if bar is None:
-            return Segment(" " * _SCROLLBAR_WIDTH, self.cached_style())
-        component = "reading-pane--scrollbar-thumb" if bar else "reading-pane--scrollbar"
-        return Segment(" " * _SCROLLBAR_WIDTH, self.cached_style() + self.cached_style(component))
-
     def _invalidate(self) -> None:
         self._version += 1
         self.refresh()
@@ -294,7 +219,7 @@ class ReadingPane(Widget, CachedStyles, can_focus=True, inherit_bindings=False):
     def _render_document_line(self, line: ScreenLine | None, width: int, bar: Segment) -> Strip:
         """A line of text `width` cells wide, then the scrollbar's cell."""
         base = self.cached_style()
-        full_width = width + _SCROLLBAR_WIDTH
+        full_width = width + SCROLLBAR_WIDTH
         if line is None:
             return Strip([Segment(" " * width, base), bar], full_width)
         gutter_style = self.cached_style("reading-pane--gutter")
