@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from annotations.model import CONTEXT_LENGTH, Annotation
+from annotations.model import CONTEXT_LENGTH, RECORD_FIELDS, Annotation
 
 TEXT = "Moscow and Tehran are about to approach a crossroad in their Syria policies."
 
@@ -75,3 +77,8 @@ def test_evolve_sets_modified_and_checks_confidence() -> None:
     with pytest.raises(ValueError):
         annotation.evolve(confidence="sure")
     assert annotation.evolve(memo="x").memo == "x"
+
+
+def test_records_have_exactly_the_fields_of_an_annotation() -> None:
+    # from_record's fast path sets each field by name: a new field must be added there too.
+    assert tuple(field.name for field in dataclasses.fields(Annotation)) == RECORD_FIELDS
