@@ -110,6 +110,11 @@ class GlossApp(App[None]):
             if len(result.opened) == 1:
                 self.store.annotations(result.opened[0].document.id)
         finally:
+            # What was loaded (the text, its index, thousands of annotations) lives as
+            # long as the app: move it out of the collector's way before collecting
+            # again, or the first collections walk all of it (~10 ms at ten thousand
+            # annotations) and every full one after that again.
+            gc.freeze()
             if collecting:
                 gc.enable()
         return result
@@ -137,10 +142,6 @@ class GlossApp(App[None]):
 
     def _show(self, result: OpenResult) -> None:
         assert self.store is not None
-        # What was just loaded (the text, its index, thousands of annotations) lives as
-        # long as the app: move it out of the garbage collector's way, or each collection
-        # walks it again (measured: tens of milliseconds at ten thousand annotations).
-        gc.freeze()
         if isinstance(self.screen, LoadingScreen):
             self.pop_screen()
         for path, why in result.skipped:

@@ -209,7 +209,7 @@ class ReaderScreen(Screen[None]):
         annotations = self.annotations
         self._starts = [a.start for a in annotations]
         self._longest = max((a.end - a.start for a in annotations), default=0)
-        self.pane.set_highlights([self._highlight(a) for a in annotations])
+        self.pane.set_highlights(self._highlights(annotations))
         current = self.annotation_under_cursor(any_analyst=True)
         shown = annotations
         if self.panel_filter is not None:
@@ -228,13 +228,25 @@ class ReaderScreen(Screen[None]):
             self.annotations.insert(bisect.bisect_left(keys, key), after)
         self._annotations_changed()
 
-    def _highlight(self, annotation: Annotation) -> Highlight:
-        actor = next((t for t in annotation.tags if t.startswith("actor/")), None)
-        tag = actor or (annotation.tags[0] if annotation.tags else None)
-        color = self.codebook.color(tag) if tag else "#888888"
-        return Highlight(
-            annotation.start, annotation.end, color, annotation.analyst == self.analyst
-        )
+    def _highlights(self, annotations: list[Annotation]) -> list[Highlight]:
+        """The tint of each annotation: its actor's colour, else its first code's."""
+        # Few tag combinations occur: the colour is looked up once for each.
+        colors: dict[tuple[str, ...], str] = {}
+        analyst = self.analyst
+        highlights = []
+        for annotation in annotations:
+            color = colors.get(annotation.tags)
+            if color is None:
+                color = colors[annotation.tags] = self._color_of(annotation.tags)
+            highlights.append(
+                Highlight(annotation.start, annotation.end, color, annotation.analyst == analyst)
+            )
+        return highlights
+
+    def _color_of(self, tags: tuple[str, ...]) -> str:
+        actor = next((tag for tag in tags if tag.startswith("actor/")), None)
+        tag = actor or (tags[0] if tags else None)
+        return self.codebook.color(tag) if tag else "#888888"
 
     def annotation_under_cursor(self, *, any_analyst: bool = False) -> Annotation | None:
         """The annotation with exactly the selected span, else the shortest one holding
