@@ -16,7 +16,7 @@ from annotations import Annotation, Codebook, Document, Store, StoreError, Store
 from annotations import journal as journal_module
 from annotations.export import select
 from annotations.export.json import records
-from annotations.storage import backup_folder, journal_path, list_backups
+from annotations.storage import backup_folder, journal_path, list_backups, load_json
 
 DATA = Path(__file__).parent / "data"
 SCHEMA_1 = DATA / "store-schema1.json"
@@ -638,3 +638,26 @@ def test_a_compaction_that_hits_a_full_disk_loses_nothing(
         later = store.annotate(document.id, 20, 24).id
     with Store(store_path) as store:
         assert {a.id for a in store.annotations()} == {*made, later}
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        # What the fast parser refuses but json reads is still read, as json reads it.
+        b'{"a": Infinity, "b": "\\ud800"}',
+        # Integers past 64 bits stay exact integers.
+        b'{"a": 123456789012345678901234567890, "b": 1.5e300, "c": "\\u001b[31m"}',
+    ],
+)
+def test_store_json_is_read_as_json_reads_it(content: bytes) -> None:
+    loaded = load_json(content)
+    assert loaded == json.loads(content.decode("utf-8"))
+    assert all(type(loaded[k]) is type(v) for k, v in json.loads(content.decode()).items())
+
+
+def test_a_store_nested_too_deeply_is_a_one_line_error(tmp_path: Path) -> None:
+    path = tmp_path / "deep.json"
+    path.write_bytes(b"[" * 100_000 + b"]" * 100_000)
+    with pytest.raises(StoreError, match="damaged or not a Gloss store"):
+        Store(path)
+    assert path.read_bytes() == b"[" * 100_000 + b"]" * 100_000
