@@ -244,6 +244,19 @@ async def test_panel_enter_jumps_to_the_span(store_path: Path) -> None:
         assert screen.query_one(ReadingPane).has_focus
 
 
+async def test_a_click_on_a_panel_entry_goes_to_its_span(store_path: Path) -> None:
+    app = GlossApp(db=store_path, analyst="ana")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = reader(app)
+        await pilot.press("j", "j", "r", "j", "j", "i", "G")
+        first, second = screen.annotations
+        panel = screen.query_one(AnnotationPanel)
+        await pilot.click(AnnotationPanel, offset=(4, panel._tops[1] + 1))
+        assert screen.selection == (second.start, second.end)
+        await pilot.click(AnnotationPanel, offset=(4, 0))
+        assert screen.selection == (first.start, first.end)
+
+
 async def test_memo_cancel_changes_nothing(store_path: Path) -> None:
     app = GlossApp(db=store_path, analyst="ana")
     async with app.run_test(size=SIZE) as pilot:

@@ -148,6 +148,13 @@ class AnnotationPanel(ScrollingLines, can_focus=True, inherit_bindings=False):
         if self.highlighted is not None:
             self._scroll_to_entry(self.highlighted)
 
+    def clicked_at(self, line: int, x: int) -> None:
+        # A click on an entry is `enter` on it: the reader goes to its span.
+        index = bisect.bisect_right(self._tops, line) - 1 if self._tops else -1
+        if 0 <= index < len(self.annotations):
+            self._set_highlighted(index, scroll=False)
+            self.post_message(self.EntryChosen(self.annotations[index]))
+
     def _text_width(self) -> int:
         return max(10, self.content_width)
 

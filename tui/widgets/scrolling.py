@@ -126,11 +126,14 @@ class ScrollingLines(Widget, CachedStyles):
         self.refresh()
 
     def on_click(self, event: Click) -> None:
-        if event.x >= self.content_width:
-            share = event.y / max(1, self.view_height - 1)
+        offset = event.get_content_offset(self)
+        if offset is None:  # on a border or the padding
+            return
+        if offset.x >= self.content_width:
+            share = offset.y / max(1, self.view_height - 1)
             self.scroll_to_line(round(share * self.last_top_line))
             return
-        self.clicked_at(self.top_line + event.y, event.x)
+        self.clicked_at(self.top_line + offset.y, offset.x)
 
     def on_mouse_scroll_down(self, event: MouseScrollDown) -> None:
         event.stop()
