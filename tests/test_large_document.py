@@ -185,6 +185,14 @@ async def test_the_scrollbar_shows_where_the_view_is_and_the_mouse_moves_it(
         assert abs(pane.top_line - middle) < pane.last_top_line // height
         assert reader.selection == selection
 
+        # Another theme, other colours: the bar is drawn in the new ones.
+        pilot.app.theme = "textual-light"
+        await pilot.pause()
+        new_thumb = pane.cached_style("scrolling-lines--thumb").bgcolor
+        assert new_thumb != thumb
+        cells = [list(pane.render_line(y))[-1].style.bgcolor for y in range(height)]
+        assert new_thumb in cells and thumb not in cells
+
 
 async def test_a_short_document_has_no_scrollbar(tmp_path: Path) -> None:
     path = tmp_path / "short.txt"

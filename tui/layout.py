@@ -131,6 +131,9 @@ class ParagraphLayout:
         # Estimated from the length alone until wrapped: ceil(length / width).
         width = self.width
         self._heights = [max(1, -((span.start - span.end) // width)) for span in paragraphs]
+        # Each paragraph's lines and the gap below it, kept beside the heights so that the
+        # running sums are one `accumulate` over a list (in C) when a height changes.
+        self._strides = [height + PARAGRAPH_GAP for height in self._heights]
         self._tops: list[int] = []
         self._dirty_from = 0
 
@@ -141,13 +144,10 @@ class ParagraphLayout:
         """The screen line each paragraph starts on (running sum of heights and gaps)."""
         start = self._dirty_from
         if start < len(self._heights):
-            heights = self._heights
-            initial = (
-                0 if start == 0 else self._tops[start - 1] + heights[start - 1] + PARAGRAPH_GAP
-            )
-            gaps = (height + PARAGRAPH_GAP for height in heights[start:-1])
-            self._tops[start:] = accumulate(gaps, initial=initial)
-            self._dirty_from = len(heights)
+            strides = self._strides
+            initial = 0 if start == 0 else self._tops[start - 1] + strides[start - 1]
+            self._tops[start:] = accumulate(strides[start:-1], initial=initial)
+            self._dirty_from = len(strides)
         return self._tops
 
     @property
@@ -174,6 +174,7 @@ class ParagraphLayout:
             self._wrapped[paragraph] = lines
             if len(lines) != self._heights[paragraph]:
                 self._heights[paragraph] = len(lines)
+                self._strides[paragraph] = len(lines) + PARAGRAPH_GAP
                 self._dirty_from = min(self._dirty_from, paragraph + 1)
         return lines
 

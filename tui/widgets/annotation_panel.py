@@ -245,7 +245,6 @@ class AnnotationPanel(ScrollingLines, can_focus=True, inherit_bindings=False):
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
-        self.forget_cached_styles()
         self._chips.clear()
         self._version += 1
 

@@ -207,7 +207,6 @@ class ReadingPane(ScrollingLines, can_focus=True, inherit_bindings=False):
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
-        self.forget_cached_styles()
         self._styles.clear()
         self._version += 1
 

@@ -41,6 +41,7 @@ class ScrollingLines(Widget, CachedStyles):
         self.content_width = 0  # the width left of the scrollbar, known from the first resize
         self.view_height = 0  # known from the first resize; `size` costs a lookup per line
         self._thumb: tuple[int, int, int, int] = (-1, -1, 0, 0)  # top, total → thumb rows
+        self._bar_segments: dict[bool | None, Segment] = {}
 
     # -- what subclasses give ----------------------------------------------------------
 
@@ -110,11 +111,19 @@ class ScrollingLines(Widget, CachedStyles):
         return thumb_top <= y < thumb_end
 
     def scrollbar_segment(self, cell: bool | None) -> Segment:
-        base = self.cached_style()
-        if cell is None:
-            return Segment(" " * SCROLLBAR_WIDTH, base)
-        part = "scrolling-lines--thumb" if cell else "scrolling-lines--track"
-        return Segment(" " * SCROLLBAR_WIDTH, base + self.cached_style(part))
+        segment = self._bar_segments.get(cell)
+        if segment is None:
+            style = self.cached_style()
+            if cell is not None:
+                part = "scrolling-lines--thumb" if cell else "scrolling-lines--track"
+                style += self.cached_style(part)
+            segment = self._bar_segments[cell] = Segment(" " * SCROLLBAR_WIDTH, style)
+        return segment
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self.forget_cached_styles()
+        self._bar_segments.clear()
 
     # -- Textual hooks -----------------------------------------------------------------
 
