@@ -15,7 +15,7 @@ from textual.events import MouseScrollDown, MouseScrollUp
 from textual.strip import Strip
 
 from annotations import Annotation, Document, Store
-from tui.app import GlossApp
+from tui.app import GlossApp, LoadingScreen
 from tui.screens.reader import ReaderScreen
 from tui.widgets.annotation_panel import AnnotationPanel
 from tui.widgets.reading_pane import ReadingPane
@@ -248,3 +248,22 @@ async def test_the_panel_follows_the_cursor_through_many_annotations(
         assert panel.top_line == panel.last_top_line
         last_cell = list(panel.render_line(panel.view_height - 1))[-1]
         assert last_cell.style.bgcolor == thumb
+
+
+async def test_keys_typed_while_a_book_loads_reach_the_reader(book: Path, tmp_path: Path) -> None:
+    document = Document.from_path(book)
+    app = GlossApp(paths=[book], db=tmp_path / "s.json", analyst="ana")
+    async with app.run_test(size=SIZE) as pilot:
+        assert isinstance(app.screen, LoadingScreen)  # the keys come while it is up
+        await pilot.press("G", "k", "r")  # to the end, one sentence back, tag it Russia
+        reader = await open_reader(pilot)
+        await pilot.pause()
+        last_paragraph = len(document.paragraphs) - 1
+        previous = document.sentences_in(last_paragraph - 1)[-1]
+        assert reader.selection == (previous.start, previous.end)
+        [annotation] = reader.annotations
+        assert (annotation.start, annotation.end, annotation.tags) == (
+            previous.start,
+            previous.end,
+            ("actor/russia",),
+        )

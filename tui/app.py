@@ -38,11 +38,21 @@ BACKGROUND_LOAD_BYTES = 1_000_000
 
 
 class LoadingScreen(Screen[None]):
-    """Shown while a large document is read and indexed."""
+    """Shown while a large document is read and indexed.
+
+    Keys typed meanwhile are kept for the reader: an analyst who opens a book and types
+    `G` at once means it. (`ctrl+q` still quits at once: it is a priority binding.)
+    """
 
     def __init__(self, what: str) -> None:
         super().__init__()
         self.what = what
+        self.typed: list[events.Key] = []
+
+    def on_key(self, event: events.Key) -> None:
+        event.stop()
+        event.prevent_default()
+        self.typed.append(events.Key(event.key, event.character))
 
     def compose(self) -> ComposeResult:
         with Middle(), Center():
@@ -142,7 +152,9 @@ class GlossApp(App[None]):
 
     def _show(self, result: OpenResult) -> None:
         assert self.store is not None
+        typed: list[events.Key] = []
         if isinstance(self.screen, LoadingScreen):
+            typed = self.screen.typed
             self.pop_screen()
         for path, why in result.skipped:
             self.notify(visible(f"{path.name}: {why}"), title="Skipped", markup=False)
@@ -155,6 +167,13 @@ class GlossApp(App[None]):
                     title = visible(opened.document.title, newline=" ")
                     self.notify(f"{title}: {message}", markup=False, timeout=8)
             self.show_library()
+        if typed:
+            # Once the reader (or the library) is mounted and has focus.
+            self.call_after_refresh(self._replay, typed)
+
+    def _replay(self, keys: list[events.Key]) -> None:
+        for key in keys:
+            self.post_message(key)
 
     def show_library(self) -> None:
         """The documents of the store; choosing one reads it, `escape` there comes back."""
