@@ -2,11 +2,12 @@
 
 from collections.abc import Callable
 
-from tui.commands import doctor, exchange, open_reader
+from tui.commands import doctor, exchange, open_reader, stats
 
 COMMANDS: dict[str, Callable] = {
     "open": open_reader.register,
     "export": exchange.register_export,
     "import": exchange.register_import,
     "doctor": doctor.register,
+    "stats": stats.register,
 }
