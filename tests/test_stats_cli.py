@@ -174,8 +174,7 @@ def test_text_uses_the_labels_of_the_codebook_given(capsys, filled, tmp_path: Pa
 
 def test_positions_put_each_annotation_in_its_own_documents_tenth() -> None:
     def at(document: str, start: int) -> Annotation:
-        return Annotation(document=document, start=start, end=start + 1, id=str(start),
-                          quote="", prefix="", suffix="")  # fmt: skip
+        return Annotation(str(start), document, start, start + 1, quote="", prefix="", suffix="")
 
     lengths = {"a": 100, "b": 7}
     found = positions([at("a", 0), at("a", 9), at("a", 10), at("a", 99), at("b", 6)], lengths)

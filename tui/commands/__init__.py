@@ -2,7 +2,7 @@
 
 from collections.abc import Callable
 
-from tui.commands import doctor, exchange, open_reader, stats
+from tui.commands import agree, doctor, exchange, open_reader, stats
 
 COMMANDS: dict[str, Callable] = {
     "open": open_reader.register,
@@ -10,4 +10,5 @@ COMMANDS: dict[str, Callable] = {
     "import": exchange.register_import,
     "doctor": doctor.register,
     "stats": stats.register,
+    "agree": agree.register,
 }

@@ -1,0 +1,145 @@
+"""`gloss agree ANALYST ANALYST [...]`: agreement between analysts per code, over sentence
+units (Cohen's kappa for two analysts, Krippendorff's alpha for two or more)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from annotations.agreement import Agreement, agreement
+from annotations.codebook import Codebook
+from annotations.export import ExportScope, safe_colour, select, select_file
+from annotations.safe_text import visible
+from annotations.store import Store
+from tui.commands import common
+
+FORMATS = ("text", "json")
+UNDEFINED = "n/a"
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "agree",
+        help="agreement between analysts per code (Cohen's kappa, Krippendorff's alpha)",
+        description="How far analysts agree, per code, over sentence units: each sentence "
+        "of each document that any of them annotated (or of --document) is a unit, and an "
+        "analyst applies a code to it when one of their annotations with the code overlaps "
+        "it. Cohen's kappa for exactly two analysts, Krippendorff's alpha (nominal) for two "
+        "or more; n/a (null in json) where there is no variation to agree about.",
+    )
+    parser.add_argument("analysts", nargs="+", metavar="ANALYST", help="two or more analysts")
+    parser.add_argument(
+        "--format", "-f", default="text", choices=FORMATS, help="text (default) or json"
+    )
+    parser.add_argument(
+        "--document",
+        metavar="ID|PATH",
+        help="only this document: its id (or a prefix), title, or file (read as it is now)",
+    )
+    parser.add_argument("--codebook", type=Path, metavar="FILE", help="a codebook TOML file")
+    common.add_store_options(parser)
+    parser.set_defaults(handler=run)
+
+
+def run(options: argparse.Namespace) -> int:
+    analysts: list[str] = options.analysts
+    if len(analysts) < 2:
+        return common.fail("name at least two analysts to compare")
+    repeated = next((name for name in analysts if analysts.count(name) > 1), None)
+    if repeated is not None:
+        return common.fail(f"analyst {repeated!r} is named twice: name each analyst once")
+    codebook = Codebook.load(options.codebook) if options.codebook else Codebook.default()
+    path = common.store_path(options.db)
+    if not path.exists():
+        return common.fail(f"{path}: no store here yet — open a document with gloss first")
+    with Store(path, read_only=True) as store:
+        if not store.documents():
+            return common.fail(f"{path}: the store holds no documents: nothing to compare")
+        known = {annotation.analyst for annotation in store.annotations()}
+        unknown = [name for name in analysts if name not in known]
+        if unknown:
+            listed = ", ".join(sorted(known)) or "none"
+            return common.fail(
+                f"no annotations by {unknown[0]!r} in the store (analysts: {listed})"
+            )
+        scope = _scope(store, codebook, options.document)
+    chosen = set(analysts)
+    annotations = [a for a in scope.annotations if a.analyst in chosen]
+    documents = scope.documents
+    if not options.document:
+        # Only what one of them annotated: a document none of them read says nothing
+        # about whether they agree, and its sentences would inflate agreement by chance.
+        annotated = {a.document for a in annotations}
+        documents = tuple(d for d in documents if d.id in annotated)
+    result = agreement(documents, annotations, analysts, codebook)
+    if options.format == "json":
+        # ASCII-only json: a tag the codebook does not know is untrusted text.
+        print(json.dumps(result.to_json(), indent=2))
+        return 0
+    console = Console(highlight=False, emoji=False, markup=False)
+    console.print(_heading(result, scope, options.document is not None))
+    console.print(_table(result, codebook))
+    console.print(_legend(two=len(analysts) == 2), style="dim")
+    return 0
+
+
+def _scope(store: Store, codebook: Codebook, document: str | None) -> ExportScope:
+    if document and Path(document).expanduser().is_file():
+        # A file is read as it is now, as gloss export reads it (re-anchored if it changed).
+        scope, _ = select_file(store, codebook, Path(document).expanduser())
+        return scope
+    return select(store, codebook, document=document)
+
+
+def _heading(result: Agreement, scope: ExportScope, one_document: bool) -> Text:
+    where = (
+        f"“{scope.documents[0].title}”"
+        if one_document
+        else f"{result.documents} document{'s' if result.documents != 1 else ''}"
+    )
+    names = ", ".join(result.analysts)
+    line = f"{names}: agreement per code over {result.units} sentence units in {where}"
+    return Text(visible(line, newline=" "), style="bold")
+
+
+def _table(result: Agreement, codebook: Codebook) -> Table:
+    two = len(result.analysts) == 2
+    table = Table(box=None)
+    table.add_column("code")
+    for analyst in result.analysts:
+        table.add_column(Text(visible(analyst, newline=" ")), justify="right")
+    if two:
+        table.add_column("kappa", justify="right")
+    table.add_column("alpha", justify="right")
+    for code in result.codes:
+        known = codebook.code(code.code)
+        label = Text(
+            visible(known.label if known else code.code, newline=" "),
+            style=safe_colour(known.color) if known else "",
+        )
+        cells = [str(code.applied[analyst]) for analyst in result.analysts]
+        values = [code.kappa, code.alpha] if two else [code.alpha]
+        table.add_row(label, *cells, *(_coefficient(value) for value in values))
+    return table
+
+
+def _legend(*, two: bool) -> Text:
+    lines = ["Counts: the sentences each analyst applied the code to."]
+    if two:
+        lines.append("kappa: Cohen's kappa.")
+    lines += [
+        "alpha: Krippendorff's alpha, nominal.",
+        f"{UNDEFINED}: undefined — no variation to agree about.",
+    ]
+    return Text("\n".join(lines))
+
+
+def _coefficient(value: float | None) -> Text:
+    if value is None:
+        return Text(UNDEFINED, style="dim")
+    return Text(f"{value:.3f}")
