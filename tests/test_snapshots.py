@@ -53,6 +53,11 @@ def test_reader_screen(snap_compare, store_path: Path, size: tuple[int, int]) ->
     assert snap_compare(seeded_app(store_path), press=["j", "j"], terminal_size=size)
 
 
+def test_search_marks_matches_and_selects_one(snap_compare, store_path: Path) -> None:
+    press = ["slash", *"iran", "enter", "n"]
+    assert snap_compare(seeded_app(store_path), press=press, terminal_size=(120, 40))
+
+
 def test_memo_editor(snap_compare, store_path: Path) -> None:
     assert snap_compare(seeded_app(store_path), press=["j", "j", "m"], terminal_size=(120, 40))
 

@@ -7,7 +7,7 @@ saved; the reading pane and annotation panel only draw what the screen gives the
 from __future__ import annotations
 
 import bisect
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -25,14 +25,16 @@ from annotations.errors import StoreError
 from annotations.library import orphans, reattach
 from annotations.model import Annotation
 from annotations.safe_text import visible
+from annotations.search import Search
 from annotations.store import Store, StoreSaveError
-from annotations.text_units import next_word_end, previous_word_start
+from annotations.text_units import next_word_end, previous_word_start, snap_to_graphemes
 from tui.screens.export_dialog import ExportDialog
 from tui.widgets.annotation_panel import AnnotationPanel
 from tui.widgets.filter_prompt import FilterPrompt, PanelFilter
 from tui.widgets.memo_editor import MemoEditor, MemoResult
 from tui.widgets.orphan_picker import OrphanPicker
 from tui.widgets.reading_pane import Highlight, ReadingPane
+from tui.widgets.search_prompt import SearchPrompt
 from tui.widgets.status_line import StatusLine
 from tui.widgets.tag_picker import TagPicker
 
@@ -44,6 +46,18 @@ class Change:
     before: Annotation | None
     after: Annotation | None
     description: str
+
+
+@dataclass(slots=True)
+class SearchState:
+    """The reader's search: the last query (`n` finds it again after `escape`) and, while
+    the search is active, its matches and the one last gone to."""
+
+    query: str = ""
+    matches: list[tuple[int, int]] = field(default_factory=list)  # in document order
+    active: bool = False
+    current: int | None = None  # index of the match last gone to
+    selected: tuple[int, int] | None = None  # its span as selected (whole clusters)
 
 
 class ReaderScreen(Screen[None]):
@@ -105,6 +119,9 @@ class ReaderScreen(Screen[None]):
         Binding("ctrl+e", "export", "Export", id="notes.export"),
         Binding("o", "orphans", "Orphans", show=False, id="annotate.orphans"),
         Binding("f", "filter", "Filter", show=False, id="panel.filter"),
+        Binding("slash", "search", "Search", id="search.open"),
+        Binding("n", "next_match", "Next match", show=False, id="search.next"),
+        Binding("N", "previous_match", "Previous match", show=False, id="search.previous"),
     ]
 
     # How often another running copy's saves are picked up and failed saves retried.
@@ -134,6 +151,8 @@ class ReaderScreen(Screen[None]):
         self._tint_of: dict[tuple[str, ...], str] = {}
         self.panel_filter: PanelFilter | None = None
         self._filter_query = ""
+        self.search = SearchState()
+        self._found: tuple[str, list[tuple[int, int]]] | None = None  # the last query's matches
         self.undo_stack: list[Change] = []
         self.redo_stack: list[Change] = []
         self.save_state = "saved"
@@ -331,6 +350,98 @@ class ReaderScreen(Screen[None]):
             else "No annotations match the filter (f changes it, esc clears it)."
         )
         self._annotations_changed()
+
+    # -- actions: search ---------------------------------------------------------------
+
+    def action_search(self) -> None:
+        self.app.push_screen(SearchPrompt(self._preview_search), self._search_submitted)
+
+    def _find(self, query: str) -> list[tuple[int, int]] | None:
+        """Every match of `query` (None: nothing to search for). One pass of one regular
+        expression over the text; the last query's matches are kept, so `enter` after
+        the prompt's preview does not search again."""
+        if self._found is not None and self._found[0] == query:
+            return self._found[1]
+        search = Search.compile(query)
+        if search is None:
+            return None
+        matches = search.find_all(self.document.text)
+        self._found = (query, matches)
+        return matches
+
+    def _preview_search(self, query: str) -> int | None:
+        """Mark the matches of a query being typed and show the next one; their count."""
+        matches = self._find(query)
+        self.pane.set_matches(matches or [])
+        if matches:
+            index = _first_match_from(matches, self.selection[0]) % len(matches)
+            self.pane.scroll_to_span(*matches[index])
+        else:
+            self.pane.scroll_to_span(*self.selection)
+        return None if matches is None else len(matches)
+
+    def _search_submitted(self, query: str | None) -> None:
+        matches = self._find(query) if query else None
+        if query and matches == []:
+            self.notify(f"No match for “{visible(query, newline=' ')}”.", markup=False)
+        if not matches:
+            # Cancelled, empty or nothing found: the search as it was, the cursor unmoved.
+            self.pane.set_matches(self.search.matches)
+            self.pane.scroll_to_span(*self.selection)
+            return
+        assert query is not None
+        self.search = SearchState(query, matches, active=True)
+        self.pane.set_matches(matches)
+        self._go_to_match(_first_match_from(matches, self.selection[0]))
+
+    def action_next_match(self) -> None:
+        if self._search_ready():
+            search = self.search
+            if search.current is not None and self.selection == search.selected:
+                self._go_to_match(search.current + 1)
+            else:
+                self._go_to_match(_first_match_from(search.matches, self.selection[0] + 1))
+
+    def action_previous_match(self) -> None:
+        if self._search_ready():
+            search = self.search
+            if search.current is not None and self.selection == search.selected:
+                self._go_to_match(search.current - 1)
+            else:
+                self._go_to_match(_first_match_from(search.matches, self.selection[0]) - 1)
+
+    def _search_ready(self) -> bool:
+        """True when there are matches to go to; after `escape`, the last query again."""
+        search = self.search
+        if not search.active and search.query:
+            matches = self._find(search.query) or []
+            self.search = SearchState(search.query, matches, active=True)
+            self.pane.set_matches(matches)
+        if not self.search.matches:
+            self.notify("No search yet: / searches the document.", markup=False)
+            return False
+        return True
+
+    def _go_to_match(self, index: int) -> None:
+        """Select match `index`, wrapping around either end of the document (and saying so)."""
+        search = self.search
+        count = len(search.matches)
+        if index >= count:
+            index = 0
+            self.notify("Search reached the end: continued from the top.", timeout=3)
+        elif index < 0:
+            index = count - 1
+            self.notify("Search reached the start: continued from the end.", timeout=3)
+        # A match can start or end inside a grapheme cluster (one emoji of a family):
+        # the selection takes in the whole cluster.
+        start, end = snap_to_graphemes(self.document.text, *search.matches[index])
+        search.current, search.selected = index, (start, end)
+        self._select(start, end)
+
+    def _clear_search(self) -> None:
+        self.search = SearchState(self.search.query)
+        self.pane.set_matches([])
+        self._update_status()
 
     def _exported(self, path: Path | None) -> None:
         if path is not None:
@@ -657,6 +768,8 @@ class ReaderScreen(Screen[None]):
             start, end = self.anchor
             self.anchor = None
             self._set_selection(start, end)
+        elif self.search.active:
+            self._clear_search()
         elif self.panel_filter is not None:
             self._filter_chosen("")
         elif self.from_library:
@@ -712,6 +825,16 @@ class ReaderScreen(Screen[None]):
         self.panel.highlight_id(current.id if current else None)
         self._update_status()
 
+    def _search_status(self) -> str:
+        search = self.search
+        query = visible(search.query, newline=" ")
+        if len(query) > 24:
+            query = query[:23] + "…"
+        count = len(search.matches)
+        if search.current is not None and self.selection == search.selected:
+            return f"“{query}” match {search.current + 1:,}/{count:,} · "
+        return f"“{query}” {count:,} match{'es' if count != 1 else ''} · "
+
     def _update_status(self) -> None:
         document = self.document
         paragraph = document.paragraph_index(self.selection[0]) + 1
@@ -722,9 +845,16 @@ class ReaderScreen(Screen[None]):
             f"{visible(self.analyst, newline=' ')} · "
         )
         mode = "EXTENDING: j/k sentence, w/b word, esc cancels · " if self.anchor else ""
+        if self.search.active:
+            mode += self._search_status()
         if self.panel_filter is not None:
             mode += f"filter {visible(self.panel_filter.describe(self.codebook))} · "
         self.query_one(StatusLine).show(
             visible(document.title, newline=" "),
             ((mode, True), (facts, False), (self.save_state, self.save_state != "saved")),
         )
+
+
+def _first_match_from(matches: list[tuple[int, int]], offset: int) -> int:
+    """The index of the first match starting at or after `offset` (`len(matches)`: none)."""
+    return bisect.bisect_left(matches, (offset,))
