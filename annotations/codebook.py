@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from annotations.errors import CodebookError
+from annotations.safe_text import is_safe
 
 # Keys the reader uses for moving and acting: a codebook key may not take one of them.
 RESERVED_KEYS = frozenset(
@@ -199,7 +200,9 @@ def _toml_error_message(source: str, error: tomllib.TOMLDecodeError) -> str:
 
 def _toml_string(value: str) -> str:
     escaped = value.replace("\\", "\\\\").replace('"', '\\"')
-    escaped = "".join(ch if ch >= " " and ch != "\x7f" else f"\\u{ord(ch):04x}" for ch in escaped)
+    # Controls (C0, DEL, C1) and invisible reordering characters as \uXXXX escapes: TOML
+    # reads them back as they were, and the file is safe to print on a terminal.
+    escaped = "".join(f"\\u{ord(ch):04x}" if ch < " " or not is_safe(ch) else ch for ch in escaped)
     return f'"{escaped}"'
 
 

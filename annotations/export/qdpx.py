@@ -11,6 +11,8 @@ ATLAS.ti, MAXQDA and QualCoder open.
   selection's `Description`;
 - analysts as `Users`.
 
+`codebook_xml` writes the codebook alone as a REFI-QDA codebook file (`.qdc`).
+
 GUIDs are stable: the same codebook, document and annotation get the same GUID in every
 export, so a project exported twice can be merged in a QDA tool.
 
@@ -24,12 +26,15 @@ import hashlib
 import io
 import re
 import zipfile
+from collections.abc import Sequence
 
+from annotations.codebook import Codebook
 from annotations.export import GLOSS_NAMESPACE, ExportScope, as_uuid, safe_colour
 from annotations.model import Annotation
 from annotations.safe_text import visible
 
 NAMESPACE = "urn:QDA-XML:project:1.0"
+CODEBOOK_NAMESPACE = "urn:QDA-XML:codebook:1.0"
 ORIGIN = "Gloss"
 # A selection's name is its quote, shortened: tools show it in lists.
 NAME_LENGTH = 80
@@ -147,18 +152,32 @@ def project_xml(scope: ExportScope) -> tuple[bytes, dict[str, str]]:
 
 
 def _codebook(out: list[str], scope: ExportScope) -> dict[str, str]:
-    codebook = scope.codebook
-    known = {code.id for code in codebook.codes}
+    known = {code.id for code in scope.codebook.codes}
     unknown = sorted({tag for a in scope.annotations for tag in a.tags} - known)
+    out.append("  <CodeBook>")
+    code_guids = codes_xml(out, scope.codebook, unknown, indent="    ")
+    out.append("  </CodeBook>")
+    return code_guids
+
+
+def codes_xml(
+    out: list[str], codebook: Codebook, unknown: Sequence[str] = (), *, indent: str = ""
+) -> dict[str, str]:
+    """Append the `<Codes>` element of a codebook to `out`, one line each, and return the
+    GUID of each code id: each group a code that is not codable, its codes nested in it
+    with their colours and descriptions. `unknown` tags (not in the codebook) are added
+    under their group, so that every coding of a project points at a code. The element is
+    the same in a project (`Project.xsd`) and in a codebook file (`Codebook.xsd`)."""
     group_ids = [group.id for group in codebook.groups]
     group_ids += sorted({tag.split("/", 1)[0] for tag in unknown} - set(group_ids))
     code_guids: dict[str, str] = {}
-    out += ["  <CodeBook>", "    <Codes>"]
+    out.append(f"{indent}<Codes>")
     for group_id in group_ids:
         group = codebook.group(group_id)
         name = _name(group.label if group else group_id)
         out.append(
-            f'      <Code{_attributes(guid=guid("group", group_id), name=name)} isCodable="false">'
+            f"{indent}  <Code"
+            f'{_attributes(guid=guid("group", group_id), name=name)} isCodable="false">'
         )
         for code in codebook.codes_in(group_id):
             code_guids[code.id] = guid("code", code.id)
@@ -169,19 +188,32 @@ def _codebook(out: list[str], scope: ExportScope) -> dict[str, str]:
                 color=safe_colour(code.color).upper(),
             )
             if code.description:
-                out.append(f"        <Code{attributes}>")
-                out.append(f"          <Description>{_text(code.description)}</Description>")
-                out.append("        </Code>")
+                out.append(f"{indent}    <Code{attributes}>")
+                out.append(f"{indent}      <Description>{_text(code.description)}</Description>")
+                out.append(f"{indent}    </Code>")
             else:
-                out.append(f"        <Code{attributes}/>")
+                out.append(f"{indent}    <Code{attributes}/>")
         for tag in unknown:
             if tag.split("/", 1)[0] == group_id:
                 code_guids[tag] = guid("code", tag)
                 attributes = _attributes(guid=code_guids[tag], name=_name(tag), isCodable="true")
-                out.append(f"        <Code{attributes}/>")
-        out.append("      </Code>")
-    out += ["    </Codes>", "  </CodeBook>"]
+                out.append(f"{indent}    <Code{attributes}/>")
+        out.append(f"{indent}  </Code>")
+    out.append(f"{indent}</Codes>")
     return code_guids
+
+
+def codebook_xml(codebook: Codebook) -> bytes:
+    """A REFI-QDA codebook file (`.qdc`, `Codebook.xsd`) as UTF-8 XML: the codes as a
+    project export writes them, with the same GUIDs, so that a tool can match the two.
+
+    Keys and exclusive groups are Gloss's own and have no place in the format; the TOML
+    export keeps them."""
+    out = ['<?xml version="1.0" encoding="utf-8"?>']
+    out.append(f'<CodeBook xmlns="{CODEBOOK_NAMESPACE}" origin="{ORIGIN}">')
+    codes_xml(out, codebook, indent="  ")
+    out.append("</CodeBook>")
+    return ("\n".join(out) + "\n").encode("utf-8")
 
 
 def _selection(
