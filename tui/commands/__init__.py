@@ -2,7 +2,7 @@
 
 from collections.abc import Callable
 
-from tui.commands import agree, doctor, exchange, open_reader, stats
+from tui.commands import agree, codebook, doctor, exchange, open_reader, stats
 
 COMMANDS: dict[str, Callable] = {
     "open": open_reader.register,
@@ -11,4 +11,5 @@ COMMANDS: dict[str, Callable] = {
     "doctor": doctor.register,
     "stats": stats.register,
     "agree": agree.register,
+    "codebook": codebook.register,
 }

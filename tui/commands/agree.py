@@ -82,7 +82,7 @@ def run(options: argparse.Namespace) -> int:
         print(json.dumps(result.to_json(), indent=2))
         return 0
     console = Console(highlight=False, emoji=False, markup=False)
-    console.print(_heading(result, scope, options.document is not None))
+    console.print(_heading(result, scope, options.document is not None), soft_wrap=True)
     console.print(_table(result, codebook))
     console.print(_legend(two=len(analysts) == 2), style="dim")
     return 0

@@ -74,7 +74,8 @@ def run(options: argparse.Namespace) -> int:
     for number, part in enumerate(text_report(scope, analyst=options.analyst)):
         if number:
             console.print()
-        console.print(part)
+        # soft_wrap: the heading is one line, however long, not cut to the terminal's width.
+        console.print(part, soft_wrap=isinstance(part, Text))
     return 0
 
 
