@@ -240,6 +240,7 @@ def test_an_analyst_name_is_shown_safely(capsys, store_path: Path, document) -> 
         (["ana", "ben", "ana"], "analyst 'ana' is named twice"),
         (["ana", "ben", "--document", "nothing"], "no document 'nothing'"),
         (["ana", "ben", "--codebook", "/no/such.toml"], "no such codebook file"),
+        (["ana", "ben", "-f", "xml"], "unknown format 'xml' (choose from text, json)"),
     ],
 )
 def test_bad_input_is_one_line_and_exit_2(capsys, filled: Path, arguments, message) -> None:

@@ -199,6 +199,7 @@ def test_relation_matrix_needs_a_relation_group() -> None:
     [
         (["--document", "no-such-thing"], "no document 'no-such-thing'"),
         (["--codebook", "/no/such/codebook.toml"], "no such codebook file"),
+        (["--format", "csv"], "unknown format 'csv' (choose from text, json)"),
     ],
 )
 def test_bad_input_is_one_line_and_exit_2(capsys, filled: Path, arguments, message) -> None:

@@ -34,7 +34,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("analysts", nargs="+", metavar="ANALYST", help="two or more analysts")
     parser.add_argument(
-        "--format", "-f", default="text", choices=FORMATS, help="text (default) or json"
+        "--format", "-f", default="text", metavar="FORMAT", help="text (default) or json"
     )
     parser.add_argument(
         "--document",
@@ -47,6 +47,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(options: argparse.Namespace) -> int:
+    if options.format not in FORMATS:
+        return common.fail(f"unknown format {options.format!r} (choose from text, json)")
     analysts: list[str] = options.analysts
     if len(analysts) < 2:
         return common.fail("name at least two analysts to compare")

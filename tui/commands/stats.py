@@ -44,7 +44,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "Every analyst's annotations unless --analyst narrows.",
     )
     parser.add_argument(
-        "--format", "-f", default="text", choices=FORMATS, help="text (default) or json"
+        "--format", "-f", default="text", metavar="FORMAT", help="text (default) or json"
     )
     parser.add_argument(
         "--document",
@@ -58,6 +58,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(options: argparse.Namespace) -> int:
+    if options.format not in FORMATS:
+        return common.fail(f"unknown format {options.format!r} (choose from text, json)")
     codebook = Codebook.load(options.codebook) if options.codebook else Codebook.default()
     path = common.store_path(options.db)
     if not path.exists():
