@@ -13,10 +13,11 @@ from rich.text import Text
 
 from annotations.agreement import Agreement, agreement
 from annotations.codebook import Codebook
-from annotations.export import ExportScope, safe_colour, select, select_file
+from annotations.export import ExportScope, safe_colour
 from annotations.safe_text import visible
 from annotations.store import Store
 from tui.commands import common
+from tui.commands.stats import read_scope
 
 FORMATS = ("text", "json")
 UNDEFINED = "n/a"
@@ -62,14 +63,15 @@ def run(options: argparse.Namespace) -> int:
     with Store(path, read_only=True) as store:
         if not store.documents():
             return common.fail(f"{path}: the store holds no documents: nothing to compare")
-        known = {annotation.analyst for annotation in store.annotations()}
+        everything = read_scope(store, codebook, None)
+        known = set(everything.analysts)
         unknown = [name for name in analysts if name not in known]
         if unknown:
             listed = ", ".join(sorted(known)) or "none"
             return common.fail(
                 f"no annotations by {unknown[0]!r} in the store (analysts: {listed})"
             )
-        scope = _scope(store, codebook, options.document)
+        scope = read_scope(store, codebook, options.document) if options.document else everything
     chosen = set(analysts)
     annotations = [a for a in scope.annotations if a.analyst in chosen]
     documents = scope.documents
@@ -88,14 +90,6 @@ def run(options: argparse.Namespace) -> int:
     console.print(_table(result, codebook))
     console.print(_legend(two=len(analysts) == 2), style="dim")
     return 0
-
-
-def _scope(store: Store, codebook: Codebook, document: str | None) -> ExportScope:
-    if document and Path(document).expanduser().is_file():
-        # A file is read as it is now, as gloss export reads it (re-anchored if it changed).
-        scope, _ = select_file(store, codebook, Path(document).expanduser())
-        return scope
-    return select(store, codebook, document=document)
 
 
 def _heading(result: Agreement, scope: ExportScope, one_document: bool) -> Text:

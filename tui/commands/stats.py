@@ -67,7 +67,7 @@ def run(options: argparse.Namespace) -> int:
     with Store(path, read_only=True) as store:
         if not store.documents():
             return common.fail(f"{path}: the store holds no documents: nothing to count")
-        scope = _scope(store, codebook, options)
+        scope = read_scope(store, codebook, options.document, options.analyst)
     if options.format == "json":
         # ASCII-only json: a tag the codebook does not know is untrusted text.
         print(json.dumps(stats(scope.annotations, codebook), indent=2))
@@ -81,14 +81,23 @@ def run(options: argparse.Namespace) -> int:
     return 0
 
 
-def _scope(store: Store, codebook: Codebook, options: argparse.Namespace) -> ExportScope:
-    if options.document and Path(options.document).expanduser().is_file():
+def read_scope(
+    store: Store, codebook: Codebook, document: str | None, analyst: str | None = None
+) -> ExportScope:
+    """What `stats` and `agree` count: one document (as `gloss export` reads it) or all."""
+    if document and Path(document).expanduser().is_file():
         # A file is read as it is now, as gloss export reads it (re-anchored if it changed).
-        scope, _ = select_file(
-            store, codebook, Path(options.document).expanduser(), analyst=options.analyst
-        )
+        scope, _ = select_file(store, codebook, Path(document).expanduser(), analyst=analyst)
         return scope
-    return select(store, codebook, document=options.document, analyst=options.analyst)
+    if document:
+        return select(store, codebook, document=document, analyst=analyst)
+    # The store hands annotations over in document order already: no need for
+    # `select`'s sort, a quarter of a second for 100,000 of them.
+    return ExportScope(
+        documents=tuple(store.documents()),
+        annotations=tuple(store.annotations(analyst=analyst)),
+        codebook=codebook,
+    )
 
 
 # -- text ----------------------------------------------------------------------------------
