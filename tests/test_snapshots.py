@@ -58,6 +58,35 @@ def test_search_marks_matches_and_selects_one(snap_compare, store_path: Path) ->
     assert snap_compare(seeded_app(store_path), press=press, terminal_size=(120, 40))
 
 
+def analysis_app(store_path: Path) -> GlossApp:
+    """The seeded notes and a few more, so that the table, bars and positions show shape."""
+    app = seeded_app(store_path)
+    document = Document.bundled()
+    sentences = document.sentences
+    with Store(store_path) as store:
+        for index, tags in (
+            (10, ["actor/russia", "interest/institutions", "relation/divergence"]),
+            (14, ["actor/russia", "interest/military"]),
+            (20, ["actor/iran", "interest/society", "relation/divergence"]),
+            (36, ["actor/iran", "interest/access"]),
+            (52, ["actor/both", "interest/diplomacy", "relation/convergence"]),
+        ):
+            s = sentences[index]
+            store.annotate(document.id, s.start, s.end, tags=tags, analyst="ana")
+    return app
+
+
+@pytest.mark.parametrize("size", [(160, 50), (80, 24)], ids=["160x50", "80x24"])
+def test_analysis_screen(snap_compare, store_path: Path, size: tuple[int, int]) -> None:
+    app = analysis_app(store_path)
+    assert snap_compare(app, press=["a", "right"], terminal_size=size)
+
+
+def test_analysis_quotes(snap_compare, store_path: Path) -> None:
+    app = analysis_app(store_path)
+    assert snap_compare(app, press=["a", "enter"], terminal_size=(80, 24))
+
+
 def test_memo_editor(snap_compare, store_path: Path) -> None:
     assert snap_compare(seeded_app(store_path), press=["j", "j", "m"], terminal_size=(120, 40))
 

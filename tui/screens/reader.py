@@ -28,6 +28,7 @@ from annotations.safe_text import visible
 from annotations.search import Search
 from annotations.store import Store, StoreSaveError
 from annotations.text_units import next_word_end, previous_word_start, snap_to_graphemes
+from tui.screens.analysis import AnalysisScreen
 from tui.screens.export_dialog import ExportDialog
 from tui.widgets.annotation_panel import AnnotationPanel
 from tui.widgets.filter_prompt import FilterPrompt, PanelFilter
@@ -122,6 +123,7 @@ class ReaderScreen(Screen[None]):
         Binding("slash", "search", "Search", id="search.open"),
         Binding("n", "next_match", "Next match", show=False, id="search.next"),
         Binding("N", "previous_match", "Previous match", show=False, id="search.previous"),
+        Binding("a", "analysis", "Analysis", id="screen.analysis"),
     ]
 
     # How often another running copy's saves are picked up and failed saves retried.
@@ -350,6 +352,26 @@ class ReaderScreen(Screen[None]):
             else "No annotations match the filter (f changes it, esc clears it)."
         )
         self._annotations_changed()
+
+    # -- actions: analysis -------------------------------------------------------------
+
+    def action_analysis(self) -> None:
+        active = self.panel_filter
+        shown = self.annotations
+        if active is not None:
+            shown = [a for a in shown if active.matches(a)]
+        screen = AnalysisScreen(
+            self.document,
+            self.codebook,
+            shown,
+            filter_description=active.describe(self.codebook) if active else None,
+        )
+        self.app.push_screen(screen, self._analysis_chose)
+
+    def _analysis_chose(self, span: tuple[int, int] | None) -> None:
+        if span is not None:
+            self._select(*span)
+            self.pane.focus()
 
     # -- actions: search ---------------------------------------------------------------
 
