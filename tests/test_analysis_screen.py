@@ -191,3 +191,75 @@ async def test_the_panel_filter_narrows_the_analysis_and_it_says_so(
         table = screen.query_one(DataTable)
         assert cell_text(table, 0, 0) == "·"  # ana's Russia × military is filtered out
         assert [a.analyst for a in screen.annotations] == ["bo"]
+
+
+def write_codebook(
+    path: Path, groups: list[tuple[str, str]], codes: list[tuple[str, str, str]]
+) -> Path:
+    lines = ['name = "Custom"']
+    for group_id, label in groups:
+        lines += ["[[groups]]", f'id = "{group_id}"', f'label = "{label}"', "exclusive = false"]
+    for code_id, label, key in codes:
+        lines += [
+            "[[codes]]",
+            f'id = "{code_id}"',
+            f'label = "{label}"',
+            f'key = "{key}"',
+            'color = "#3366cc"',
+            'description = ""',
+        ]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+async def test_a_custom_codebook_crosses_its_first_two_groups(tmp_path: Path) -> None:
+    codebook = write_codebook(
+        tmp_path / "codebook.toml",
+        [("topic", "Topic"), ("stance", "Stance")],
+        [("topic/oil", "oil", "1"), ("topic/arms", "arms", "2"), ("stance/pro", "pro", "3")],
+    )
+    app = GlossApp(db=tmp_path / "s.json", analyst="ana", codebook=codebook)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("j", "j", "1", "3")
+        screen = await open_analysis(pilot)
+        title = shown(screen.query(".analysis-title").first(Static))
+        assert title.startswith("Stance × Topic —")
+        table = screen.query_one(DataTable)
+        assert [str(c.label) for c in table.columns.values()] == ["oil", "arms", "all"]
+        assert cell_text(table, 0, 0) == "1"
+
+
+async def test_a_codebook_of_one_group_has_no_table_but_the_rest(tmp_path: Path) -> None:
+    codebook = write_codebook(
+        tmp_path / "codebook.toml", [("topic", "Topic")], [("topic/oil", "oil", "1")]
+    )
+    app = GlossApp(db=tmp_path / "s.json", analyst="ana", codebook=codebook)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("1")
+        screen = await open_analysis(pilot)
+        assert not screen.query(DataTable)
+        assert "no two groups" in shown(screen.query_one("#analysis-no-table", Static))
+        assert "oil" in str(screen.query_one(TagBars).render())
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, ReaderScreen)
+
+
+async def test_a_persian_quote_is_listed_in_display_order(tmp_path: Path) -> None:
+    from annotations.text_units import display_line
+
+    multilingual = Path(__file__).parent / "data" / "documents" / "multilingual.txt"
+    app = GlossApp(paths=[multilingual], db=tmp_path / "s.json", analyst="ana")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("slash", *"منافع روسیه", "enter")
+        await pilot.pause()
+        await pilot.press("r", "2")
+        await open_analysis(pilot)
+        await pilot.press("down", "enter")  # state institutions × Russia
+        await pilot.pause()
+        quotes = app.screen
+        assert isinstance(quotes, QuotesScreen)
+        prompt = str(quotes.query_one(OptionList).get_option_at_index(0).prompt)
+        quote_line = prompt.splitlines()[1]
+        assert quote_line.strip() == display_line("“منافع روسیه”")
+        assert quote_line.startswith(" ")  # a right-to-left line is set flush right

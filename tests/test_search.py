@@ -375,3 +375,31 @@ async def test_search_a_5_mb_book_and_wrap_from_its_end(book: Path, tmp_path: Pa
         pane = screen.pane
         line = pane.line_of(expected[-1][0])
         assert pane.top_line <= line < pane.top_line + pane.size.height
+
+
+async def test_from_the_library_escape_ends_the_search_before_leaving(tmp_path: Path) -> None:
+    from tui.screens.library import LibraryScreen
+
+    for name, text in (("a.txt", "Alpha report.\n\nIran and Iran.\n"), ("b.txt", "Beta.\n")):
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    paths = [tmp_path / "a.txt", tmp_path / "b.txt"]
+    app = GlossApp(paths=paths, db=tmp_path / "s.json", analyst="ana")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, LibraryScreen)
+        index = app.screen.shown_ids.index(
+            next(i for i in app.screen.shown_ids if app.store.document(i).title == "Alpha report.")
+        )
+        for _ in range(index):
+            await pilot.press("j")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ReaderScreen)
+        await search(pilot, "iran")
+        assert "match 1/2" in status(app)
+        await pilot.press("escape")  # the search
+        await pilot.pause()
+        assert isinstance(app.screen, ReaderScreen) and marked(app) == []
+        await pilot.press("escape")  # back to the library
+        await pilot.pause()
+        assert isinstance(app.screen, LibraryScreen)

@@ -29,15 +29,19 @@ from textual.widgets import DataTable, Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
 from annotations.analysis import (
+    RELATION_GROUP,
     actor_interest_matrix,
     code_counts,
+    matrix_groups,
     positions,
     relation_matrix,
 )
 from annotations.codebook import Code, Codebook
-from annotations.document import Document
+from annotations.document import Document, Span
 from annotations.model import Annotation
 from annotations.safe_text import visible
+from annotations.text_units import bidi_levels, cell_width, display_line, is_right_to_left
+from tui.layout import wrap_paragraph
 
 # Below this width the tag bars go under the table instead of beside it.
 NARROW_WIDTH = 110
@@ -185,11 +189,15 @@ class AnalysisScreen(Screen[tuple[int, int] | None]):
             yield Static(self._scope(), id="analysis-scope")
             with Horizontal(id="analysis-columns"):
                 with Vertical(id="analysis-left"):
-                    yield Static(
-                        Content("Interests × actors, and how they relate — enter lists the quotes"),
-                        classes="analysis-title",
-                    )
-                    yield self._matrix_table()
+                    yield Static(self._table_title(), classes="analysis-title")
+                    table = self._matrix_table()
+                    if table.row_count and table.columns:
+                        yield table
+                    else:
+                        yield Static(
+                            Content("The codebook has no two groups of codes to cross."),
+                            id="analysis-no-table",
+                        )
                     yield Static(
                         Content("Where in the document the annotations fall"),
                         classes="analysis-title",
@@ -205,14 +213,17 @@ class AnalysisScreen(Screen[tuple[int, int] | None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one(MatrixTable).focus()
+        for table in self.query(MatrixTable):
+            table.focus()
 
     def on_resize(self, event: Resize) -> None:
         self.set_class(event.size.width < NARROW_WIDTH, "-narrow")
 
     def _heading(self) -> Content:
         return Content.assemble(
-            ("Analysis", "bold $primary"), "  ", (visible(self.document.title, newline=" "), "bold")
+            ("Analysis", "bold $primary"),
+            "  ",
+            (display_line(visible(self.document.title, newline=" ")), "bold"),
         )
 
     def _scope(self) -> Content:
@@ -232,6 +243,15 @@ class AnalysisScreen(Screen[tuple[int, int] | None]):
             (visible(self.filter_description, newline=" "), "bold"),
             " (f in the reader changes it, esc there clears it)",
         )
+
+    def _table_title(self) -> Content:
+        row_group, column_group = matrix_groups(self.codebook)
+        names = [self.codebook.group(g) for g in (column_group, row_group) if g is not None]
+        title = " × ".join(visible(group.label, newline=" ") for group in names if group)
+        if relation_matrix([], self.codebook) is not None:
+            relation = self.codebook.group(RELATION_GROUP)
+            title += f", and {visible(relation.label, newline=' ').lower()}" if relation else ""
+        return Content(f"{title} — enter lists the quotes")
 
     def _matrix_table(self) -> MatrixTable:
         """Rows: the interests (the matrix's column group); columns: the actors, "all",
@@ -351,6 +371,7 @@ class QuotesScreen(Screen[Annotation | None]):
         quote = visible(" ".join(annotation.quote.split()))
         if len(quote) > 400:
             quote = quote[:399] + "…"
+        width = max(20, self.app.size.width - 6)  # the list's padding and scrollbar
         tags = []
         for tag in annotation.tags:
             code = self.codebook.code(tag)
@@ -365,11 +386,13 @@ class QuotesScreen(Screen[Annotation | None]):
                 (visible(annotation.analyst, newline=" "), "dim"),
                 ("  " + annotation.confidence if annotation.confidence else "", "dim"),
             ),
-            Content.styled(f"“{quote}”", "italic"),
+            *(Content.styled(line, "italic") for line in _display_lines(f"“{quote}”", width)),
         ]
-        memo = visible(annotation.memo.strip(), tab=" ")
+        memo = visible(" ".join(annotation.memo.split()))
         if memo:
-            lines.append(Content.assemble(("memo ", "dim"), memo))
+            memo_lines = _display_lines(memo, width - 5)
+            lines.append(Content.assemble(("memo ", "dim"), memo_lines[0]))
+            lines += [Content("     " + line) for line in memo_lines[1:]]
         return Option(Content("\n").join(lines), id=annotation.id)
 
     @on(OptionList.OptionSelected)
@@ -380,6 +403,24 @@ class QuotesScreen(Screen[Annotation | None]):
 
     def action_back(self) -> None:
         self.dismiss(None)
+
+
+def _display_lines(text: str, width: int) -> list[str]:
+    """`text` as lines to draw: as it is where it runs left to right (the list wraps it);
+    wrapped here and put in display order where it holds right-to-left script, a
+    right-to-left paragraph set flush right (as the reading pane sets it)."""
+    levels = bidi_levels(text)
+    if levels is None:
+        return [text]
+    flush_right = is_right_to_left(text)
+    lines = []
+    for start, end in wrap_paragraph(text, Span(0, len(text)), width):
+        line = text[start:end].rstrip()
+        shown = display_line(line, levels[start : start + len(line)])
+        if flush_right:
+            shown = " " * max(0, width - cell_width(shown)) + shown
+        lines.append(shown)
+    return lines
 
 
 def _bar(count: int, most: int, cells: int) -> str:

@@ -27,7 +27,12 @@ from annotations.model import Annotation
 from annotations.safe_text import visible
 from annotations.search import Search
 from annotations.store import Store, StoreSaveError
-from annotations.text_units import next_word_end, previous_word_start, snap_to_graphemes
+from annotations.text_units import (
+    display_line,
+    next_word_end,
+    previous_word_start,
+    snap_to_graphemes,
+)
 from tui.screens.analysis import AnalysisScreen
 from tui.screens.export_dialog import ExportDialog
 from tui.widgets.annotation_panel import AnnotationPanel
@@ -852,6 +857,7 @@ class ReaderScreen(Screen[None]):
         query = visible(search.query, newline=" ")
         if len(query) > 24:
             query = query[:23] + "…"
+        query = display_line(query)  # Persian or Arabic in display order
         count = len(search.matches)
         if search.current is not None and self.selection == search.selected:
             return f"“{query}” match {search.current + 1:,}/{count:,} · "
