@@ -30,7 +30,7 @@ KEYS = (
     ("/", "search the document, case and accents aside; enter goes to the match"),
     ("n, N", "next / previous match (around the end and the start)"),
     ("esc", "stop extending, else end the search, else clear the filter"),
-    ("a", "analysis: interests × actors (enter: the quotes), relations, tags, where"),
+    ("a", "analysis: interests × actors (enter: the quotes), relations, tags, positions"),
     ("o", "re-attach an orphaned annotation to the selection"),
     ("ctrl+e", "export: format, scope (document, all, filter), file"),
     ("ctrl+p", "command palette: every action"),
