@@ -263,3 +263,33 @@ async def test_a_persian_quote_is_listed_in_display_order(tmp_path: Path) -> Non
         quote_line = prompt.splitlines()[1]
         assert quote_line.strip() == display_line("“منافع روسیه”")
         assert quote_line.startswith(" ")  # a right-to-left line is set flush right
+
+
+async def test_a_long_list_of_quotes_fills_as_the_highlight_goes_down(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(QuotesScreen, "BATCH", 3)
+    document = Document.bundled()
+    sentences = document.sentences[2:12]
+    store_path = tmp_path / "s.json"
+    with Store(store_path) as store:
+        store.add_document(document)
+        for s in sentences:
+            store.annotate(document.id, s.start, s.end, tags=["actor/iran", "interest/economy"])
+    app = GlossApp(db=store_path, analyst="tester")
+    async with app.run_test(size=SIZE) as pilot:
+        await open_analysis(pilot)
+        await pilot.press("down", "down", "down", "down", "right", "enter")  # economy × Iran
+        await pilot.pause()
+        quotes = app.screen
+        assert isinstance(quotes, QuotesScreen)
+        listing = quotes.query_one(OptionList)
+        assert len(quotes.quotes) == 10 and listing.option_count < 10  # not all at once
+        for _ in range(10):
+            await pilot.press("end")
+        assert listing.option_count == 10
+        await pilot.press("enter")
+        await pilot.pause()
+        reader = app.screen
+        assert isinstance(reader, ReaderScreen)
+        assert reader.selection == (sentences[-1].start, sentences[-1].end)

@@ -333,9 +333,14 @@ class QuoteList(OptionList):
 
 
 class QuotesScreen(Screen[Annotation | None]):
-    """The quotes of one cell with their memos; `enter` goes to the quote in the reader."""
+    """The quotes of one cell with their memos; `enter` goes to the quote in the reader.
+
+    The list is filled a batch at a time, the next batch as the highlight nears the end of
+    what is there: a cell of five thousand quotes opens as fast as one of fifty.
+    """
 
     BINDINGS = [Binding("escape", "back", "Table", id="quotes.back")]
+    BATCH = 100
 
     def __init__(
         self, document: Document, codebook: Codebook, cell: Cell, quotes: list[Annotation]
@@ -345,26 +350,41 @@ class QuotesScreen(Screen[Annotation | None]):
         self.codebook = codebook
         self.cell = cell
         self.quotes = quotes
+        self._listed = 0  # how many quotes the list holds so far
 
     def compose(self) -> ComposeResult:
         count = len(self.quotes)
         yield Static(
             Content.assemble(
                 (self.cell.describe(), "bold $primary"),
-                f"  {count} annotation{'s' if count != 1 else ''} — enter reads it in place",
+                f"  {count:,} annotation{'s' if count != 1 else ''} — enter reads it in place",
             ),
             id="quotes-heading",
         )
-        options: list[Option | None] = []
-        for annotation in self.quotes:
-            options += [self._option(annotation), None]  # None: a line between entries
-        yield QuoteList(*options[:-1], id="quotes-list")
+        yield QuoteList(id="quotes-list")
         yield Footer()
 
     def on_mount(self) -> None:
         options = self.query_one(OptionList)
+        self._list_more(options)
         options.highlighted = 0
         options.focus()
+
+    def _list_more(self, options: OptionList) -> None:
+        batch = self.quotes[self._listed : self._listed + self.BATCH]
+        entries: list[Option | None] = []
+        for annotation in batch:
+            if self._listed or entries:
+                entries.append(None)  # a line between entries
+            entries.append(self._option(annotation))
+        self._listed += len(batch)
+        options.add_options(entries)
+
+    @on(OptionList.OptionHighlighted)
+    def _highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        options = event.option_list
+        if self._listed < len(self.quotes) and event.option_index >= options.option_count - 5:
+            self._list_more(options)
 
     def _option(self, annotation: Annotation) -> Option:
         paragraph = self.document.paragraph_index(annotation.start) + 1
