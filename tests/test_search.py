@@ -403,3 +403,29 @@ async def test_from_the_library_escape_ends_the_search_before_leaving(tmp_path: 
         await pilot.press("escape")  # back to the library
         await pilot.pause()
         assert isinstance(app.screen, LibraryScreen)
+
+
+async def test_up_in_the_prompt_recalls_earlier_searches_and_empty_enter_repeats(
+    store_path: Path,
+) -> None:
+    document = Document.bundled()
+    tehran = find_all(document.text, "tehran")
+    app = GlossApp(db=store_path, analyst="ana")
+    async with app.run_test(size=SIZE) as pilot:
+        await search(pilot, "moscow")
+        await search(pilot, "tehran")
+        screen = reader(app)
+        assert screen.selection == tehran[0]
+        await pilot.press("slash", "up", "up")
+        await pilot.pause()
+        prompt = app.screen
+        assert isinstance(prompt, SearchPrompt)
+        assert prompt.query_one("#search-input").value == "moscow"
+        await pilot.press("down")
+        assert prompt.query_one("#search-input").value == "tehran"
+        await pilot.press("down")
+        assert prompt.query_one("#search-input").value == ""
+        await pilot.press("enter")  # empty: the last search again, from the cursor on
+        await pilot.pause()
+        assert screen.selection == tehran[0]
+        assert "“tehran” match 1/" in status(app)

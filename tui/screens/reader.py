@@ -160,6 +160,7 @@ class ReaderScreen(Screen[None]):
         self._filter_query = ""
         self.search = SearchState()
         self._found: tuple[str, list[tuple[int, int]]] | None = None  # the last query's matches
+        self._searched: list[str] = []  # queries searched, oldest first (`up` in the prompt)
         self.undo_stack: list[Change] = []
         self.redo_stack: list[Change] = []
         self.save_state = "saved"
@@ -381,7 +382,8 @@ class ReaderScreen(Screen[None]):
     # -- actions: search ---------------------------------------------------------------
 
     def action_search(self) -> None:
-        self.app.push_screen(SearchPrompt(self._preview_search), self._search_submitted)
+        prompt = SearchPrompt(self._preview_search, self._searched)
+        self.app.push_screen(prompt, self._search_submitted)
 
     def _find(self, query: str) -> list[tuple[int, int]] | None:
         """Every match of `query` (None: nothing to search for). One pass of one regular
@@ -408,6 +410,11 @@ class ReaderScreen(Screen[None]):
         return None if matches is None else len(matches)
 
     def _search_submitted(self, query: str | None) -> None:
+        if query == "" and self.search.query:
+            query = self.search.query  # enter on an empty prompt: the last search again
+        if query and query.strip():
+            earlier = [q for q in self._searched if q != query][-49:]
+            self._searched = [*earlier, query]
         matches = self._find(query) if query else None
         if query and matches == []:
             self.notify(f"No match for “{visible(query, newline=' ')}”.", markup=False)

@@ -2,9 +2,9 @@
 
 Typing marks the matches as you go (shortly after the last key, so a fast typist's
 every key does not search a whole book), and the prompt says how many there are.
-`enter` dismisses with the query, `escape` with None. The reader does the searching: the
-prompt is handed a `preview` callable that marks the matches of a query and says how
-many it found.
+`enter` dismisses with the query, `escape` with None; `up` and `down` go through the
+queries searched before. The reader does the searching: the prompt is handed a `preview`
+callable that marks the matches of a query and says how many it found.
 """
 
 from __future__ import annotations
@@ -36,11 +36,19 @@ def describe_count(count: int | None) -> str:
 class SearchPrompt(TypeAheadModal[str | None]):
     """Dismisses with the query typed, or None when cancelled."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel", priority=True, id="search.cancel")]
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel", priority=True, id="search.cancel"),
+        Binding("up", "history(-1)", "Earlier", show=False, id="search.earlier"),
+        Binding("down", "history(1)", "Later", show=False, id="search.later"),
+    ]
 
-    def __init__(self, preview: Callable[[str], int | None]) -> None:
+    def __init__(
+        self, preview: Callable[[str], int | None], history: list[str] | None = None
+    ) -> None:
         super().__init__()
         self.preview = preview
+        self.history = list(history or [])  # oldest first
+        self._place = len(self.history)  # where `up`/`down` are in it; at the end: new
         self._timer: Timer | None = None
 
     def type_ahead_field(self) -> Input:
@@ -51,10 +59,19 @@ class SearchPrompt(TypeAheadModal[str | None]):
             yield Label("/", id="search-slash")
             yield Input(placeholder="search: case and accents aside", id="search-input")
             yield Label("", id="search-count")
-            yield Label("enter jumps · esc cancels", id="search-help")
+            yield Label("enter jumps · ↑ earlier · esc cancels", id="search-help")
 
     def on_mount(self) -> None:
         self.query_one(Input).focus()
+
+    def action_history(self, step: int) -> None:
+        place = min(max(0, self._place + step), len(self.history))
+        if place == self._place:
+            return
+        self._place = place
+        field = self.query_one(Input)
+        field.value = self.history[place] if place < len(self.history) else ""
+        field.cursor_position = len(field.value)
 
     def on_input_changed(self, event: Input.Changed) -> None:
         if self._timer is not None:
