@@ -205,7 +205,7 @@ def write_codebook(
             f'id = "{code_id}"',
             f'label = "{label}"',
             f'key = "{key}"',
-            'color = "#3366cc"',
+            'color = "#36c"',  # the short form a codebook may use
             'description = ""',
         ]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")

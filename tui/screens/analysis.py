@@ -19,6 +19,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.color import Color
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.events import Resize
@@ -281,12 +282,12 @@ class AnalysisScreen(Screen[tuple[int, int] | None]):
                 self.cells[(y, x)] = Cell(interest, relation)
                 assert relations is not None
                 row.append(self._count(relations.count(interest.id, relation.id), 0, None))
-            label = Text(visible(interest.label, newline=" "), style=f"bold {interest.color}")
+            label = Text(visible(interest.label, newline=" "), style=f"bold {_hex(interest.color)}")
             table.add_row(*row, label=label)
         return table
 
     def _header(self, code: Code) -> Text:
-        return Text(visible(code.label, newline=" "), style=f"bold {code.color}")
+        return Text(visible(code.label, newline=" "), style=f"bold {_hex(code.color)}")
 
     def _count(self, count: int, most: int, color: str | None) -> Text:
         """A count right-aligned, zero as a dim dot; in the actor columns a tint of the
@@ -453,7 +454,11 @@ def _bar(count: int, most: int, cells: int) -> str:
     return bar.ljust(cells)
 
 
+def _hex(color: str) -> str:
+    """A codebook colour (`#rgb` or `#rrggbb`) as Rich styles take it: `#RRGGBB`."""
+    return Color.parse(color).hex
+
+
 def _blend_hex(color: str, share: float) -> str:
-    """`color` (#rrggbb) mixed into black by `share`: a tint that keeps text readable."""
-    red, green, blue = (int(color[i : i + 2], 16) for i in (1, 3, 5))
-    return "#{:02x}{:02x}{:02x}".format(*(round(c * share) for c in (red, green, blue)))
+    """`color` mixed into black by `share`: a tint that keeps text readable."""
+    return Color(0, 0, 0).blend(Color.parse(color), share).hex
