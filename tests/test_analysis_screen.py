@@ -293,3 +293,17 @@ async def test_a_long_list_of_quotes_fills_as_the_highlight_goes_down(
         reader = app.screen
         assert isinstance(reader, ReaderScreen)
         assert reader.selection == (sentences[-1].start, sentences[-1].end)
+
+
+async def test_in_a_short_terminal_tab_then_the_arrows_scroll_the_rest_into_view(
+    store_path: Path, seeded
+) -> None:
+    app = GlossApp(db=store_path, analyst="ana")
+    async with app.run_test(size=(80, 16)) as pilot:
+        screen = await open_analysis(pilot)
+        body = screen.query_one("#analysis-body")
+        assert screen.query_one(DataTable).has_focus
+        assert body.max_scroll_y > 0
+        await pilot.press("tab", "end")
+        await pilot.pause()
+        assert body.scroll_y == body.max_scroll_y

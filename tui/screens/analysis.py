@@ -185,7 +185,8 @@ class AnalysisScreen(Screen[tuple[int, int] | None]):
     # -- layout ------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        with VerticalScroll(id="analysis-body", can_focus=False):
+        # Focusable: in a terminal too short for it all, tab then the arrows scroll it.
+        with VerticalScroll(id="analysis-body"):
             yield Static(self._heading(), id="analysis-heading")
             yield Static(self._scope(), id="analysis-scope")
             with Horizontal(id="analysis-columns"):
