@@ -52,8 +52,8 @@ _BAR_EIGHTHS = " ▏▎▍▌▋▊▉█"  # eighths of a cell, left to right
 
 @dataclass(frozen=True, slots=True)
 class Cell:
-    """A cell of the table: the annotations carrying both `row` and `column` (a code id),
-    or `row` alone when `column` is None (the "all" column)."""
+    """A cell of the table: the annotations carrying both the `row` and the `column` code,
+    or the `row` code alone when `column` is None (the "all" column)."""
 
     row: Code
     column: Code | None
