@@ -221,6 +221,20 @@ class _LineFinder:
                     return number
         return 1
 
+    def top_level_line(self, key: str) -> int:
+        """The line of a key outside any table, or of a table `[key]` / `[[key]]`."""
+        assignment = re.compile(rf"^\s*{re.escape(key)}\s*=")
+        in_table = False
+        for number, line in enumerate(self.lines, start=1):
+            stripped = line.strip()
+            if stripped.startswith("["):
+                if stripped.strip("[] ") == key:
+                    return number
+                in_table = True
+            elif not in_table and assignment.match(line):
+                return number
+        return 1
+
     def field_line(self, header: str, index: int, field: str) -> int:
         start = self.table_line(header, index)
         pattern = re.compile(rf"^\s*{re.escape(field)}\s*=")
@@ -233,6 +247,7 @@ class _LineFinder:
         return start
 
 
+_TOP_LEVEL_FIELDS = ("name", "groups", "codes")
 _GROUP_FIELDS = ("id", "label", "exclusive")
 _CODE_FIELDS = ("id", "label", "key", "color", "description")
 
@@ -273,6 +288,13 @@ def _validate(data: dict[str, Any], where: _LineFinder, source: str) -> Codebook
     def fail(line: int, reason: str) -> CodebookError:
         return CodebookError(f"{source}, line {line}: {reason}")
 
+    unknown = [key for key in data if key not in _TOP_LEVEL_FIELDS]
+    if unknown:
+        # A typo ("nmae") would otherwise be dropped without a word.
+        raise fail(
+            where.top_level_line(unknown[0]),
+            f"unknown field {unknown[0]!r} at the top (expected {', '.join(_TOP_LEVEL_FIELDS)})",
+        )
     name = data.get("name", "Codebook")
     if not isinstance(name, str):
         raise fail(1, "name must be a string")

@@ -132,6 +132,8 @@ def line_of(text: str, fragment: str, occurrence: int = 1) -> int:
         ("exclusive = true", 'exclusive = "yes"', "exclusive", 1, "exclusive must be true"),
         ('color = "#00f"', 'colour = "#00f"', "colour", 1, "unknown field 'colour'"),
         ('label = "One"', "label = 1", "label = 1", 1, "label must be a string"),
+        ('name = "Test"', 'nmae = "Test"', "nmae", 1, "unknown field 'nmae' at the top"),
+        ('name = "Test"', "[meta]\nversion = 2", "[meta]", 1, "unknown field 'meta' at the top"),
     ],
 )
 def test_a_bad_codebook_names_the_line_and_the_reason(
