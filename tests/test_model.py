@@ -80,5 +80,9 @@ def test_evolve_sets_modified_and_checks_confidence() -> None:
 
 
 def test_records_have_exactly_the_fields_of_an_annotation() -> None:
-    # from_record's fast path sets each field by name: a new field must be added there too.
+    # from_record's fast path and to_record name each field: a new one must be added there too.
     assert tuple(field.name for field in dataclasses.fields(Annotation)) == RECORD_FIELDS
+    annotation = Annotation.create(
+        document="sha256:00", text="Moscow and Tehran.", start=0, end=6, tags=["actor/russia"]
+    )
+    assert tuple(annotation.to_record()) == RECORD_FIELDS

@@ -28,6 +28,7 @@ from annotations.anchoring import Report, reanchor, relocate
 from annotations.codebook import Codebook
 from annotations.document import Document, utc_now
 from annotations.errors import GlossError
+from annotations.journal import paused_gc
 from annotations.library import current_version, superseded_versions
 from annotations.model import Annotation
 
@@ -298,7 +299,11 @@ def export_format(name: str) -> ExportFormat:
 
 def render(name: str, scope: ExportScope) -> bytes:
     """The export of `scope` in format `name`, as the bytes of the file."""
-    return export_format(name).render(scope)
+    # An export makes a record, a dict or a string per annotation, nearly all of which
+    # live until it is written: collections meanwhile only walk them again (to_record for
+    # 100,000 annotations: 0.35 s with the collector running, 0.06 s without).
+    with paused_gc():
+        return export_format(name).render(scope)
 
 
 def export_to(name: str, scope: ExportScope, path: str | Path) -> Path:

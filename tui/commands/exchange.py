@@ -14,6 +14,7 @@ from annotations.export import (
     FORMAT_NAMES,
     check_output,
     export_format,
+    render,
     select,
     select_file,
     write_file,
@@ -95,7 +96,7 @@ def run_export(options: argparse.Namespace) -> int:
                 analyst=options.analyst,
                 progress=progress,
             )
-        data = export.render(scope)
+        data = render(export.name, scope)
     if scope.orphans:
         report_orphans(len(scope.orphans), export.name, included=export.carries_orphans)
     if options.output is None:
