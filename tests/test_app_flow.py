@@ -114,6 +114,44 @@ async def test_another_running_copy_is_seen(tmp_path: Path) -> None:
         ]
 
 
+async def test_an_edit_made_in_another_copy_a_moment_ago_is_kept(tmp_path: Path) -> None:
+    store_file = tmp_path / "s.json"
+    app = GlossApp(db=store_file, analyst="ana")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("j", "j", "r")
+        reader = app.screen
+        assert isinstance(reader, ReaderScreen)
+        [annotation] = reader.annotations
+        # The analyst's other terminal writes a memo on it; this copy has not polled yet.
+        with Store(store_file) as other:
+            other.update(annotation.id, memo="written in the other terminal")
+        await pilot.press("1")  # a tag on the same annotation, here
+        [shown] = reader.annotations
+        assert shown.memo == "written in the other terminal"
+    with Store(store_file, read_only=True) as store:
+        [saved] = store.annotations()
+        assert saved.tags == ("actor/russia", "interest/military")
+        assert saved.memo == "written in the other terminal"
+
+
+async def test_a_memo_written_while_another_copy_tags_keeps_both(tmp_path: Path) -> None:
+    store_file = tmp_path / "s.json"
+    app = GlossApp(db=store_file, analyst="ana")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("j", "j", "r", "m", *"air cover")  # the memo editor is open
+        reader = app.screen_stack[-2]
+        assert isinstance(reader, ReaderScreen)
+        [annotation] = reader.annotations
+        # Meanwhile the other terminal tags it; this copy has not polled since.
+        with Store(store_file) as other:
+            other.update(annotation.id, tags=["actor/russia", "interest/economy"])
+        await pilot.press("ctrl+s")
+    with Store(store_file, read_only=True) as store:
+        [saved] = store.annotations()
+        assert saved.memo == "air cover"
+        assert saved.tags == ("actor/russia", "interest/economy")
+
+
 async def test_a_save_the_disk_refuses_is_kept_shown_and_retried(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

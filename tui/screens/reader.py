@@ -214,6 +214,15 @@ class ReaderScreen(Screen[None]):
                 self.save_state = "saved"
                 self.notify("Every change is saved now.", markup=False)
             self._update_status()
+        self._take_in_other_saves()
+
+    def _take_in_other_saves(self) -> None:
+        """What another running copy saved since the last look (one `stat` if nothing).
+
+        Called by the poll and before every edit: an edit is made to the annotation as it
+        is now, so a memo written in the other terminal a moment ago is not overwritten
+        with this copy's older one.
+        """
         if self.store.refresh():
             self.reload_annotations()
 
@@ -511,6 +520,7 @@ class ReaderScreen(Screen[None]):
         start, end = self.selection
         if end <= start:
             return
+        self._take_in_other_saves()
         current = self._exact_own_annotation()
         tags = self.codebook.toggle(current.tags if current else (), code_id)
         self._set_tags(current, tags, f"toggle {code_id}")
@@ -548,6 +558,7 @@ class ReaderScreen(Screen[None]):
 
     def _tags_picked(self, tags: tuple[str, ...] | None) -> None:
         if tags is not None:
+            self._take_in_other_saves()
             self._set_tags(self._exact_own_annotation(), tags, "tags")
 
     def action_memo(self) -> None:
@@ -567,6 +578,7 @@ class ReaderScreen(Screen[None]):
     def _memo_written(self, result: MemoResult | None, annotation_id: str | None) -> None:
         if result is None:
             return
+        self._take_in_other_saves()
         current = next((a for a in self.annotations if a.id == annotation_id), None)
         if current is None:
             if not result.memo and result.confidence is None:
@@ -579,6 +591,7 @@ class ReaderScreen(Screen[None]):
         self._stop_extending()
 
     def action_delete(self) -> None:
+        self._take_in_other_saves()
         current = self.annotation_under_cursor()
         if current is None:
             self.notify("No annotation of yours here to delete.", severity="warning")
