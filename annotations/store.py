@@ -448,7 +448,9 @@ class Store:
         """Annotations in document order (by start, then end), filtered as asked."""
         document_ids = [document] if document is not None else [d.id for d in self.documents()]
         found: list[Annotation] = []
-        with paused_gc():  # once for all documents: see _sorted_annotations
+        # Every annotation made here stays alive (cached): collecting meanwhile would walk
+        # the whole store again and again (100,000 annotations: 0.9 s, not 0.3 s).
+        with paused_gc():
             for document_id in document_ids:
                 found.extend(
                     a
@@ -471,15 +473,12 @@ class Store:
             return cached[1]
         made = self._made_from
         annotations: list[Annotation] = []
-        # Every annotation made here stays alive (cached): collecting meanwhile would walk
-        # the whole store again and again (100,000 annotations: 0.9 s, not 0.3 s).
-        with paused_gc():
-            for key, record in self._db.storage.tables.get(name, {}).items():
-                known = made.get(key)
-                if known is None or known[0] is not record:
-                    known = made[key] = (record, Annotation.from_record(record))
-                annotations.append(known[1])
-            annotations.sort(key=attrgetter("start", "end", "created", "id"))
+        for key, record in self._db.storage.tables.get(name, {}).items():
+            known = made.get(key)
+            if known is None or known[0] is not record:
+                known = made[key] = (record, Annotation.from_record(record))
+            annotations.append(known[1])
+        annotations.sort(key=attrgetter("start", "end", "created", "id"))
         self._sorted_cache[document_id] = (version, annotations)
         return annotations
 
