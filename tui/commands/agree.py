@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import argparse
 import json
-from pathlib import Path
 
 from rich.console import Console
 from rich.table import Table
@@ -37,12 +36,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--format", "-f", default="text", metavar="FORMAT", help="text (default) or json"
     )
-    parser.add_argument(
-        "--document",
-        metavar="ID|PATH",
-        help="only this document: its id (or a prefix), title, or file (read as it is now)",
-    )
-    parser.add_argument("--codebook", type=Path, metavar="FILE", help="a codebook TOML file")
+    common.add_document_option(parser)
+    common.add_codebook_option(parser)
     common.add_store_options(parser)
     parser.set_defaults(handler=run)
 
@@ -56,10 +51,8 @@ def run(options: argparse.Namespace) -> int:
     repeated = next((name for name in analysts if analysts.count(name) > 1), None)
     if repeated is not None:
         return common.fail(f"analyst {repeated!r} is named twice: name each analyst once")
-    codebook = Codebook.load(options.codebook) if options.codebook else Codebook.default()
-    path = common.store_path(options.db)
-    if not path.exists():
-        return common.fail(f"{path}: no store here yet — open a document with gloss first")
+    codebook = common.codebook(options)
+    path = common.existing_store_path(options.db)
     with Store(path, read_only=True) as store:
         if not store.documents():
             return common.fail(f"{path}: the store holds no documents: nothing to compare")

@@ -10,6 +10,8 @@ from pathlib import Path
 
 from platformdirs import user_data_path
 
+from annotations.codebook import Codebook
+from annotations.errors import StoreError
 from annotations.safe_text import visible
 
 EXIT_ERROR = 2
@@ -24,6 +26,23 @@ def add_store_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def add_codebook_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--codebook", type=Path, metavar="FILE", help="a codebook TOML file")
+
+
+def add_document_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--document",
+        metavar="ID|PATH",
+        help="only this document: its id (or a prefix), title, or file (read as it is now)",
+    )
+
+
+def codebook(options: argparse.Namespace) -> Codebook:
+    """`--codebook FILE`, else the default codebook."""
+    return Codebook.load(options.codebook) if options.codebook else Codebook.default()
+
+
 def add_analyst_option(parser: argparse.ArgumentParser, help_text: str) -> None:
     parser.add_argument("--analyst", metavar="NAME", help=help_text)
 
@@ -35,6 +54,14 @@ def store_path(option: Path | None) -> Path:
     if os.environ.get("GLOSS_DB"):
         return Path(os.environ["GLOSS_DB"]).expanduser()
     return user_data_path("gloss", appauthor=False) / "gloss.json"
+
+
+def existing_store_path(option: Path | None) -> Path:
+    """`store_path`, for a command that only reads the store: `StoreError` if none is there."""
+    path = store_path(option)
+    if not path.exists():
+        raise StoreError(f"{path}: no store here yet — open a document with gloss first")
+    return path
 
 
 def analyst_name(option: str | None) -> str:

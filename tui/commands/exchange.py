@@ -8,7 +8,6 @@ import sys
 from pathlib import Path
 
 from annotations.anchoring import Report
-from annotations.codebook import Codebook
 from annotations.errors import StoreError
 from annotations.export import (
     FORMAT_NAMES,
@@ -40,17 +39,13 @@ def register_export(subparsers: argparse._SubParsersAction) -> None:
         metavar="FORMAT",
         help=" | ".join(FORMAT_NAMES) + " (default: json)",
     )
-    parser.add_argument(
-        "--document",
-        metavar="ID|PATH",
-        help="only this document: its id (or a prefix), title, or file (read as it is now)",
-    )
+    common.add_document_option(parser)
     parser.add_argument(
         "--encoding", metavar="NAME", help="the --document file's encoding when not UTF-8"
     )
     parser.add_argument("--tag", metavar="CODE", help="only annotations with this code")
     common.add_analyst_option(parser, "only this analyst's annotations (default: everyone's)")
-    parser.add_argument("--codebook", type=Path, metavar="FILE", help="a codebook TOML file")
+    common.add_codebook_option(parser)
     parser.add_argument("-o", "--output", type=Path, metavar="FILE", help="file (default: stdout)")
     common.add_store_options(parser)
     parser.set_defaults(handler=run_export)
@@ -70,10 +65,8 @@ def run_export(options: argparse.Namespace) -> int:
         return common.fail(f"--format {export.name} writes a zip: name the file with -o FILE")
     if options.output is not None:
         check_output(options.output.expanduser())
-    codebook = Codebook.load(options.codebook) if options.codebook else Codebook.default()
-    path = common.store_path(options.db)
-    if not path.exists():
-        return common.fail(f"{path}: no store here yet — open a document with gloss first")
+    codebook = common.codebook(options)
+    path = common.existing_store_path(options.db)
     with Store(path, read_only=True) as store, progress_bar("exporting") as progress:
         if options.document and Path(options.document).expanduser().is_file():
             # A file is read as it is now; its annotations follow its text if it changed.

@@ -15,7 +15,7 @@ from tui.commands import common
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("open", help="open documents in the reader (the default)")
     parser.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="files or folders")
-    parser.add_argument("--codebook", type=Path, metavar="FILE", help="a codebook TOML file")
+    common.add_codebook_option(parser)
     parser.add_argument(
         "--encoding", metavar="NAME", help="the files' encoding when not UTF-8 or UTF-16 with BOM"
     )

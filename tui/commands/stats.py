@@ -46,13 +46,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--format", "-f", default="text", metavar="FORMAT", help="text (default) or json"
     )
-    parser.add_argument(
-        "--document",
-        metavar="ID|PATH",
-        help="only this document: its id (or a prefix), title, or file (read as it is now)",
-    )
+    common.add_document_option(parser)
     common.add_analyst_option(parser, "only this analyst's annotations (default: everyone's)")
-    parser.add_argument("--codebook", type=Path, metavar="FILE", help="a codebook TOML file")
+    common.add_codebook_option(parser)
     common.add_store_options(parser)
     parser.set_defaults(handler=run)
 
@@ -60,10 +56,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run(options: argparse.Namespace) -> int:
     if options.format not in FORMATS:
         return common.fail(f"unknown format {options.format!r} (choose from text, json)")
-    codebook = Codebook.load(options.codebook) if options.codebook else Codebook.default()
-    path = common.store_path(options.db)
-    if not path.exists():
-        return common.fail(f"{path}: no store here yet — open a document with gloss first")
+    codebook = common.codebook(options)
+    path = common.existing_store_path(options.db)
     with Store(path, read_only=True) as store:
         if not store.documents():
             return common.fail(f"{path}: the store holds no documents: nothing to count")
