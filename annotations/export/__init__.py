@@ -177,10 +177,11 @@ def select(
         if not documents:
             raise ExportError("the store holds no documents: nothing to export")
     annotations: list[Annotation] = []
-    for done, each in enumerate(documents, start=1):
-        annotations += store.annotations(each.id, analyst=analyst, tag=tag)
-        if progress is not None:
-            progress(done, len(documents))
+    with paused_gc():  # as in Store.annotations, but once for all the documents
+        for done, each in enumerate(documents, start=1):
+            annotations += store.annotations(each.id, analyst=analyst, tag=tag)
+            if progress is not None:
+                progress(done, len(documents))
     return make_scope(
         documents,
         annotations,

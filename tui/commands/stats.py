@@ -83,15 +83,7 @@ def read_scope(
         # A file is read as it is now, as gloss export reads it (re-anchored if it changed).
         scope, _ = select_file(store, codebook, Path(document).expanduser(), analyst=analyst)
         return scope
-    if document:
-        return select(store, codebook, document=document, analyst=analyst)
-    # The store hands annotations over in document order already: no need for
-    # `select`'s sort, a quarter of a second for 100,000 of them.
-    return ExportScope(
-        documents=tuple(store.documents()),
-        annotations=tuple(store.annotations(analyst=analyst)),
-        codebook=codebook,
-    )
+    return select(store, codebook, document=document, analyst=analyst)
 
 
 # -- text ----------------------------------------------------------------------------------
