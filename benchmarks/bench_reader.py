@@ -217,23 +217,21 @@ def run_textarea(book: Path) -> dict[str, float]:
     return asyncio.run(_measure(app, lambda a: bool(a.query(TextArea)), BASELINE_KEYS))
 
 
-def run_bare_scroll_view(book: Path) -> dict[str, float]:
-    """The floor: a bare Line API ScrollView returning ready-made strips (no wrapping, no
-    cursor, no highlights) beside a panel, a status line and a footer, as Gloss's screen
-    is laid out — what Textual itself costs per key on this machine."""
+def _run_bare(book: Path, view_base: type, *, css: str = "") -> dict[str, float]:
+    """A bare Line API view on `view_base` returning ready-made 140-character strips (no
+    wrapping, no cursor, no highlights) beside a panel, a status line and a footer, as
+    Gloss's screen is laid out. The view scrolls through `show_line(top)`."""
     from rich.segment import Segment
     from textual.app import App
     from textual.binding import Binding
     from textual.containers import Horizontal
-    from textual.geometry import Size
-    from textual.scroll_view import ScrollView
     from textual.strip import Strip
     from textual.widgets import Footer, Static
 
     text = book.read_text(encoding="utf-8")
     lines = [text[i : i + 140] for i in range(0, len(text), 140)]
 
-    class Bare(ScrollView, can_focus=True, inherit_bindings=False):
+    class Bare(view_base, can_focus=True, inherit_bindings=False):
         BINDINGS = [
             Binding("j", "move(1)"),
             Binding("J", "move(5)"),
@@ -243,21 +241,22 @@ def run_bare_scroll_view(book: Path) -> dict[str, float]:
         ]
 
         def on_mount(self) -> None:
-            self.virtual_size = Size(140, len(lines))
+            self.prepare(len(lines))
 
         def action_move(self, lines_down: int) -> None:
-            self.scroll_to(y=self.scroll_y + lines_down, animate=False, immediate=True)
+            self.show_line(self.top() + lines_down, len(lines))
 
         def action_to(self, line: int) -> None:
-            target = self.max_scroll_y if line < 0 else 0
-            self.scroll_to(y=target, animate=False, immediate=True)
+            self.show_line(len(lines) if line < 0 else 0, len(lines))
 
         def render_line(self, y: int) -> Strip:
-            index = int(self.scroll_y) + y
+            index = self.top() + y
             line = lines[index] if index < len(lines) else ""
             return Strip([Segment(line)]).adjust_cell_length(self.size.width)
 
     class Baseline(App):
+        CSS = css
+
         def compose(self):
             with Horizontal():
                 yield Bare()
@@ -270,61 +269,45 @@ def run_bare_scroll_view(book: Path) -> dict[str, float]:
 
     app = Baseline()
     return asyncio.run(_measure(app, lambda a: bool(a.query(Bare)), GLOSS_KEYS))
+
+
+def run_bare_scroll_view(book: Path) -> dict[str, float]:
+    """A floor: what Textual's own ScrollView costs per key on this machine."""
+    from textual.geometry import Size
+    from textual.scroll_view import ScrollView
+
+    class ScrollingByTextual(ScrollView):
+        def prepare(self, count: int) -> None:
+            self.virtual_size = Size(140, count)
+
+        def top(self) -> int:
+            return int(self.scroll_y)
+
+        def show_line(self, line: int, count: int) -> None:
+            self.scroll_to(y=min(line, self.max_scroll_y), animate=False, immediate=True)
+
+    return _run_bare(book, ScrollingByTextual)
 
 
 def run_bare_widget(book: Path) -> dict[str, float]:
-    """The floor for Gloss's design: a bare Line API `Widget` that keeps its own top line
-    and redraws itself (no ScrollView, no scrollbar widget), returning ready-made strips,
-    in the same layout as `run_bare_scroll_view`."""
-    from rich.segment import Segment
-    from textual.app import App
-    from textual.binding import Binding
-    from textual.containers import Horizontal
-    from textual.strip import Strip
+    """The floor for Gloss's design: a plain Line API `Widget` that keeps its own top line
+    and redraws itself (no ScrollView, no scrollbar widget)."""
     from textual.widget import Widget
-    from textual.widgets import Footer, Static
 
-    text = book.read_text(encoding="utf-8")
-    lines = [text[i : i + 140] for i in range(0, len(text), 140)]
+    class ScrollingItself(Widget):
+        top_line = 0
 
-    class Bare(Widget, can_focus=True):
-        BINDINGS = [
-            Binding("j", "move(1)"),
-            Binding("J", "move(5)"),
-            Binding("pagedown", "move(48)"),
-            Binding("G", "to(-1)"),
-            Binding("g", "to(0)"),
-        ]
-        top = 0
+        def prepare(self, count: int) -> None:
+            pass
 
-        def action_move(self, lines_down: int) -> None:
-            self.top = min(self.top + lines_down, len(lines) - self.size.height)
+        def top(self) -> int:
+            return self.top_line
+
+        def show_line(self, line: int, count: int) -> None:
+            self.top_line = min(line, count - self.size.height)
             self.refresh()
 
-        def action_to(self, line: int) -> None:
-            self.top = len(lines) - self.size.height if line < 0 else 0
-            self.refresh()
-
-        def render_line(self, y: int) -> Strip:
-            index = self.top + y
-            line = lines[index] if index < len(lines) else ""
-            return Strip([Segment(line)]).adjust_cell_length(self.size.width)
-
-    class Baseline(App):
-        CSS = "Bare { width: 2fr; }"
-
-        def compose(self):
-            with Horizontal():
-                yield Bare()
-                yield Static("panel")
-            yield Static("status")
-            yield Footer()
-
-        def on_mount(self):
-            self.query_one(Bare).focus()
-
-    app = Baseline()
-    return asyncio.run(_measure(app, lambda a: bool(a.query(Bare)), GLOSS_KEYS))
+    return _run_bare(book, ScrollingItself, css="Bare { width: 2fr; }")
 
 
 def child(arguments: list[str]) -> None:
