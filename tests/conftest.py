@@ -33,6 +33,15 @@ def codebook() -> Codebook:
     return Codebook.default()
 
 
+@pytest.fixture(scope="session")
+def book(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The bundled article 500 times over: about 5 MB."""
+    article = Document.bundled().text
+    path = tmp_path_factory.mktemp("book") / "book.txt"
+    path.write_text("\n\n".join([article] * 500), encoding="utf-8")
+    return path
+
+
 @pytest.fixture
 def store(store_path: Path):
     with Store(store_path) as opened:

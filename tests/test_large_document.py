@@ -6,42 +6,20 @@ index and the background loading lose no accuracy at size.
 
 from __future__ import annotations
 
-import asyncio
 import itertools
 from pathlib import Path
 
 import pytest
+from book_support import open_reader
 from textual.events import MouseScrollDown, MouseScrollUp
 from textual.strip import Strip
 
 from annotations import Annotation, Document, Store
 from tui.app import GlossApp, LoadingScreen
-from tui.screens.reader import ReaderScreen
 from tui.widgets.annotation_panel import AnnotationPanel
 from tui.widgets.reading_pane import ReadingPane
 
 SIZE = (160, 50)
-
-
-@pytest.fixture(scope="module")
-def book(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The bundled article 500 times over: about 5 MB."""
-    article = Document.bundled().text
-    path = tmp_path_factory.mktemp("book") / "book.txt"
-    path.write_text("\n\n".join([article] * 500), encoding="utf-8")
-    return path
-
-
-async def open_reader(pilot) -> ReaderScreen:
-    # Large files load in a thread behind a loading screen: wait for the reader.
-    for _ in range(400):
-        if isinstance(pilot.app.screen, ReaderScreen):
-            break
-        await asyncio.sleep(0.025)
-    await pilot.pause()
-    screen = pilot.app.screen
-    assert isinstance(screen, ReaderScreen)
-    return screen
 
 
 def drawn(pane: ReadingPane, line_y: int) -> Strip:

@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
+from book_support import open_reader
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -343,29 +344,13 @@ async def test_a_match_inside_an_emoji_cluster_selects_the_whole_cluster(store_p
         assert text[start:end] == "👨\u200d👩\u200d👧"
 
 
-@pytest.fixture(scope="module")
-def book(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The bundled article 500 times over: about 5 MB."""
-    article = Document.bundled().text
-    path = tmp_path_factory.mktemp("book") / "book.txt"
-    path.write_text("\n\n".join([article] * 500), encoding="utf-8")
-    return path
-
-
 async def test_search_a_5_mb_book_and_wrap_from_its_end(book: Path, tmp_path: Path) -> None:
-    import asyncio
-
     text = Document.from_path(book).text
     expected = find_all(text, "tehran")
     assert len(expected) > 1000
     app = GlossApp(paths=[book], db=tmp_path / "s.json", analyst="ana")
     async with app.run_test(size=(160, 50)) as pilot:
-        for _ in range(400):  # large files load behind a loading screen
-            if isinstance(app.screen, ReaderScreen):
-                break
-            await asyncio.sleep(0.025)
-        await pilot.pause()
-        screen = reader(app)
+        screen = await open_reader(pilot)
         await pilot.press("G")
         await search(pilot, "tehran")  # nothing after the last sentence: wraps
         assert screen.selection == expected[0]
