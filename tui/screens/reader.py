@@ -721,7 +721,7 @@ class ReaderScreen(Screen[None]):
 
     def action_page(self, direction: int) -> None:
         pane = self.pane
-        height = max(1, pane.size.height - 2)
+        height = max(1, pane.view_height - 2)
         pane.scroll_to_line(max(0, pane.top_line + direction * height))
         offset = pane.offset_at_line(pane.top_line)
         sentence = self.document.sentence_at(offset)
