@@ -16,11 +16,14 @@ person of a family emoji); a caller selecting a match widens it with
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
+
+from annotations.text_units import snap_to_graphemes
 
 # Characters a word may hold without the reader seeing them as letters: Arabic tatweel
 # (a stretch), zero-width non-joiner (Persian "می‌خواهم"), soft hyphen. A query need not
@@ -161,3 +164,107 @@ def find_all(text: str, query: str) -> list[tuple[int, int]]:
     """Every match of `query` in `text`, as `Search.compile(query).find_all(text)`."""
     search = Search.compile(query)
     return search.find_all(text) if search is not None else []
+
+
+# -- the reader's search of one document ---------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """A match gone to: its span widened to whole grapheme clusters, its place among the
+    matches, and which end of the document the search wrapped around ("end", "start")."""
+
+    span: tuple[int, int]
+    index: int
+    count: int
+    wrapped: str | None = None
+
+
+class DocumentSearch:
+    """The reader's search of one text: the queries searched (oldest first, for `up` in
+    the prompt), the last query, whether it is active (its matches marked), the match last
+    gone to. The matches of one query are kept — one cache — so the prompt's preview,
+    `enter` and `n` after `escape` never search the text twice for the same query."""
+
+    HISTORY = 50
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.history: list[str] = []
+        self.query = ""
+        self.active = False
+        self._current: int | None = None
+        self._selected: tuple[int, int] | None = None
+        self._found: tuple[str, list[tuple[int, int]] | None] | None = None
+
+    def find(self, query: str) -> list[tuple[int, int]] | None:
+        """Every match of `query` in document order (None: nothing to search for)."""
+        if self._found is not None and self._found[0] == query:
+            return self._found[1]
+        search = Search.compile(query)
+        matches = search.find_all(self.text) if search is not None else None
+        self._found = (query, matches)
+        return matches
+
+    @property
+    def matches(self) -> list[tuple[int, int]]:
+        """The matches to mark: the last query's while the search is active."""
+        return (self.find(self.query) or []) if self.active else []
+
+    def first_from(self, matches: list[tuple[int, int]], offset: int) -> int:
+        """The index of the first match starting at or after `offset` (len: none)."""
+        return bisect.bisect_left(matches, (offset,))
+
+    def submit(self, query: str, selection: tuple[int, int]) -> tuple[str, Hit | None]:
+        """Search for `query` (empty: the last query again) from the selection; the query
+        searched and the first match at or after the selection's start (None: cancelled,
+        empty or nothing found — the search stays as it was)."""
+        if query == "" and self.query:
+            query = self.query
+        if query.strip():
+            self.history = [*[q for q in self.history if q != query][-(self.HISTORY - 1) :], query]
+        matches = self.find(query) if query else None
+        if not matches:
+            return query, None
+        self.query, self.active = query, True
+        return query, self._go_to(matches, self.first_from(matches, selection[0]))
+
+    def step(self, selection: tuple[int, int], direction: int) -> Hit | None:
+        """The next (`direction` 1) or previous (-1) match from the selection, around the
+        ends; after `escape`, the last query again. None when there is nothing to go to."""
+        if not self.active and self.query:
+            self.active = True
+        matches = self.matches
+        if not matches:
+            self.active = False
+            return None
+        if self._current is not None and selection == self._selected:
+            index = self._current + direction
+        elif direction > 0:
+            index = self.first_from(matches, selection[0] + 1)
+        else:
+            index = self.first_from(matches, selection[0]) - 1
+        return self._go_to(matches, index)
+
+    def _go_to(self, matches: list[tuple[int, int]], index: int) -> Hit:
+        wrapped = None
+        if index >= len(matches):
+            index, wrapped = 0, "end"
+        elif index < 0:
+            index, wrapped = len(matches) - 1, "start"
+        # A match can start or end inside a grapheme cluster (one emoji of a family):
+        # the selection takes in the whole cluster.
+        span = snap_to_graphemes(self.text, *matches[index])
+        self._current, self._selected = index, span
+        return Hit(span, index, len(matches), wrapped)
+
+    def current_index(self, selection: tuple[int, int]) -> int | None:
+        """The index of the match selected, while the selection is still that match."""
+        if self.active and self._current is not None and selection == self._selected:
+            return self._current
+        return None
+
+    def clear(self) -> None:
+        """End the search (its marks); `n` finds the last query again."""
+        self.active = False
+        self._current = self._selected = None
