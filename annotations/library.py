@@ -10,7 +10,6 @@ deleted, and re-attachable by hand with `reattach`. The old version is marked
 
 from __future__ import annotations
 
-import bisect
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +19,7 @@ from annotations.document import Document, utc_now
 from annotations.errors import DocumentError, StoreError
 from annotations.model import Annotation
 from annotations.safe_text import visible
+from annotations.span_index import SpanIndex
 from annotations.store import Store
 from annotations.text_units import snap_to_graphemes
 
@@ -275,12 +275,7 @@ def summaries(store: Store, *, include_superseded: bool = False) -> list[Documen
     lines = []
     for document in store.documents() if include_superseded else current_documents(store):
         annotations = store.annotations(document.id)
-        starts = [span.start for span in document.paragraphs]
-        touched: set[int] = set()
-        for annotation in annotations:
-            first = max(0, bisect.bisect_right(starts, annotation.start) - 1)
-            last = max(0, bisect.bisect_left(starts, annotation.end) - 1)
-            touched.update(range(first, last + 1))
+        touched = SpanIndex(annotations).covered_paragraphs(document)
         lines.append(
             DocumentSummary(
                 id=document.id,

@@ -102,7 +102,7 @@ async def test_another_running_copy_is_seen(tmp_path: Path) -> None:
             other.annotate(
                 document.id, sentence.start, sentence.end, tags=["actor/iran"], analyst="ana"
             )
-        reader._poll_store()
+        reader.poll_store()
         await pilot.pause()
         assert sorted(a.tags for a in reader.annotations) == [("actor/iran",), ("actor/russia",)]
         # And what this copy saves after that keeps the other's annotation.
@@ -172,7 +172,7 @@ async def test_a_save_the_disk_refuses_is_kept_shown_and_retried(
         assert "NOT SAVED" in reader.save_state
         assert app.store.pending == 1
         monkeypatch.setattr(journal_module.os, "write", real_write)
-        reader._poll_store()
+        reader.poll_store()
         assert reader.save_state == "saved" and app.store.pending == 0
     with Store(store_file, read_only=True) as store:
         assert [a.tags for a in store.annotations()] == [("actor/russia",)]

@@ -118,10 +118,10 @@ async def test_two_overlapping_annotations(store_path: Path) -> None:
     app = GlossApp(db=store_path, analyst="ana")
     async with app.run_test(size=SIZE) as pilot:
         screen = reader(app)
-        screen._select(first.start, first.end)
+        screen.select_span(first.start, first.end)
         await pilot.press("p", "i", "4")  # the whole paragraph: Iran + diplomacy
         await pilot.press("j")  # the cursor is a sentence again; move back to the first
-        screen._select(first.start, first.end)
+        screen.select_span(first.start, first.end)
         await pilot.press("r")
         annotations = screen.annotations
         spans = sorted((a.start, a.end, a.tags) for a in annotations)
@@ -145,7 +145,7 @@ async def test_extend_selection_by_sentence_and_by_word(store_path: Path) -> Non
     app = GlossApp(db=store_path, analyst="ana")
     async with app.run_test(size=SIZE) as pilot:
         screen = reader(app)
-        screen._select(first.start, first.end)
+        screen.select_span(first.start, first.end)
         await pilot.press("v", "j", "j")
         assert screen.selection == (first.start, third.end)
         await pilot.press("k")
@@ -165,7 +165,7 @@ async def test_extend_selection_by_sentence_and_by_word(store_path: Path) -> Non
         [annotation] = screen.annotations
         assert annotation.quote == document.text[first.start : screen.selection[1]]
         assert annotation.quote.endswith("Both")
-        assert screen.anchor is None
+        assert screen.cursor.anchor is None
 
 
 async def test_extending_backwards_by_sentence(store_path: Path) -> None:
@@ -174,7 +174,7 @@ async def test_extending_backwards_by_sentence(store_path: Path) -> None:
     app = GlossApp(db=store_path, analyst="ana")
     async with app.run_test(size=SIZE) as pilot:
         screen = reader(app)
-        screen._select(current.start, current.end)
+        screen.select_span(current.start, current.end)
         await pilot.press("v", "k")
         assert screen.selection == (before.start, current.end)
         await pilot.press("k")
@@ -340,11 +340,11 @@ async def test_extending_by_word_in_chinese_and_backwards(tmp_path: Path) -> Non
         screen = reader(app)
         document = screen.document
         second = document.sentences_in(0)[1]  # "Но надолго ли?"
-        screen._select(second.start, second.end)
+        screen.select_span(second.start, second.end)
         await pilot.press("v", "b")  # grows left from the anchor's start, a word at a time
         assert text[slice(*screen.selection)] == "союзники. Но надолго ли?"
         await pilot.press("escape")
         chinese = document.sentences_in(1)[0]  # "俄罗斯和伊朗是盟友。"
-        screen._select(chinese.start, chinese.end)
+        screen.select_span(chinese.start, chinese.end)
         await pilot.press("v", "w")  # an ideograph is a word of its own
         assert text[slice(*screen.selection)] == "俄罗斯和伊朗是盟友。但"

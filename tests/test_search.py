@@ -261,9 +261,9 @@ async def test_escape_ends_extending_first_then_the_search(store_path: Path) -> 
         screen = reader(app)
         match = screen.selection
         await pilot.press("v", "w")
-        assert screen.anchor is not None
+        assert screen.cursor.anchor is not None
         await pilot.press("escape")  # the extending selection
-        assert screen.anchor is None and screen.selection == match
+        assert screen.cursor.anchor is None and screen.selection == match
         assert marked(app) and "match 1/" in status(app)
         await pilot.press("escape")  # the search: marks gone
         assert marked(app) == []

@@ -26,6 +26,7 @@ from textual.strip import Strip
 
 from annotations.document import Document
 from annotations.safe_text import visible
+from annotations.span_index import SpanIndex
 from annotations.text_units import bidi_levels, mirror, visual_order
 from tui.layout import TAB_CELLS, ParagraphLayout, ScreenLine, grapheme_width
 from tui.widgets.scrolling import SCROLLBAR_WIDTH, ScrollingLines
@@ -73,9 +74,7 @@ class ReadingPane(ScrollingLines, can_focus=True, inherit_bindings=False):
         self.document = document
         self.selection: tuple[int, int] = (0, 0)
         self.extending = False
-        self._highlights: list[Highlight] = []
-        self._highlight_starts: list[int] = []
-        self._longest_highlight = 0
+        self._highlights: SpanIndex[Highlight] = SpanIndex([])
         self._highlights_by_paragraph: dict[int, list[Highlight]] = {}
         self._matches: list[tuple[int, int]] = []
         self._match_starts: list[int] = []
@@ -105,9 +104,7 @@ class ReadingPane(ScrollingLines, can_focus=True, inherit_bindings=False):
 
     def set_highlights(self, highlights: list[Highlight]) -> None:
         """Replace the tinted spans (annotations), given in order of their start."""
-        self._highlights = highlights
-        self._highlight_starts = [h.start for h in highlights]
-        self._longest_highlight = max((h.end - h.start for h in highlights), default=0)
+        self._highlights = SpanIndex(highlights)
         self._highlights_by_paragraph = {}
         self._invalidate()
 
@@ -117,10 +114,7 @@ class ReadingPane(ScrollingLines, can_focus=True, inherit_bindings=False):
         found = self._highlights_by_paragraph.get(paragraph)
         if found is None:
             span = self.document.paragraphs[paragraph]
-            starts = self._highlight_starts
-            first = bisect.bisect_left(starts, span.start - self._longest_highlight)
-            last = bisect.bisect_left(starts, span.end)
-            found = [h for h in self._highlights[first:last] if h.end > span.start]
+            found = self._highlights.overlapping(span.start, span.end)
             self._highlights_by_paragraph[paragraph] = found
         return found
 
