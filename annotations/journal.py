@@ -12,9 +12,11 @@ does not match is real damage and is reported, never skipped silently.
 from __future__ import annotations
 
 import contextlib
+import errno
 import gc
 import json
 import os
+import stat
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -46,8 +48,14 @@ class JournalDamage(StoreError):
 
 
 def encode_line(payload: Any) -> bytes:
-    """One journal line: checksum, space, compact JSON, newline (JSON never holds a raw one)."""
-    body = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    """One journal line: checksum, space, compact JSON, newline (JSON never holds a raw one).
+
+    A lone surrogate, which UTF-8 cannot hold, is written as an escape (kept exactly)."""
+    text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
+    try:
+        body = text.encode("utf-8")
+    except UnicodeEncodeError:
+        body = json.dumps(payload, separators=(",", ":")).encode("ascii")
     return b"%08x " % zlib.crc32(body) + body + b"\n"
 
 
@@ -66,6 +74,8 @@ def decode_line(line: bytes) -> Any:
         return json.loads(body.decode("utf-8"))
     except UnicodeDecodeError:
         raise ValueError("not UTF-8") from None
+    except RecursionError:
+        raise ValueError("nested too deeply") from None
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,14 +98,22 @@ class Header:
 
 
 def parse_header(line: bytes) -> Header:
+    """The header of a journal; `ValueError` unless it is exactly what `Header.encode` writes."""
     payload = decode_line(line)
     if not isinstance(payload, dict) or payload.get("gloss-journal") != JOURNAL_FORMAT:
         raise ValueError("not a Gloss journal header")
-    return Header(
-        generation=str(payload["generation"]),
-        parent=payload.get("parent"),
-        parent_offset=int(payload.get("parent_offset") or 0),
-    )
+    generation, parent = payload.get("generation"), payload.get("parent")
+    offset = payload.get("parent_offset")
+    if (
+        payload.keys() != {"gloss-journal", "generation", "parent", "parent_offset"}
+        or not isinstance(generation, str)
+        or not generation
+        or not (parent is None or isinstance(parent, str))
+        or type(offset) is not int
+        or offset < 0
+    ):
+        raise ValueError("a damaged header")
+    return Header(generation=generation, parent=parent, parent_offset=offset)
 
 
 def iter_lines(data: bytes, base: int) -> Iterator[tuple[int, bytes]]:
@@ -137,22 +155,32 @@ class JournalFile:
         self.header_end = header_end
         status = os.fstat(descriptor)
         self.identity = (status.st_dev, status.st_ino)
-        # `end`: just past the last complete line applied; `seen_size`: the size we last saw.
+        # `end`: just past the last complete line applied; `seen_size`, `seen_mtime`: the
+        # size and change time we last saw.
         self.end = header_end
         self.seen_size = header_end
+        self.seen_mtime = status.st_mtime_ns
 
     @classmethod
     def open(cls, path: Path, *, writable: bool) -> JournalFile | None:
         """Open an existing journal; None when there is none. `StoreError` when damaged."""
+        # O_NONBLOCK: a FIFO would otherwise wait for a writer (it is refused below).
         flags = (os.O_RDWR | os.O_APPEND) if writable else os.O_RDONLY
         try:
-            descriptor = os.open(path, flags)
+            descriptor = os.open(path, flags | os.O_NONBLOCK)
         except FileNotFoundError:
             return None
+        except IsADirectoryError:
+            raise StoreError(f"{path}: is a folder, not a journal") from None
         except OSError as error:
             if writable and error.errno in (13, 30):  # EACCES, EROFS: read it at least
                 return cls.open(path, writable=False)
             raise StoreError(f"{path}: cannot be read ({error.strerror})") from None
+        mode = os.fstat(descriptor).st_mode
+        if not stat.S_ISREG(mode):
+            os.close(descriptor)
+            kind = "is a folder" if stat.S_ISDIR(mode) else "not a regular file"
+            raise StoreError(f"{path}: {kind}, so not a journal; it was left alone")
         try:
             first = os.pread(descriptor, 4096, 0)
             newline = first.find(b"\n")
@@ -162,7 +190,7 @@ class JournalFile:
             if newline < 0:
                 raise ValueError("no header line")
             header = parse_header(first[:newline])
-        except (ValueError, KeyError, TypeError) as error:
+        except (ValueError, KeyError, TypeError, OSError) as error:
             os.close(descriptor)
             raise StoreError(
                 f"{path}: damaged or not a Gloss journal ({error}); it was left untouched — "
@@ -173,13 +201,25 @@ class JournalFile:
     def size(self) -> int:
         return os.fstat(self.descriptor).st_size
 
+    def unchanged(self, status: os.stat_result) -> bool:
+        """Whether `status` (of this file) shows nothing new since it was last read.
+
+        The size alone tells only when everything seen was complete lines: past an
+        unfinished last line, another writer may have cut it and appended a line exactly
+        as long (then the change time tells; a writer re-reads under the lock anyway).
+        """
+        if status.st_size != self.seen_size:
+            return False
+        return self.seen_size == self.end or status.st_mtime_ns == self.seen_mtime
+
     def read_from(self, offset: int) -> tuple[list[list[Operation]], int]:
         """The entries from `offset` to the last complete line, and the offset past it.
 
         Raises `JournalDamage` on a complete line that does not check out.
         """
-        size = self.size()
-        self.seen_size = size
+        status = os.fstat(self.descriptor)
+        size = status.st_size
+        self.seen_size, self.seen_mtime = size, status.st_mtime_ns
         if size <= offset:
             return [], offset
         data = os.pread(self.descriptor, size - offset, offset)
@@ -207,6 +247,8 @@ class JournalFile:
         stays behind (if even that fails, readers still ignore an unfinished last line).
         """
         start = self.end
+        if self.size() != start:  # an unfinished tail that could not be cut, or unread lines
+            raise OSError(errno.EAGAIN, "the journal holds bytes not read yet")
         try:
             view = memoryview(line)
             while view:
@@ -223,9 +265,12 @@ class JournalFile:
     def cut_unfinished_tail(self) -> None:
         """Remove bytes after the last complete line (a writer that died mid-save).
 
-        Only called while holding the exclusive lock, when no live writer can be mid-line.
+        Only called while holding the exclusive lock, when no live writer can be mid-line,
+        and after reading up to `end`. Bytes that hold a newline are never cut: they are
+        another writer's complete line that was not read yet.
         """
-        if self.size() > self.end:
+        size = self.size()
+        if size > self.end and b"\n" not in self.read_bytes(self.end, size):
             os.ftruncate(self.descriptor, self.end)
             self.seen_size = self.end
 

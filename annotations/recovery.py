@@ -38,6 +38,7 @@ from annotations.storage import (
     migrate,
     new_generation,
     read_document,
+    read_regular_file,
     read_snapshot,
     replace_file,
     schema_of,
@@ -141,7 +142,11 @@ def _check_journal(path: Path, tables: Tables | None, diagnosis: Diagnosis) -> N
         if tables is not None and schema_of(tables) != 1:
             diagnosis.note(f"{journal}: no journal (made at the next save)")
         return
-    raw = journal.read_bytes()
+    try:
+        raw = read_regular_file(journal, "journal") or b""
+    except StoreError as error:
+        diagnosis.problem(str(error))
+        return
     newline = raw.find(b"\n")
     try:
         header = parse_header(raw[:newline] if newline >= 0 else raw)
@@ -235,19 +240,18 @@ def repair(path: Path, progress: Progress | None = None) -> Repair:
 
 
 def _salvage_snapshot(path: Path, notes: list[str]) -> Tables:
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
+    raw = read_regular_file(path)
+    if raw is None:
         notes.append(f"{path}: missing; recovering from the journal only")
         return {}
-    except OSError as error:
-        raise StoreError(f"{path}: cannot be read ({error.strerror})") from None
     try:
         tables = load_json(raw)
         check_layout(path, tables)
         return tables
     except StoreError as error:
-        raise StoreError(f"{path}: {str(error).split(': ', 1)[1]}") from None
+        if not _is_tables(tables):
+            raise StoreError(f"{path}: {str(error).split(': ', 1)[1]}") from None
+        return _without_header(path, tables, notes)
     except (UnicodeDecodeError, json.JSONDecodeError):
         pass
     tables, complete = salvage_tables(raw.decode("utf-8", errors="replace"))
@@ -258,6 +262,25 @@ def _salvage_snapshot(path: Path, notes: list[str]) -> Tables:
     )
     if tables and schema_of(tables) is None and META_TABLE not in tables:
         tables[META_TABLE] = {"schema": {"schema": 1}}
+    return tables
+
+
+def _is_tables(data: Any) -> bool:
+    return isinstance(data, dict) and all(
+        isinstance(table, dict) and all(isinstance(r, dict) for r in table.values())
+        for table in data.values()
+    )
+
+
+def _without_header(path: Path, tables: Tables, notes: list[str]) -> Tables:
+    """Tables whose `meta` is damaged, with a plain header of the layout their records
+    have (a `texts` table: the current one). The journal's saves are then applied from its
+    start: whole records, in order, they end where the store ended."""
+    count = sum(len(t) for name, t in tables.items() if name != META_TABLE)
+    notes.append(f"{path}: damaged header; read its {count:,} record(s) as they are")
+    tables = dict(tables)
+    schema = SCHEMA_VERSION if TEXTS_TABLE in tables else 2
+    tables[META_TABLE] = {"schema": {"schema": schema}}
     return tables
 
 
@@ -318,8 +341,11 @@ def _with_journal(
     """`tables` with the journal's saves applied (skipping damaged lines when tolerant)."""
     journal = journal_path(path)
     try:
-        raw = journal.read_bytes()
-    except OSError:
+        raw = read_regular_file(journal, "journal")
+    except StoreError as error:
+        notes.append(f"{error}; its saves were not applied")
+        return tables, 0
+    if raw is None:
         return tables, 0
     newline = raw.find(b"\n")
     try:

@@ -4,7 +4,7 @@ storage that turns each TinyDB write into journal operations.
 A snapshot is a plain TinyDB JSON file (tables -> key -> record). Its `meta` table holds
 `schema` ({"schema": 3}) and `snapshot` (this file's generation, the generation it was
 compacted from and the offset in that generation's journal where it stops). The file is
-only ever replaced whole, atomically, so it can be hard-linked as a backup for free.
+only ever replaced whole, atomically; its backups are copies.
 
 Schemas: 1, the first release (one file rewritten on every save); 2 adds the snapshot
 record that ties the file to its journal; 3 keeps each document's text in a `texts`
@@ -17,7 +17,8 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import shutil
+import re
+import stat
 import tempfile
 import time
 import uuid
@@ -74,21 +75,53 @@ def doctor_hint(path: Path) -> str:
 # -- reading ---------------------------------------------------------------------------
 
 
+def read_regular_file(path: Path, what: str = "store file") -> bytes | None:
+    """The bytes of `path`; None when there is none. `StoreError` for anything that is not
+    a regular file — a FIFO would wait for a writer for ever, /dev/zero never ends — and
+    for a file that cannot be read."""
+    try:
+        # O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer.
+        descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    except FileNotFoundError:
+        return None
+    except IsADirectoryError:
+        raise StoreError(f"{path}: is a folder, not a {what}") from None
+    except OSError as error:
+        raise StoreError(f"{path}: cannot be read ({error.strerror})") from None
+    try:
+        status = os.fstat(descriptor)
+        if stat.S_ISDIR(status.st_mode):
+            raise StoreError(f"{path}: is a folder, not a {what}")
+        if not stat.S_ISREG(status.st_mode):
+            raise StoreError(f"{path}: not a regular file, so not a {what}; it was left alone")
+        chunks = []
+        while chunk := os.read(descriptor, max(status.st_size, 1 << 16)):
+            chunks.append(chunk)
+        return b"".join(chunks)
+    except OSError as error:
+        raise StoreError(f"{path}: cannot be read ({error.strerror})") from None
+    finally:
+        os.close(descriptor)
+
+
 def read_snapshot(path: Path) -> Tables | None:
     """Read and check a snapshot; None when there is no file (or an empty one).
 
     Raises `StoreError` naming the file — and leaves it untouched — when it is damaged,
-    foreign, or written by a newer Gloss.
+    foreign, written by a newer Gloss, or empty while backups of it are kept (then an
+    empty file is damage, not a new store, and the newest backup is offered).
     """
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
+    raw = read_regular_file(path)
+    if raw is None:
         return None
-    except IsADirectoryError:
-        raise StoreError(f"{path}: is a folder, not a store file") from None
-    except OSError as error:
-        raise StoreError(f"{path}: cannot be read ({error.strerror})") from None
     if not raw.strip():
+        backups = list_backups(path)
+        if backups:
+            raise StoreError(
+                f"{path}: the store file is empty, but {len(backups)} backup(s) of it are "
+                f"kept — restore the newest with 'gloss doctor --db {path} --restore "
+                f"{backups[-1].name}'"
+            )
         return None
     try:
         data = load_json(raw)
@@ -131,7 +164,9 @@ def describe_json_error(error: ValueError) -> str:
 
 
 def check_layout(path: Path, data: Any) -> None:
-    """A Gloss store: a dict of tables (dicts of dicts) with a known schema in `meta`."""
+    """A Gloss store: a dict of tables (dicts of dicts) whose `meta` table is exactly one
+    this Gloss understands. Anything else is refused — never read as an older layout and
+    migrated over, which would throw away the journal beside it."""
     if not isinstance(data, dict) or not all(
         isinstance(table, dict) and all(isinstance(r, dict) for r in table.values())
         for table in data.values()
@@ -141,11 +176,15 @@ def check_layout(path: Path, data: Any) -> None:
         )
     if not data:
         return
+    meta = data.get(META_TABLE)
     schema = schema_of(data)
     if schema is None:
-        raise StoreError(
-            f"{path}: not a Gloss store (no schema version in its meta table); " + doctor_hint(path)
-        )
+        if meta is None:
+            raise StoreError(
+                f"{path}: not a Gloss store (no schema version in its meta table); "
+                + doctor_hint(path)
+            )
+        raise StoreError(f"{path}: damaged header (its schema record); " + doctor_hint(path))
     if schema > SCHEMA_VERSION:
         raise StoreError(
             f"{path}: written by a newer Gloss (store schema {schema}, this one reads up to "
@@ -153,11 +192,49 @@ def check_layout(path: Path, data: Any) -> None:
         )
     if schema < FIRST_SCHEMA:
         raise StoreError(f"{path}: unknown store schema {schema}; " + doctor_hint(path))
+    problem = header_problem(data[META_TABLE], schema)
+    if problem:
+        raise StoreError(f"{path}: damaged header ({problem}); " + doctor_hint(path))
+
+
+def _is_int(value: Any) -> bool:
+    return type(value) is int  # not bool, not float
+
+
+def header_problem(meta: dict[str, Any], schema: int) -> str | None:
+    """What is wrong with a `meta` table of a known schema, or None if it is exactly right.
+
+    Schema 1 has only the schema record; every later one has the snapshot record too, of
+    the fields and types `with_snapshot_record` writes.
+    """
+    expected = {"schema"} if schema == FIRST_SCHEMA else {"schema", "snapshot"}
+    if meta.keys() != expected:
+        unknown = sorted(meta.keys() - expected) or sorted(expected - meta.keys())
+        return f"{'unexpected' if meta.keys() - expected else 'missing'} record {unknown[0]!r}"
+    record = meta["schema"]
+    if not record.keys() <= {"schema", "migrated_from"} or not all(
+        _is_int(value) for value in record.values()
+    ):
+        return "its schema record"
+    if schema == FIRST_SCHEMA:
+        return None
+    snapshot = meta["snapshot"]
+    if snapshot.keys() != {"generation", "parent", "journal_offset", "written"}:
+        return "the fields of its snapshot record"
+    if not isinstance(snapshot["generation"], str) or not snapshot["generation"]:
+        return "its generation"
+    if snapshot["parent"] is not None and not isinstance(snapshot["parent"], str):
+        return "its parent generation"
+    if not _is_int(snapshot["journal_offset"]) or snapshot["journal_offset"] < 0:
+        return "its journal offset"
+    if not isinstance(snapshot["written"], str):
+        return "its time of writing"
+    return None
 
 
 def schema_of(data: Tables) -> int | None:
     record = data.get(META_TABLE, {}).get("schema")
-    if not isinstance(record, dict) or not isinstance(record.get("schema"), int):
+    if not isinstance(record, dict) or not _is_int(record.get("schema")):
         return None
     return int(record["schema"])
 
@@ -170,11 +247,14 @@ class SnapshotInfo:
 
 
 def snapshot_info(data: Tables) -> SnapshotInfo:
+    """The snapshot record of a checked snapshot (`check_layout`); a schema 1 file has none."""
     record = data.get(META_TABLE, {}).get("snapshot") or {}
+    offset = record.get("journal_offset")
+    generation, parent = record.get("generation"), record.get("parent")
     return SnapshotInfo(
-        generation=record.get("generation"),
-        parent=record.get("parent"),
-        journal_offset=int(record.get("journal_offset") or 0),
+        generation=generation if isinstance(generation, str) else None,
+        parent=parent if isinstance(parent, str) else None,
+        journal_offset=offset if _is_int(offset) and offset >= 0 else 0,
     )
 
 
@@ -281,20 +361,29 @@ def fsync_directory(directory: Path) -> None:
         os.close(descriptor)
 
 
+def encode_json(value: Any) -> bytes:
+    """Compact JSON as UTF-8. A lone surrogate (which UTF-8 cannot hold) is written as a
+    `\\ud800` escape, as `json` reads it back: kept exactly, never a failed save."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError:
+        return json.dumps(value, ensure_ascii=True, separators=(",", ":")).encode("ascii")
+
+
 def encode_tables(data: Tables) -> Iterator[bytes]:
     """The snapshot's bytes, one table at a time (so a background writer lets others run)."""
     yield b"{"
     for index, (name, table) in enumerate(data.items()):
-        key = json.dumps(name, ensure_ascii=False)
-        body = json.dumps(table, ensure_ascii=False, separators=(",", ":"))
-        yield (("," if index else "") + key + ":" + body).encode("utf-8")
+        yield (b"," if index else b"") + encode_json(name) + b":" + encode_json(table)
     yield b"}"
 
 
 def write_temporary(path: Path, chunks: Iterable[bytes]) -> Path:
     """Write `chunks` to a synced temporary file beside `path`; return its path."""
+    # The process id in the name tells a later open whether its writer is still alive.
     descriptor, temporary = tempfile.mkstemp(
-        prefix=f".{path.name}.", suffix=".tmp", dir=path.parent
+        prefix=f".{path.name}.{os.getpid()}-", suffix=TEMPORARY_SUFFIX, dir=path.parent
     )
     try:
         with os.fdopen(descriptor, "wb") as handle:
@@ -323,16 +412,47 @@ def replace_file(path: Path, chunks: Iterable[bytes]) -> None:
     fsync_directory(path.parent)
 
 
+TEMPORARY_SUFFIX = ".tmp"
+_WRITER_PID = re.compile(r"\.(\d+)-[A-Za-z0-9_]+\.tmp$")
+
+
 def remove_stale_temporaries(path: Path, older_than: float = 600.0) -> None:
-    """Temporary files left by a crash mid-compaction (old enough not to be in use)."""
+    """Temporary files beside the store left by a compaction, migration or repair that was
+    killed before its rename: those whose writer is gone (its process id is in the name),
+    and those of an older Gloss (no id) that are old enough not to be in use."""
     now = time.time()
-    for candidate in path.parent.glob(f".{path.name}*.tmp"):
+    stem = path.name.split(".")[0]
+    for candidate in path.parent.glob(f".{stem}*{TEMPORARY_SUFFIX}"):
+        match = _WRITER_PID.search(candidate.name)
         with contextlib.suppress(OSError):
-            if now - candidate.stat().st_mtime > older_than:
+            if match is not None:
+                if _process_alive(int(match.group(1))):
+                    continue
+            elif now - candidate.lstat().st_mtime <= older_than:
+                continue
+            if stat.S_ISREG(candidate.lstat().st_mode):
                 candidate.unlink()
 
 
+def _process_alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # alive, another user's
+        return True
+    return True
+
+
 # -- backups ---------------------------------------------------------------------------
+
+
+def _file_chunks(path: Path) -> Iterator[bytes]:
+    with path.open("rb") as handle:
+        while chunk := handle.read(1 << 20):
+            yield chunk
 
 
 def list_backups(path: Path) -> list[Path]:
@@ -346,9 +466,9 @@ def list_backups(path: Path) -> list[Path]:
 def add_backup(path: Path, source: Path, label: str = "") -> Path | None:
     """Keep `source` (a complete snapshot, never changed in place) as a backup of `path`.
 
-    A hard link costs nothing; a copy where links are not possible. Keeps the newest
-    `BACKUPS_KEPT`, and the original of a schema migration for good. Best effort: a
-    backup that cannot be made never fails a save.
+    A copy, never a hard link: damage to the live file in place (a disk, an editor) must
+    not reach its backup. Keeps the newest `BACKUPS_KEPT`, and the original of a schema
+    migration for good. Best effort: a backup that cannot be made never fails a save.
     """
     folder = backup_folder(path)
     now = time.time()
@@ -357,10 +477,8 @@ def add_backup(path: Path, source: Path, label: str = "") -> Path | None:
     target = folder / name
     try:
         folder.mkdir(exist_ok=True)
-        try:
-            os.link(source, target)
-        except OSError:
-            shutil.copyfile(source, target)
+        copy = write_temporary(target, _file_chunks(source))
+        os.replace(copy, target)
     except OSError:
         return None
     # The original of a migration (label "-schemaN") is kept out of the rotation.

@@ -16,7 +16,7 @@ Files, for a store at PATH:
   size of the store; document texts are written once, when the document is added.
 - `PATH.lock` — `fcntl.flock` on it serialises writers across processes. The kernel
   drops the lock when a process dies, so it never goes stale.
-- `PATH.backups/` — the last few snapshots (hard links: free), restorable with
+- `PATH.backups/` — copies of the last few snapshots, restorable with
   `gloss doctor --restore`.
 
 Compaction: when the journal passes `journal_limit` bytes (and on close, when it holds
@@ -69,7 +69,6 @@ from annotations.storage import (
     ANNOTATIONS_PREFIX,
     DOCUMENTS_TABLE,
     FIRST_SCHEMA,
-    META_TABLE,
     SCHEMA_VERSION,
     TEXTS_TABLE,
     JournalStorage,
@@ -175,7 +174,9 @@ class Store:
         *,
         journal_limit: int = JOURNAL_LIMIT,
     ) -> None:
-        self.path = Path(path).expanduser()
+        # Resolved once: a store reached through a symlink keeps its journal, lock and
+        # backups beside the real file, and a compaction replaces the file, not the link.
+        self.path = Path(os.path.realpath(Path(path).expanduser()))
         self.read_only = read_only
         self.read_only_reason: str | None = "opened read-only" if read_only else None
         self.journal_limit = journal_limit
@@ -214,6 +215,8 @@ class Store:
             loaded = self._load()
         self._db = _GlossDB(storage=self._make_storage, tables=loaded.tables)
         self._adopt(loaded)
+        if not self.read_only:
+            remove_stale_temporaries(self.path)  # of compactions and repairs killed midway
         if loaded.needs_setup and not self.read_only:
             existed = self.path.exists()
             with self._changing():
@@ -436,7 +439,18 @@ class Store:
         known = self._made_from.get(annotation_id)
         if known is not None and known[0] is record:
             return known[1]
-        return Annotation.from_record(record)
+        return self._read_annotation(annotation_id, record)
+
+    def _read_annotation(self, key: str, record: dict[str, Any]) -> Annotation:
+        """An annotation of a stored record; a damaged one (a record `{}`, an offset of
+        1e400 in a line whose checksum holds) is a `StoreError` naming the store."""
+        try:
+            return Annotation.from_record(record)
+        except (ValueError, KeyError, TypeError, AttributeError, OverflowError) as error:
+            raise StoreError(
+                f"{self.path}: damaged annotation record {key} ({error}); it was left "
+                f"untouched — run 'gloss doctor --db {self.path}'"
+            ) from None
 
     def annotations(
         self,
@@ -476,7 +490,7 @@ class Store:
         for key, record in self._db.storage.tables.get(name, {}).items():
             known = made.get(key)
             if known is None or known[0] is not record:
-                known = made[key] = (record, Annotation.from_record(record))
+                known = made[key] = (record, self._read_annotation(key, record))
             annotations.append(known[1])
         annotations.sort(key=attrgetter("start", "end", "created", "id"))
         self._sorted_cache[document_id] = (version, annotations)
@@ -536,7 +550,9 @@ class Store:
                 current = chosen.get(annotation.id)
                 if current is None:
                     record = self._raw_annotation(annotation.id)
-                    current = Annotation.from_record(record) if record is not None else None
+                    current = (
+                        self._read_annotation(annotation.id, record) if record is not None else None
+                    )
                 if current is None:
                     added += 1
                     chosen[annotation.id] = annotation
@@ -616,11 +632,11 @@ class Store:
         for attempt in range(3):
             try:
                 return self._load_once()
-            except _Moved:
+            except _Moved as moved:
                 if attempt == 2:
-                    raise StoreError(
-                        f"{self.path}: the store keeps changing under us; try again"
-                    ) from None
+                    # Read three times without a lock and still not a pair: not a writer
+                    # mid-compaction but a journal of another store.
+                    raise StoreError(str(moved)) from None
         raise AssertionError("unreachable")
 
     def _load_once(self) -> _Loaded:
@@ -635,9 +651,16 @@ class Store:
                 )
             return _Loaded(empty_tables(), None, None, needs_setup=True)
         schema = schema_of(tables)
-        if schema == FIRST_SCHEMA or not tables.get(META_TABLE, {}).get("snapshot"):
+        if schema == FIRST_SCHEMA:
             if journal is not None:
+                # The first release kept no journal: a header that reads as schema 1 beside
+                # one is damage, and migrating it would throw the journal's saves away.
                 journal.close()
+                raise StoreError(
+                    f"{self.path}: its header says first-release layout, but a journal is "
+                    f"beside it (the header is damaged); both were left untouched — run "
+                    f"'gloss doctor --db {self.path}'"
+                )
             return _Loaded(migrate(tables), None, None, needs_setup=True)
         info = snapshot_info(tables)
         if journal is None:
@@ -651,13 +674,14 @@ class Store:
             start, needs_setup = info.journal_offset, True
         else:
             journal.close()
-            if self._lock_descriptor is None:
-                raise _Moved
-            raise StoreError(
+            message = (
                 f"{self._journal_path}: does not belong to {self.path} (generation "
                 f"{header.generation}, the store is {info.generation}); both were left "
                 f"untouched — run 'gloss doctor --db {self.path}'"
             )
+            if self._lock_descriptor is None:
+                raise _Moved(message)  # perhaps a compaction between our two reads
+            raise StoreError(message)
         try:
             entries, end = journal.read_from(start)
         except JournalDamage:
@@ -758,8 +782,12 @@ class Store:
         self._db._tables.clear()
         return True
 
-    def _catch_up(self) -> bool:
-        """Apply what other processes appended; follow a compaction or reload if needed."""
+    def _catch_up(self, *, exact: bool = False) -> bool:
+        """Apply what other processes appended; follow a compaction or reload if needed.
+
+        `exact` (under the exclusive lock, before writing): read whatever lies past the
+        last complete line, whatever its size and time say.
+        """
         try:
             status = os.stat(self._journal_path)
         except FileNotFoundError:
@@ -769,7 +797,7 @@ class Store:
         journal = self._journal
         if journal is not None and status is not None:
             if (status.st_dev, status.st_ino) == journal.identity:
-                if status.st_size == journal.seen_size:
+                if journal.unchanged(status) and not (exact and journal.seen_size > journal.end):
                     return False
                 entries, journal.end = journal.read_from(journal.end)
                 return self._take_in(entries)
@@ -834,7 +862,7 @@ class Store:
                 self._locked = False
                 self._release()
                 return
-        self._catch_up()
+        self._catch_up(exact=True)
         if self._journal is not None:
             with contextlib.suppress(OSError):
                 self._journal.cut_unfinished_tail()
@@ -883,7 +911,9 @@ class Store:
         tables = read_snapshot(self.path)
         if tables is None:
             self._write_snapshot_and_journal(empty_tables())
-        elif schema_of(tables) == FIRST_SCHEMA or not tables.get(META_TABLE, {}).get("snapshot"):
+        elif schema_of(tables) == FIRST_SCHEMA:
+            if self._journal_path.exists():
+                raise StoreError(f"{self.path}: a first-release header beside a journal")
             add_backup(self.path, self.path, label=f"-schema{schema_of(tables)}")
             self._write_snapshot_and_journal(migrate(tables))
         elif schema_of(tables) != SCHEMA_VERSION:
@@ -1058,7 +1088,7 @@ class Store:
                     return
                 self._locked = True
                 try:
-                    self._catch_up()
+                    self._catch_up(exact=True)
                     if self._journal is not journal or self._generation != parent:
                         return  # another copy compacted first
                     journal.cut_unfinished_tail()
