@@ -10,7 +10,8 @@ import pytest
 from lxml import etree
 from test_export_support import HOSTILE_MEMO, bundled_scope, hostile_scope
 
-from annotations.export import render
+from annotations import Codebook, Document
+from annotations.export import make_scope, render
 from annotations.safe_text import visible
 
 SCHEMA = Path(__file__).parent / "data" / "refi-qda" / "Project.xsd"
@@ -28,9 +29,9 @@ def open_project(data: bytes) -> tuple[etree._ElementTree, dict[str, str]]:
         assert names[0] == "project.qde"
         tree = etree.parse(io.BytesIO(archive.read("project.qde")))
         sources = {
-            name.removeprefix("Sources/"): archive.read(name).decode("utf-8")
+            name.removeprefix("sources/"): archive.read(name).decode("utf-8")
             for name in names
-            if name.startswith("Sources/")
+            if name.startswith("sources/")
         }
     return tree, sources
 
@@ -64,7 +65,7 @@ def test_codebook_codes_are_nested_under_their_groups_with_colours() -> None:
     assert [c.get("name") for c in groups[3].findall("q:Code", NS)] == ["unknown/custom-tag"]
 
 
-def test_selections_codings_and_notes_match_the_annotations() -> None:
+def test_selections_codings_and_memos_match_the_annotations() -> None:
     scope = hostile_scope()
     tree, sources = open_project(render("qdpx", scope))
     document = scope.documents[0]
@@ -72,7 +73,6 @@ def test_selections_codings_and_notes_match_the_annotations() -> None:
     path = source.get("plainTextPath").removeprefix("internal://")
     assert sources[path] == document.text
     code_names = {c.get("guid"): c.get("name") for c in tree.iter(f"{{{NS['q']}}}Code")}
-    notes = {n.get("guid"): n for n in tree.findall("q:Notes/q:Note", NS)}
     users = {u.get("guid"): u.get("name") for u in tree.findall("q:Users/q:User", NS)}
     selections = source.findall("q:PlainTextSelection", NS)
     assert len(selections) == len(scope.annotations)
@@ -84,20 +84,49 @@ def test_selections_codings_and_notes_match_the_annotations() -> None:
         names = [code_names[c.find("q:CodeRef", NS).get("targetGUID")] for c in codings]
         codebook = scope.codebook
         assert names == [codebook.code(t).label if codebook.code(t) else t for t in annotation.tags]
-        refs = selection.findall("q:NoteRef", NS)
-        if annotation.memo:
-            note = notes[refs[0].get("targetGUID")]
-            assert note.find("q:PlainTextContent", NS).text == visible(annotation.memo)
-        else:
-            assert refs == []
         assert users[selection.get("creatingUser")] == visible(annotation.analyst)
-        if annotation.confidence:
-            assert selection.find("q:Description", NS).text == (
-                f"Confidence: {annotation.confidence}"
-            )
-    assert any(
-        visible(HOSTILE_MEMO) == n.find("q:PlainTextContent", NS).text for n in notes.values()
-    )
+        # The memo is the selection's Description: where QualCoder, NVivo and qdapy look.
+        assert selection.findtext("q:Description", None, NS) == (
+            visible(annotation.memo) if annotation.memo else None
+        )
+    assert any(visible(HOSTILE_MEMO) == s.findtext("q:Description", "", NS) for s in selections)
+
+
+def test_the_confidence_is_a_note_of_its_selection_not_its_memo() -> None:
+    scope = hostile_scope()
+    tree, _ = open_project(render("qdpx", scope))
+    notes = {n.get("guid"): n for n in tree.findall("q:Notes/q:Note", NS)}
+    selections = tree.findall(".//q:TextSource/q:PlainTextSelection", NS)
+    for annotation, selection in zip(scope.annotations, selections, strict=True):
+        texts = [
+            notes[ref.get("targetGUID")].findtext("q:PlainTextContent", "", NS)
+            for ref in selection.findall("q:NoteRef", NS)
+        ]
+        expected = [f"Confidence: {annotation.confidence}"] if annotation.confidence else []
+        assert texts == expected
+        assert "Confidence" not in selection.findtext("q:Description", "", NS)
+
+
+def test_notes_carry_who_changed_them_and_when(schema) -> None:
+    # QualCoder reads a Note's modifiedDateTime and modifyingUser, nothing else.
+    scope = hostile_scope()
+    tree, _ = open_project(render("qdpx", scope))
+    users = {u.get("name"): u.get("guid") for u in tree.findall("q:Users/q:User", NS)}
+    notes = tree.findall("q:Notes/q:Note", NS)
+    assert notes
+    with_confidence = [a for a in scope.annotations if a.confidence]
+    for annotation, note in zip(with_confidence, notes, strict=True):
+        assert note.get("modifiedDateTime") == annotation.modified
+        assert note.get("modifyingUser") == users[visible(annotation.analyst)]
+        assert note.get("creatingUser") == users[visible(annotation.analyst)]
+
+
+def test_a_source_names_the_analyst_who_annotated_it_first() -> None:
+    scope = hostile_scope()
+    tree, _ = open_project(render("qdpx", scope))
+    users = {u.get("guid"): u.get("name") for u in tree.findall("q:Users/q:User", NS)}
+    source = tree.find("q:Sources/q:TextSource", NS)
+    assert users[source.get("creatingUser")] == scope.annotations[0].analyst == "ben"
 
 
 def test_guids_are_stable_from_one_export_to_the_next() -> None:
@@ -119,29 +148,21 @@ def test_dates_that_are_not_xsd_datetimes_are_left_out(schema) -> None:
     assert selection.get("creationDateTime") is None
 
 
-def test_memos_are_also_where_qualcoder_looks_for_them() -> None:
-    # QualCoder reads a memo from a NoteRef on the TextSource to a Note that holds the
-    # selection's positions; NVivo and the standard use the NoteRef on the selection.
-    scope = hostile_scope()
-    tree, _ = open_project(render("qdpx", scope))
-    source = tree.find("q:Sources/q:TextSource", NS)
-    source_refs = [r.get("targetGUID") for r in source.findall("q:NoteRef", NS)]
-    with_memo = [a for a in scope.annotations if a.memo]
-    assert len(source_refs) == len(with_memo) > 0
-    notes = {n.get("guid"): n for n in tree.findall("q:Notes/q:Note", NS)}
-    for annotation, ref in zip(with_memo, source_refs, strict=True):
-        place = notes[ref].find("q:PlainTextSelection", NS)
-        assert (int(place.get("startPosition")), int(place.get("endPosition"))) == (
-            annotation.start,
-            annotation.end,
-        )
-
-
-def test_source_names_are_safe_file_names() -> None:
+def test_source_names_keep_the_title_s_characters() -> None:
     tree, _ = open_project(render("qdpx", hostile_scope()))
     name = tree.find("q:Sources/q:TextSource", NS).get("name")
-    assert not set(name) & set('\\/:*?"<>|')
+    assert name == "<i>Hostile</i> *title* =1+1 \u241b]0;pwned\u2407"
+    document = Document.from_text("text", title='A/B: "quoted" <x> | y?')
+    scope = make_scope([document], [], Codebook.default())
+    tree, _ = open_project(render("qdpx", scope))
+    assert tree.find("q:Sources/q:TextSource", NS).get("name") == 'A/B: "quoted" <x> | y?'
     bundled, _ = open_project(render("qdpx", bundled_scope()))
     assert bundled.find("q:Sources/q:TextSource", NS).get("name") == (
-        "Russia and Iran - Marriage of Convenience Will Come to An End"
+        "Russia and Iran: Marriage of Convenience Will Come to An End"
     )
+
+
+def test_the_sources_folder_is_lower_case() -> None:
+    with zipfile.ZipFile(io.BytesIO(render("qdpx", hostile_scope()))) as archive:
+        folders = {name.split("/")[0] for name in archive.namelist() if "/" in name}
+    assert folders == {"sources"}

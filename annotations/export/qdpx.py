@@ -1,14 +1,18 @@
-"""REFI-QDA project (`.qdpx`): a zip of `project.qde` and `Sources/`, which NVivo,
+"""REFI-QDA project (`.qdpx`): a zip of `project.qde` and `sources/`, which NVivo,
 ATLAS.ti, MAXQDA and QualCoder open.
 
 - the codebook as `Codes`: each group a parent code (not codable) with its codes nested
   under it, each with a GUID and its colour; tags the codebook does not know are added
-  under their group so that every coding points at a code;
-- each document a `TextSource` whose text is `Sources/<guid>.txt` (UTF-8, exactly the
-  normalised text, so positions match);
-- each annotation a `PlainTextSelection` (code-point positions, end exclusive) with one
-  `Coding` per tag and its memo as a `Note` it refers to; its confidence is the
-  selection's `Description`;
+  under their group so that every coding points at a code. Code names are unique in the
+  project ("other (Interest)"): QualCoder merges codes of one name;
+- each document a `TextSource` whose text is `sources/<guid>.txt` (UTF-8, exactly the
+  normalised text, so positions match), created by the analyst who annotated it first;
+- the annotations of one analyst on one span a `PlainTextSelection` (code-point
+  positions, end exclusive) with one `Coding` per tag; their memo is the selection's
+  `Description`, where QualCoder, NVivo and qdapy read a coding's memo. QDA tools hold one
+  selection per span and user (QualCoder's annotation table is unique on source, span and
+  owner), so annotations that share all four become one selection, their memos joined;
+- a confidence as a `Note` the selection refers to ("Confidence: high");
 - analysts as `Users`.
 
 `codebook_xml` writes the codebook alone as a REFI-QDA codebook file (`.qdc`).
@@ -45,7 +49,6 @@ _ATTRIBUTE_ESCAPES = str.maketrans(
 _NOT_XML = re.compile("[\ufffe\uffff\ud800-\udfff]")
 _ATTRIBUTE_SPECIAL = re.compile('[&<>"\n\t]')
 _XSD_DATETIME = re.compile(r"^-?\d{4,}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:\d\d)?$")
-_NOT_IN_FILE_NAMES = re.compile(r'\s*[\\/:*?"<>|]+\s*')
 _TEXT_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
 
 
@@ -89,9 +92,9 @@ def _datetime(value: str) -> str | None:
 
 
 def _source_name(title: str) -> str:
-    """A document's title as a source name: QDA tools (QualCoder, NVivo) save the source
-    as a file of this name, so characters no Windows file name may hold become " - "."""
-    return _name(_NOT_IN_FILE_NAMES.sub(" - ", title)).strip(" .-") or "document"
+    """A document's title as a source name: one line, every character kept (QDA tools show
+    it; the XML escapes what it must), controls shown as symbols."""
+    return _attribute(" ".join(visible(title, newline=" ").split())) or "document"
 
 
 def _name(text: str) -> str:
@@ -101,14 +104,16 @@ def _name(text: str) -> str:
 
 
 def project_xml(scope: ExportScope) -> tuple[bytes, dict[str, str]]:
-    """`project.qde` as UTF-8 XML and the source files: name in `Sources/` -> text."""
+    """`project.qde` as UTF-8 XML and the source files: name in `sources/` -> text."""
     out = ['<?xml version="1.0" encoding="utf-8"?>']
+    # Every Note gets a date: QualCoder's importer fails on a Note that has none.
+    generated = _datetime(scope.generated)
     out.append(
         f'<Project xmlns="{NAMESPACE}"'
         + _attributes(
             name=_name(f"Gloss: {scope.title}"),
             origin=ORIGIN,
-            creationDateTime=_datetime(scope.generated),
+            creationDateTime=generated,
         )
         + ">"
     )
@@ -127,21 +132,17 @@ def project_xml(scope: ExportScope) -> tuple[bytes, dict[str, str]]:
     for document in scope.documents:
         source_guid = guid("document", document.id)
         files[f"{source_guid}.txt"] = document.text
+        annotations = scope.annotations_of(document.id)
         attributes = _attributes(
             guid=source_guid,
             name=_source_name(document.title),
             plainTextPath=f"internal://{source_guid}.txt",
+            creatingUser=users.get(creator(document.metadata, annotations)),
             creationDateTime=_datetime(document.added),
         )
         out.append(f"    <TextSource{attributes}>")
-        annotations = scope.annotations_of(document.id)
-        for annotation in annotations:
-            _selection(out, notes, annotation, code_guids, users)
-        # QualCoder finds a memo through a NoteRef on the source (after its selections,
-        # as the schema orders them); the standard through the one on the selection.
-        out += [
-            f'      <NoteRef targetGUID="{guid("memo", a.id)}"/>' for a in annotations if a.memo
-        ]
+        for group in selections(annotations):
+            _selection(out, notes, group, code_guids, users, generated)
         out.append("    </TextSource>")
     out.append("  </Sources>")
     if notes:
@@ -149,6 +150,33 @@ def project_xml(scope: ExportScope) -> tuple[bytes, dict[str, str]]:
         out += ["  <Notes>", *notes, "  </Notes>"]
     out.append("</Project>")
     return ("\n".join(out) + "\n").encode("utf-8"), files
+
+
+def creator(metadata: dict, annotations: Sequence[Annotation]) -> str | None:
+    """Who brought a document in: its `added_by` when recorded, else the analyst of its
+    earliest annotation (Gloss does not record who opened a file first)."""
+    added_by = metadata.get("added_by")
+    if isinstance(added_by, str) and added_by:
+        return added_by
+    if not annotations:
+        return None
+    return min(annotations, key=lambda a: (a.created, a.start, a.id)).analyst
+
+
+def selections(annotations: Sequence[Annotation]) -> list[list[Annotation]]:
+    """The annotations grouped by (start, end, analyst), in document order: each group is
+    one `PlainTextSelection`."""
+    groups: dict[tuple[int, int, str], list[Annotation]] = {}
+    for annotation in annotations:
+        groups.setdefault((annotation.start, annotation.end, annotation.analyst), []).append(
+            annotation
+        )
+    return list(groups.values())
+
+
+def joined_memo(group: Sequence[Annotation]) -> str:
+    """The memos of one selection's annotations, each once, a blank line between them."""
+    return "\n\n".join(dict.fromkeys(a.memo for a in group if a.memo))
 
 
 def _codebook(out: list[str], scope: ExportScope) -> dict[str, str]:
@@ -160,30 +188,64 @@ def _codebook(out: list[str], scope: ExportScope) -> dict[str, str]:
     return code_guids
 
 
+def code_names(codebook: Codebook, unknown: Sequence[str] = ()) -> dict[str, str]:
+    """The name each group and code id has in an export, unique within the project: a
+    code label used more than once gets its group's label ("other (Interest)"), and a
+    name still taken a number ("other (Interest) 2"). QualCoder keeps one code per name,
+    so two codes of one label would become one."""
+    group_ids = [group.id for group in codebook.groups]
+    group_ids += sorted({tag.split("/", 1)[0] for tag in unknown} - set(group_ids))
+    labels: dict[str, str] = {}
+    for group_id in group_ids:
+        group = codebook.group(group_id)
+        labels[group_id] = group.label if group else group_id
+    for code in codebook.codes:
+        labels[code.id] = code.label
+    for tag in unknown:
+        labels[tag] = tag
+    counts: dict[str, int] = {}
+    for label in labels.values():
+        counts[label] = counts.get(label, 0) + 1
+    names: dict[str, str] = {}
+    taken: set[str] = set()
+    for item, label in labels.items():
+        name = label
+        if counts[label] > 1 and "/" in item:
+            name = f"{label} ({labels.get(item.split('/', 1)[0], item)})"
+        candidate, number = name, 1
+        while candidate in taken:
+            number += 1
+            candidate = f"{name} {number}"
+        taken.add(candidate)
+        names[item] = candidate
+    return names
+
+
 def codes_xml(
     out: list[str], codebook: Codebook, unknown: Sequence[str] = (), *, indent: str = ""
 ) -> dict[str, str]:
     """Append the `<Codes>` element of a codebook to `out`, one line each, and return the
     GUID of each code id: each group a code that is not codable, its codes nested in it
     with their colours and descriptions. `unknown` tags (not in the codebook) are added
-    under their group, so that every coding of a project points at a code. The element is
-    the same in a project (`Project.xsd`) and in a codebook file (`Codebook.xsd`)."""
+    under their group, so that every coding of a project points at a code. Names are
+    unique (`code_names`). The element is the same in a project (`Project.xsd`) and in a
+    codebook file (`Codebook.xsd`)."""
     group_ids = [group.id for group in codebook.groups]
     group_ids += sorted({tag.split("/", 1)[0] for tag in unknown} - set(group_ids))
+    names = code_names(codebook, unknown)
     code_guids: dict[str, str] = {}
     out.append(f"{indent}<Codes>")
     for group_id in group_ids:
-        group = codebook.group(group_id)
-        name = _name(group.label if group else group_id)
         out.append(
             f"{indent}  <Code"
-            f'{_attributes(guid=guid("group", group_id), name=name)} isCodable="false">'
+            f"{_attributes(guid=guid('group', group_id), name=_name(names[group_id]))}"
+            ' isCodable="false">'
         )
         for code in codebook.codes_in(group_id):
             code_guids[code.id] = guid("code", code.id)
             attributes = _attributes(
                 guid=code_guids[code.id],
-                name=_name(code.label),
+                name=_name(names[code.id]),
                 isCodable="true",
                 color=safe_colour(code.color).upper(),
             )
@@ -196,7 +258,9 @@ def codes_xml(
         for tag in unknown:
             if tag.split("/", 1)[0] == group_id:
                 code_guids[tag] = guid("code", tag)
-                attributes = _attributes(guid=code_guids[tag], name=_name(tag), isCodable="true")
+                attributes = _attributes(
+                    guid=code_guids[tag], name=_name(names[tag]), isCodable="true"
+                )
                 out.append(f"{indent}    <Code{attributes}/>")
         out.append(f"{indent}  </Code>")
     out.append(f"{indent}</Codes>")
@@ -216,54 +280,60 @@ def codebook_xml(codebook: Codebook) -> bytes:
     return ("\n".join(out) + "\n").encode("utf-8")
 
 
+CONFIDENCE_PREFIX = "Confidence: "
+
+
 def _selection(
     out: list[str],
     notes: list[str],
-    annotation: Annotation,
+    group: Sequence[Annotation],
     code_guids: dict[str, str],
     users: dict[str, str],
+    generated: str | None,
 ) -> None:
-    user = users.get(annotation.analyst)
+    first = group[0]
+    user = users.get(first.analyst)
+    created = min((a.created for a in group if _datetime(a.created)), default=None)
+    modified = max((a.modified for a in group if _datetime(a.modified)), default=None)
     attributes = _attributes(
-        guid=as_uuid(annotation.id),
-        name=_name(annotation.quote),
-        startPosition=str(annotation.start),
-        endPosition=str(annotation.end),
+        guid=as_uuid(first.id),
+        name=_name(first.quote),
+        startPosition=str(first.start),
+        endPosition=str(first.end),
         creatingUser=user,
-        creationDateTime=_datetime(annotation.created),
+        creationDateTime=created,
         modifyingUser=user,
-        modifiedDateTime=_datetime(annotation.modified),
+        modifiedDateTime=modified,
     )
     out.append(f"      <PlainTextSelection{attributes}>")
-    if annotation.confidence:
-        out.append(f"        <Description>Confidence: {_text(annotation.confidence)}</Description>")
-    for tag in annotation.tags:
+    memo = joined_memo(group)
+    if memo:
+        out.append(f"        <Description>{_text(memo)}</Description>")
+    tags = dict.fromkeys(tag for a in group for tag in a.tags)
+    for tag in tags:
         coding = _attributes(
-            guid=guid("coding", annotation.id, tag),
+            guid=guid("coding", first.id, tag),
             creatingUser=user,
-            creationDateTime=_datetime(annotation.created),
+            creationDateTime=created,
         )
         out.append(f"        <Coding{coding}>")
         out.append(f'          <CodeRef targetGUID="{code_guids[tag]}"/>')
         out.append("        </Coding>")
-    if annotation.memo:
-        note_guid = guid("memo", annotation.id)
+    confidence = next((a.confidence for a in group if a.confidence), None)
+    if confidence:
+        note_guid = guid("confidence", first.id)
+        label = f"{CONFIDENCE_PREFIX}{confidence}"
         note = _attributes(
             guid=note_guid,
-            name=_name(f"Memo: {annotation.memo}"),
+            name=label,
             creatingUser=user,
-            creationDateTime=_datetime(annotation.modified),
-        )
-        # The selection again inside the note: how QualCoder places a memo in the text.
-        place = _attributes(
-            guid=guid("memo-selection", annotation.id),
-            startPosition=str(annotation.start),
-            endPosition=str(annotation.end),
+            creationDateTime=created or generated,
+            modifyingUser=user,
+            modifiedDateTime=modified or generated,
         )
         notes += [
             f"    <Note{note}>",
-            f"      <PlainTextContent>{_text(annotation.memo)}</PlainTextContent>",
-            f"      <PlainTextSelection{place}/>",
+            f"      <PlainTextContent>{label}</PlainTextContent>",
             "    </Note>",
         ]
         out.append(f'        <NoteRef targetGUID="{note_guid}"/>')
@@ -283,8 +353,10 @@ def render(scope: ExportScope) -> bytes:
     except ValueError:
         date_time = (1980, 1, 1, 0, 0, 0)
     entries = [("project.qde", xml)]
+    # `sources/` in lower case, as the standard and NVivo's exports spell it: zip names
+    # are case-sensitive, and several readers look for no other.
     entries += [
-        (f"Sources/{name}", text.encode("utf-8", "surrogatepass")) for name, text in files.items()
+        (f"sources/{name}", text.encode("utf-8", "surrogatepass")) for name, text in files.items()
     ]
     with zipfile.ZipFile(buffer, "w") as archive:
         for name, data in entries:
