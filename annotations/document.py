@@ -11,7 +11,7 @@ import bisect
 import hashlib
 import itertools
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cached_property
@@ -22,6 +22,8 @@ from typing import Any
 import regex
 
 from annotations.errors import DocumentError
+from annotations.sources import convert, source_format
+from annotations.structure import Structure
 
 BUNDLED_ARTICLE = "russia-iran-marriage-of-convenience.txt"
 
@@ -51,6 +53,11 @@ class Span:
 def normalise_newlines(text: str) -> str:
     """CRLF and lone CR become LF; nothing else changes."""
     return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def original_hash(data: bytes) -> str:
+    """The hash of a source file's bytes, `sha256:<hex>` (the converted text has its own)."""
+    return "sha256:" + hashlib.sha256(data).hexdigest()
 
 
 def document_id(text: str) -> str:
@@ -106,6 +113,24 @@ def decode_bytes(data: bytes, *, encoding: str | None = None, name: str = "file"
     return text
 
 
+def read_file(path: Path) -> bytes:
+    """A regular file's bytes, or `DocumentError` naming the file and why it cannot be read."""
+    name = str(path)
+    if path.is_dir():
+        raise DocumentError(f"{name}: is a folder, not a file")
+    if path.exists() and not path.is_file():
+        # A FIFO or a device (/dev/zero) would block or never end.
+        raise DocumentError(f"{name}: is not a regular file")
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise DocumentError(f"{name}: no such file") from None
+    except PermissionError:
+        raise DocumentError(f"{name}: permission denied") from None
+    except OSError as error:
+        raise DocumentError(f"{name}: cannot be read ({error.strerror})") from None
+
+
 def _utf16_without_bom(data: bytes) -> str | None:
     """ "utf-16-le" or "utf-16-be" when `data` reads as that (NUL-free) text, else None."""
     if len(data) % 2:
@@ -137,6 +162,8 @@ class Document:
     path: str | None = None
     metadata: dict[str, Any] = field(default_factory=dict)
     added: str = ""
+    # Pages and headings of a converted source (PDF, HTML, DOCX, EPUB); None for text.
+    structure: Structure | None = None
 
     # -- construction ------------------------------------------------------------------
 
@@ -148,6 +175,7 @@ class Document:
         title: str | None = None,
         path: str | Path | None = None,
         metadata: dict[str, Any] | None = None,
+        structure: Structure | None = None,
     ) -> Document:
         """Make a document from text; the title is `title`, else metadata, else the first line."""
         text = normalise_newlines(text)
@@ -164,29 +192,30 @@ class Document:
             path=path,
             metadata=metadata,
             added=utc_now(),
+            structure=structure,
         )
 
     @classmethod
-    def from_path(cls, path: str | Path, *, encoding: str | None = None) -> Document:
-        """Read a text file (UTF-8, UTF-8 with BOM, UTF-16 with BOM, or `encoding`).
+    def from_path(
+        cls,
+        path: str | Path,
+        *,
+        encoding: str | None = None,
+        password: str | None = None,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> Document:
+        """Read a text file (UTF-8, UTF-8 with BOM, UTF-16 with BOM, or `encoding`), or
+        convert a PDF, web page, Word file or EPUB (see `annotations.sources`; `password`
+        opens an encrypted PDF, `progress(done, total)` follows a long conversion).
 
-        Raises `DocumentError` for a missing, unreadable, binary, badly encoded or empty file.
+        Raises `DocumentError` for a missing, unreadable, binary, badly encoded or empty
+        file, or one that cannot be converted (`PasswordRequired` for a locked PDF).
         """
         path = Path(path)
         name = str(path)
-        if path.is_dir():
-            raise DocumentError(f"{name}: is a folder, not a file")
-        if path.exists() and not path.is_file():
-            # A FIFO or a device (/dev/zero) would block or never end.
-            raise DocumentError(f"{name}: is not a regular file")
-        try:
-            data = path.read_bytes()
-        except FileNotFoundError:
-            raise DocumentError(f"{name}: no such file") from None
-        except PermissionError:
-            raise DocumentError(f"{name}: permission denied") from None
-        except OSError as error:
-            raise DocumentError(f"{name}: cannot be read ({error.strerror})") from None
+        data = read_file(path)
+        if source_format(path):
+            return cls.from_source(path, data, password=password, progress=progress)
         text = decode_bytes(data, encoding=encoding, name=name)
         if not text.strip():
             raise DocumentError(f"{name}: the file is empty")
@@ -196,6 +225,40 @@ class Document:
             # "# Title" is Markdown for a heading: the title is the words, not the markup.
             title = _MARKDOWN_HEADING.sub("", first_line(normalise_newlines(text))) or None
         return cls.from_text(text, title=title, path=path, metadata=metadata)
+
+    @classmethod
+    def from_source(
+        cls,
+        path: Path,
+        data: bytes,
+        *,
+        password: str | None = None,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> Document:
+        """Convert a PDF, web page, Word file or EPUB whose bytes are `data`.
+
+        Its metadata holds what the file says of itself (title, author, publisher, url,
+        date, language), its `format`, the `original`'s hash (so a reopened file that has
+        not changed needs no conversion), and `notices` a reader should see (pages without
+        a text layer).
+        """
+        if not data:
+            raise DocumentError(f"{path}: the file is empty")
+        converted = convert(path, data, password=password, progress=progress)
+        metadata = {
+            **converted.metadata,
+            "format": converted.format,
+            "original": original_hash(data),
+        }
+        if converted.warnings:
+            metadata["notices"] = list(converted.warnings)
+        return cls.from_text(
+            converted.text,
+            title=converted.metadata.get("title") or None,
+            path=path,
+            metadata=metadata,
+            structure=converted.structure,
+        )
 
     @classmethod
     def bundled(cls) -> Document:
@@ -216,6 +279,7 @@ class Document:
             "added": self.added,
             "metadata": dict(self.metadata),
             "text": self.text,
+            **({"structure": self.structure.to_record()} if self.structure else {}),
         }
 
     @classmethod
@@ -225,6 +289,7 @@ class Document:
         doc_id = document_id(text)
         if record.get("id") not in (None, doc_id):
             raise DocumentError(f"document {record.get('id')}: its text does not match its id")
+        structure = record.get("structure")
         return cls(
             id=doc_id,
             title=record.get("title") or first_line(text) or "Untitled",
@@ -232,6 +297,7 @@ class Document:
             path=record.get("path"),
             metadata=dict(record.get("metadata") or {}),
             added=record.get("added") or utc_now(),
+            structure=Structure.from_record(structure) if structure else None,
         )
 
     # -- structure ---------------------------------------------------------------------
@@ -268,6 +334,17 @@ class Document:
     def sentences(self) -> list[Span]:
         """Every sentence span of the document, in order."""
         return [s for index in range(len(self.paragraphs)) for s in self.sentences_in(index)]
+
+    def page_label_at(self, offset: int) -> str | None:
+        """The page holding `offset` as the source prints it ("12", "iv"), or None for a
+        document without pages."""
+        if self.structure is None or not self.structure.has_pages:
+            return None
+        return self.structure.page_label_of(self.paragraph_index(offset))
+
+    def heading_level(self, paragraph: int) -> int:
+        """The heading level of a paragraph (1 highest), 0 for body text."""
+        return self.structure.heading_level(paragraph) if self.structure else 0
 
     def sentence_at(self, offset: int) -> Span:
         """The sentence holding `offset` (or the nearest one in its paragraph)."""

@@ -15,3 +15,7 @@ class CodebookError(GlossError):
 
 class StoreError(GlossError):
     """The store cannot be opened or written; the message names the file."""
+
+
+class PasswordRequired(DocumentError):
+    """An encrypted document needs its password (or the one given was wrong)."""

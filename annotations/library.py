@@ -10,20 +10,24 @@ deleted, and re-attachable by hand with `reattach`. The old version is marked
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from annotations.anchoring import Report, reanchor, relocate
-from annotations.document import Document, utc_now
+from annotations.document import Document, original_hash, read_file, utc_now
 from annotations.errors import DocumentError, StoreError
 from annotations.model import Annotation
 from annotations.safe_text import visible
+from annotations.sources import SOURCE_SUFFIXES, source_format
 from annotations.span_index import SpanIndex
 from annotations.store import Store
 from annotations.text_units import snap_to_graphemes
 
 TEXT_SUFFIXES = (".txt", ".md", ".markdown", ".text")
+# What a folder stands for: text files and the sources Gloss converts (PDF, HTML, ...).
+OPENED_SUFFIXES = (*TEXT_SUFFIXES, *SOURCE_SUFFIXES)
+Progress = Callable[[Path, int, int], None]
 
 
 @dataclass(frozen=True)
@@ -97,8 +101,9 @@ class DocumentSummary:
 def expand_paths(paths: Iterable[str | Path]) -> list[tuple[Path, bool]]:
     """The files to open, each with whether it was named explicitly.
 
-    A folder stands for its text files (`.txt`, `.md`), in its subfolders too, sorted by
-    path; hidden files and folders are left out. A folder without any is an error.
+    A folder stands for its text files (`.txt`, `.md`) and the sources Gloss converts
+    (`.pdf`, `.html`, `.docx`, `.epub`), in its subfolders too, sorted by path; hidden
+    files and folders are left out. A folder without any is an error.
     """
     files: list[tuple[Path, bool]] = []
     for raw in paths:
@@ -109,32 +114,47 @@ def expand_paths(paths: Iterable[str | Path]) -> list[tuple[Path, bool]]:
         found = sorted(
             candidate
             for candidate in path.rglob("*")
-            if candidate.suffix.lower() in TEXT_SUFFIXES
+            if candidate.suffix.lower() in OPENED_SUFFIXES
             and candidate.is_file()
             and not any(part.startswith(".") for part in candidate.relative_to(path).parts)
         )
         if not found:
-            raise DocumentError(f"{path}: the folder holds no .txt or .md files")
+            raise DocumentError(
+                f"{path}: the folder holds no .txt, .md, .pdf, .html, .docx or .epub files"
+            )
         files.extend((candidate, False) for candidate in found)
     return files
 
 
 def open_paths(
-    store: Store, paths: Sequence[str | Path], encoding: str | None = None
+    store: Store,
+    paths: Sequence[str | Path],
+    encoding: str | None = None,
+    *,
+    password: str | None = None,
+    progress: Progress | None = None,
+    converted: Mapping[Path, Document] | None = None,
 ) -> OpenResult:
     """Open files and folders into the store, re-anchoring any that changed.
 
     A file named explicitly that cannot be opened raises `DocumentError` before anything
     is stored. In a folder, a file that cannot be opened is skipped and reported in
     `skipped`; a folder none of whose files opens raises `DocumentError`. The same text
-    reached by two paths is opened once.
+    reached by two paths is opened once. A source (PDF, HTML, DOCX, EPUB) already
+    converted is not converted again (see `load`); `password` opens encrypted PDFs and
+    `progress(path, done, total)` follows conversions; `converted` holds sources the
+    caller has converted already (the command line does, with its progress bar).
     """
+    converted = converted or {}
     files = expand_paths(paths)
     loaded: list[tuple[Path, Document]] = []
     skipped: list[tuple[Path, str]] = []
     for path, explicit in files:
         try:
-            loaded.append((path, Document.from_path(path, encoding=encoding)))
+            document = converted.get(path) or load(
+                store, path, encoding=encoding, password=password, progress=progress
+            )
+            loaded.append((path, document))
         except DocumentError as error:
             if explicit:
                 raise
@@ -152,11 +172,46 @@ def open_paths(
     return OpenResult(tuple(opened), tuple(skipped))
 
 
-def open_document(store: Store, path: str | Path, encoding: str | None = None) -> Opened:
+def open_document(
+    store: Store, path: str | Path, encoding: str | None = None, *, password: str | None = None
+) -> Opened:
     """Open one file into the store, re-anchoring its annotations if its text changed
     (what `gloss export --document PATH` does before exporting)."""
     path = Path(path).expanduser()
-    return _open_one(store, path, Document.from_path(path, encoding=encoding))
+    return _open_one(store, path, load(store, path, encoding=encoding, password=password))
+
+
+def load(
+    store: Store,
+    path: Path,
+    *,
+    encoding: str | None = None,
+    password: str | None = None,
+    progress: Progress | None = None,
+) -> Document:
+    """The document a file holds: a text file read, a source converted — or, for a source
+    whose bytes the store has converted before, that conversion (no work at all)."""
+    if not source_format(path):
+        return Document.from_path(path, encoding=encoding)
+    data = read_file(path)
+    known = converted_before(store, original_hash(data))
+    if known is not None:
+        resolved = str(path.expanduser().resolve())
+        return known if known.path == resolved else replace(known, path=resolved)
+
+    def report(done: int, total: int) -> None:
+        if progress is not None:
+            progress(path, done, total)
+
+    return Document.from_source(path, data, password=password, progress=report)
+
+
+def converted_before(store: Store, original: str) -> Document | None:
+    """The stored conversion of the source file whose bytes hash to `original`, if any."""
+    for document in store.documents():
+        if document.metadata.get("original") == original:
+            return document
+    return None
 
 
 def _open_one(store: Store, path: Path, document: Document) -> Opened:

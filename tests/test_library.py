@@ -102,7 +102,7 @@ def test_an_explicit_bad_file_stops_everything_before_anything_is_stored(
 
 def test_folders_without_any_openable_text_are_errors(store: Store, tmp_path: Path) -> None:
     (tmp_path / "empty").mkdir()
-    with pytest.raises(DocumentError, match=r"holds no \.txt or \.md files"):
+    with pytest.raises(DocumentError, match=r"holds no \.txt, \.md, \.pdf"):
         open_paths(store, [tmp_path / "empty"])
     (tmp_path / "bad").mkdir()
     (tmp_path / "bad" / "x.txt").write_bytes(b"\xff\xfe\x00\xd8")  # broken UTF-16

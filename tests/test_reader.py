@@ -302,7 +302,7 @@ def test_codebook_key_collision_is_rejected(tmp_path: Path, capsys) -> None:
     ("arguments", "message"),
     [
         (["missing.txt"], "no such file"),
-        (["empty-folder"], "holds no .txt or .md files"),
+        (["empty-folder"], "holds no .txt, .md, .pdf, .html, .docx or .epub files"),
     ],
 )
 def test_bad_paths_are_one_line_errors(tmp_path: Path, capsys, arguments, message) -> None:

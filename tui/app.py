@@ -26,6 +26,7 @@ from annotations.library import (
     open_paths,
 )
 from annotations.safe_text import visible
+from annotations.sources import source_format
 from annotations.store import Store
 from tui.screens.help import HelpScreen
 from tui.screens.library import LibraryScreen
@@ -58,6 +59,13 @@ class LoadingScreen(Screen[None]):
         with Middle(), Center():
             yield Static(Content(f"Opening {self.what}…"), id="loading-what")
             yield LoadingIndicator()
+            yield Static("", id="loading-progress")
+
+    def show_progress(self, path: Path, done: int, total: int) -> None:
+        """Say how far the conversion of a source (a PDF's pages) has come."""
+        self.query_one("#loading-progress", Static).update(
+            Content(f"Converting {visible(path.name)}: page {done} of {total}")
+        )
 
 
 class GlossApp(App[None]):
@@ -81,6 +89,7 @@ class GlossApp(App[None]):
         codebook: Path | None = None,
         encoding: str | None = None,
         store: Store | None = None,
+        converted: dict[Path, Document] | None = None,
     ) -> None:
         super().__init__()
         self.paths = list(paths or [])
@@ -89,13 +98,16 @@ class GlossApp(App[None]):
         self.codebook = Codebook.load(codebook) if codebook else Codebook.default()
         self.encoding = encoding
         self.store: Store | None = store
+        # Sources the command line converted already (with its progress bar).
+        self.converted = dict(converted or {})
         self.error_message: str | None = None
 
     # -- opening -----------------------------------------------------------------------
 
     def on_mount(self) -> None:
         size = sum(p.stat().st_size for p in self.paths if p.is_file())
-        if size > BACKGROUND_LOAD_BYTES:
+        unconverted = [p for p in self.paths if source_format(p) and p not in self.converted]
+        if size > BACKGROUND_LOAD_BYTES or unconverted:
             names = ", ".join(p.name for p in self.paths[:3])
             self.push_screen(LoadingScreen(f"{names} ({size / 1e6:.1f} MB)"))
             self._open_in_background()
@@ -132,7 +144,13 @@ class GlossApp(App[None]):
     def _open_documents(self) -> OpenResult:
         assert self.store is not None
         if self.paths:
-            return open_paths(self.store, self.paths, encoding=self.encoding)
+            return open_paths(
+                self.store,
+                self.paths,
+                encoding=self.encoding,
+                converted=self.converted,
+                progress=self._conversion_progress,
+            )
         current = current_documents(self.store)
         if len(current) > 1:
             return OpenResult(())
@@ -140,6 +158,12 @@ class GlossApp(App[None]):
             return OpenResult((Opened(current[0], Path()),))
         document = self.store.add_document(Document.bundled())
         return OpenResult((Opened(document, Path(document.path or "")),))
+
+    def _conversion_progress(self, path: Path, done: int, total: int) -> None:
+        """Called in the loading thread as a source converts: shown on the loading screen."""
+        screen = self.screen
+        if isinstance(screen, LoadingScreen) and (done == total or done % 5 == 0):
+            self.call_from_thread(screen.show_progress, path, done, total)
 
     @work(thread=True, exclusive=True, group="open")
     def _open_in_background(self) -> None:
@@ -199,6 +223,9 @@ class GlossApp(App[None]):
         message = opened.summary()
         if message:
             self.notify(message, title="Annotations re-anchored", markup=False, timeout=8)
+        for notice in opened.document.metadata.get("notices") or ():
+            # "page 3 has no text layer — run OCR first": said each time it is read.
+            self.notify(visible(str(notice)), severity="warning", markup=False, timeout=10)
 
     def _fail(self, error: Exception) -> None:
         # The CLI prints this as one line after the terminal is restored.

@@ -8,8 +8,10 @@ from pathlib import Path
 from annotations.codebook import Codebook
 from annotations.document import Document
 from annotations.library import expand_paths
+from annotations.sources import source_format
 from annotations.store import Store
 from tui.commands import common
+from tui.commands.converting import add_password_option, convert_sources
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -19,6 +21,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--encoding", metavar="NAME", help="the files' encoding when not UTF-8 or UTF-16 with BOM"
     )
+    add_password_option(parser)
     common.add_analyst_option(parser, "who is annotating (default: $GLOSS_ANALYST, login name)")
     common.add_store_options(parser)
     parser.set_defaults(handler=run)
@@ -29,6 +32,8 @@ def run(options: argparse.Namespace) -> int:
     # the shell rather than a flash of a full-screen app. Large files are only checked to
     # exist here; the app reads them in the background.
     for path, explicit in expand_paths(options.paths):
+        if source_format(path):
+            continue  # converted below, once the store is open
         if explicit and (not path.exists() or path.stat().st_size < 1_000_000):
             Document.from_path(path, encoding=options.encoding)
     if options.codebook is not None:
@@ -38,6 +43,7 @@ def run(options: argparse.Namespace) -> int:
     # store rather than reading it again (a year of annotations takes a moment to read).
     store = Store(db)
     try:
+        converted = convert_sources(store, options.paths, options.password)
         from tui.app import GlossApp  # Textual loads only when the reader really opens.
 
         app = GlossApp(
@@ -47,6 +53,7 @@ def run(options: argparse.Namespace) -> int:
             codebook=options.codebook,
             encoding=options.encoding,
             store=store,
+            converted=converted,
         )
         app.run()
     finally:
