@@ -8,6 +8,7 @@ into a new file beside the store and never over it.
 from __future__ import annotations
 
 import contextlib
+import errno
 import fcntl
 import json
 import os
@@ -29,8 +30,10 @@ from annotations.storage import (
     SnapshotInfo,
     Tables,
     check_layout,
+    checksum_problem,
     document_record,
-    encode_tables,
+    encode_snapshot,
+    fsync_directory,
     journal_path,
     list_backups,
     load_json,
@@ -45,10 +48,11 @@ from annotations.storage import (
     snapshot_info,
     text_record,
     utc_stamp,
-    with_snapshot_record,
+    write_temporary,
 )
 
 Progress = Callable[[int, int], None]
+BYTE_ORDER_MARK = b"\xef\xbb\xbf"
 
 
 @dataclass
@@ -159,8 +163,13 @@ def _check_journal(path: Path, tables: Tables | None, diagnosis: Diagnosis) -> N
             pass
         elif header.generation == info.parent:
             diagnosis.note(f"{journal}: left over from an interrupted compaction (harmless)")
+        elif schema_of(tables) == 1:
+            diagnosis.problem(
+                f"{path}: its header says first-release layout, which kept no journal, but "
+                f"{journal.name} is beside it: the header is damaged"
+            )
         else:
-            diagnosis.problem(f"{journal}: belongs to another version of {path.name}")
+            diagnosis.problem(f"{journal}: {_other_generation(header.generation, info)}")
     entries = damaged = 0
     end = newline + 1
     for line_end, line in iter_lines(raw[end:], end):
@@ -234,7 +243,12 @@ def repair(path: Path, progress: Progress | None = None) -> Repair:
         raise StoreError(f"{path}: nothing could be recovered from it")
     target = path.with_name(f"{path.stem}.recovered-{utc_stamp()}{path.suffix or '.json'}")
     info = SnapshotInfo(new_generation(), None, 0)
-    replace_file(target, encode_tables(with_snapshot_record(tables, info)))
+    try:
+        replace_file(target, encode_snapshot(tables, info))
+    except OSError as error:
+        raise StoreError(
+            f"{target}: cannot write the recovered store ({_reason(error)}); {path} was not changed"
+        ) from None
     step()
     return Repair(target, documents, annotations, notes)
 
@@ -244,9 +258,15 @@ def _salvage_snapshot(path: Path, notes: list[str]) -> Tables:
     if raw is None:
         notes.append(f"{path}: missing; recovering from the journal only")
         return {}
+    if raw.startswith(BYTE_ORDER_MARK):
+        raw = raw[len(BYTE_ORDER_MARK) :]
+        notes.append(f"{path}: a byte-order mark before the snapshot (an editor's); read past it")
     try:
         tables = load_json(raw)
         check_layout(path, tables)
+        problem = checksum_problem(raw, tables)
+        if problem:
+            notes.append(f"{path}: {problem}; its records were read as they are — check them")
         return tables
     except StoreError as error:
         if not _is_tables(tables):
@@ -348,24 +368,30 @@ def _with_journal(
     if raw is None:
         return tables, 0
     newline = raw.find(b"\n")
+    decode = _decode_tolerantly if tolerant else decode_line
+    info = snapshot_info(tables)
+    start = newline + 1
     try:
         header = parse_header(raw[:newline] if newline >= 0 else raw)
     except ValueError:
-        notes.append(f"{journal}: unreadable header; its saves were not applied")
-        return tables, 0
-    info = snapshot_info(tables)
-    start = newline + 1
-    if info.generation is not None and header.generation != info.generation:
-        if header.generation == info.parent:
-            start = max(start, info.journal_offset)
-        else:
-            notes.append(f"{journal}: belongs to another version of the store; not applied")
+        if not tolerant or newline < 0:
+            notes.append(f"{journal}: unreadable header; its saves were not applied")
             return tables, 0
+        # Each save is whole records in order: applied to the snapshot, they end where
+        # the store ended, whatever generation the damaged header named.
+        notes.append(f"{journal}: damaged header; its checksum-valid saves applied all the same")
+    else:
+        if info.generation is not None and header.generation != info.generation:
+            if header.generation == info.parent:
+                start = max(start, info.journal_offset)
+            else:
+                notes.append(f"{journal}: {_other_generation(header.generation, info)}")
+                return tables, 0
     tables = {name: dict(table) for name, table in tables.items()}
     applied = 0
     for line_end, line in iter_lines(raw[start:], start):
         try:
-            operations = parse_operations(decode_line(line))
+            operations = parse_operations(decode(line))
         except ValueError:
             if not tolerant:
                 raise
@@ -379,6 +405,33 @@ def _with_journal(
                 table[key] = record
         applied += 1
     return tables, applied
+
+
+def _decode_tolerantly(line: bytes) -> Any:
+    """A journal line as `decode_line` reads it, or as it was before an editor or a copy
+    turned its line ending into CRLF."""
+    try:
+        return decode_line(line)
+    except ValueError:
+        if line.endswith(b"\r"):
+            return decode_line(line[:-1])
+        raise
+
+
+def _other_generation(journal_generation: str, info: SnapshotInfo) -> str:
+    return (
+        f"its header names generation {journal_generation}, the snapshot is "
+        f"{info.generation}: a journal of another copy of the store, or a damaged one; "
+        "its saves were not applied"
+    )
+
+
+def _reason(error: OSError) -> str:
+    if error.errno == errno.ENOSPC:
+        return "the disk is full"
+    if error.errno == errno.EROFS:
+        return "the folder is read-only"
+    return error.strerror or str(error)
 
 
 def _keep_readable(tables: Tables, notes: list[str]) -> tuple[Tables, int, int]:
@@ -465,22 +518,43 @@ def restore(path: Path, backup: Path) -> Path | None:
     if tables is None:
         raise StoreError(f"{backup}: empty; nothing to restore")
     tables = migrate(_with_journal(backup, tables, [], tolerant=True)[0])
-    descriptor = os.open(lock_path(path), os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        descriptor = os.open(lock_path(path), os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError:
+        try:
+            descriptor = os.open(lock_path(path), os.O_RDONLY)
+        except OSError as error:
+            raise StoreError(
+                f"{path}: cannot restore here ({_reason(error)}); nothing was changed"
+            ) from None
+    written: list[Path] = []
     try:
         fcntl.flock(descriptor, fcntl.LOCK_EX)
+        # The new pair is written first: a full or read-only disk fails before anything
+        # of the store was moved.
+        generation = new_generation()
+        info = SnapshotInfo(generation, None, 0)
+        written.append(write_temporary(path, encode_snapshot(tables, info)))
+        written.append(write_temporary(journal_path(path), [Header(generation).encode()]))
         aside: Path | None = None
         if path.exists():
             aside = path.with_name(f"{path.stem}.replaced-{utc_stamp()}{path.suffix or '.json'}")
             os.replace(path, aside)
             if journal_path(path).exists():
                 os.replace(journal_path(path), journal_path(aside))
-        generation = new_generation()
-        replace_file(
-            path, encode_tables(with_snapshot_record(tables, SnapshotInfo(generation, None, 0)))
-        )
-        replace_file(journal_path(path), [Header(generation).encode()])
+        os.replace(written[0], path)
+        os.replace(written[1], journal_path(path))
+        fsync_directory(path.parent)
         return aside
+    except OSError as error:
+        raise StoreError(
+            f"{path}: could not restore {backup.name} ({_reason(error)}); the store was "
+            "left as it was"
+        ) from None
     finally:
+        for temporary in written:
+            with contextlib.suppress(OSError):
+                temporary.unlink()
         os.close(descriptor)
 
 

@@ -2,14 +2,24 @@
 storage that turns each TinyDB write into journal operations.
 
 A snapshot is a plain TinyDB JSON file (tables -> key -> record). Its `meta` table holds
-`schema` ({"schema": 3}) and `snapshot` (this file's generation, the generation it was
-compacted from and the offset in that generation's journal where it stops). The file is
-only ever replaced whole, atomically; its backups are copies.
+`schema` ({"schema": 4}) and `snapshot` (this file's generation, the generation it was
+compacted from, the offset in that generation's journal where it stops, and a checksum).
+The file is only ever replaced whole, atomically; its backups are copies.
 
 Schemas: 1, the first release (one file rewritten on every save); 2 adds the snapshot
 record that ties the file to its journal; 3 keeps each document's text in a `texts`
 table of its own (document id -> {"text": ...}), written once when the document is added,
-so that the document record — metadata only — can change without journalling the text.
+so that the document record — metadata only — can change without journalling the text;
+4 writes the `meta` table last, its snapshot record holding `covers` (how many bytes
+precede the table) and `checksum` (CRC-32 of those bytes and of the `meta` table without
+the checksum, as `canonical_json` writes it), so that a changed byte anywhere is found.
+
+Adding a schema step (what 4 did): raise `SCHEMA_VERSION`; in `migrate`, turn tables of
+the previous schema into the new layout (in memory; the journal's saves of the old layout
+are applied before it); teach `header_problem` the new meta fields if any. Opening then
+reads an older store through `migrate`, and the first writer rewrites it (`Store`'s
+`_migrate_with_journal`), keeping the original snapshot and journal as a backup pair
+labelled `-schemaN` that is never rotated away.
 """
 
 from __future__ import annotations
@@ -22,6 +32,7 @@ import stat
 import tempfile
 import time
 import uuid
+import zlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,7 +45,8 @@ from annotations.document import Document
 from annotations.errors import DocumentError, StoreError
 from annotations.journal import Operation, paused_gc
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
+CHECKSUM_SCHEMA = 4  # the first schema whose snapshot holds a checksum
 FIRST_SCHEMA = 1
 DOCUMENTS_TABLE = "documents"
 TEXTS_TABLE = "texts"
@@ -131,6 +143,9 @@ def read_snapshot(path: Path) -> Tables | None:
             + doctor_hint(path)
         ) from None
     check_layout(path, data)
+    problem = checksum_problem(raw, data)
+    if problem:
+        raise StoreError(f"{path}: damaged ({problem}); " + doctor_hint(path))
     return data
 
 
@@ -205,7 +220,7 @@ def header_problem(meta: dict[str, Any], schema: int) -> str | None:
     """What is wrong with a `meta` table of a known schema, or None if it is exactly right.
 
     Schema 1 has only the schema record; every later one has the snapshot record too, of
-    the fields and types `with_snapshot_record` writes.
+    the fields and types `encode_snapshot` writes.
     """
     expected = {"schema"} if schema == FIRST_SCHEMA else {"schema", "snapshot"}
     if meta.keys() != expected:
@@ -219,8 +234,18 @@ def header_problem(meta: dict[str, Any], schema: int) -> str | None:
     if schema == FIRST_SCHEMA:
         return None
     snapshot = meta["snapshot"]
-    if snapshot.keys() != {"generation", "parent", "journal_offset", "written"}:
+    fields = {"generation", "parent", "journal_offset", "written"}
+    if schema >= CHECKSUM_SCHEMA:
+        fields |= {"covers", "checksum"}
+    if snapshot.keys() != fields:
         return "the fields of its snapshot record"
+    if schema >= CHECKSUM_SCHEMA and (
+        not _is_int(snapshot["covers"])
+        or snapshot["covers"] < 1
+        or not isinstance(snapshot["checksum"], str)
+        or not re.fullmatch(r"[0-9a-f]{8}", snapshot["checksum"])
+    ):
+        return "its checksum"
     if not isinstance(snapshot["generation"], str) or not snapshot["generation"]:
         return "its generation"
     if snapshot["parent"] is not None and not isinstance(snapshot["parent"], str):
@@ -229,6 +254,31 @@ def header_problem(meta: dict[str, Any], schema: int) -> str | None:
         return "its journal offset"
     if not isinstance(snapshot["written"], str):
         return "its time of writing"
+    return None
+
+
+def canonical_json(value: Any) -> bytes:
+    """One spelling of a value, whatever the order or escapes it was read with."""
+    return json.dumps(value, sort_keys=True, separators=(",", ":")).encode("ascii")
+
+
+def _meta_checksum(meta: dict[str, Any], crc: int) -> str:
+    snapshot = {k: v for k, v in meta["snapshot"].items() if k != "checksum"}
+    return f"{zlib.crc32(canonical_json({**meta, 'snapshot': snapshot}), crc):08x}"
+
+
+def checksum_problem(raw: bytes, data: Tables) -> str | None:
+    """What is wrong with the checksum of a checked snapshot's bytes (schema 4 on), if
+    anything: any byte changed since it was written — a record, an offset, a name."""
+    schema = schema_of(data)
+    if schema is None or schema < CHECKSUM_SCHEMA:
+        return None
+    meta = data[META_TABLE]
+    covers = meta["snapshot"]["covers"]
+    if covers > len(raw):
+        return "shorter than it was written"
+    if _meta_checksum(meta, zlib.crc32(memoryview(raw)[:covers])) != meta["snapshot"]["checksum"]:
+        return "its checksum does not match: a byte changed since it was written"
     return None
 
 
@@ -330,20 +380,6 @@ def read_document(key: str, record: dict[str, Any], texts: dict[str, Any]) -> Do
     return Document.from_record({**record, "text": text["text"]})
 
 
-def with_snapshot_record(data: Tables, info: SnapshotInfo) -> Tables:
-    """A shallow copy of `data` whose meta names this snapshot's generation."""
-    copy = dict(data)
-    meta = dict(copy.get(META_TABLE, {}))
-    meta["snapshot"] = {
-        "generation": info.generation,
-        "parent": info.parent,
-        "journal_offset": info.journal_offset,
-        "written": utc_stamp(),
-    }
-    copy[META_TABLE] = meta
-    return copy
-
-
 # -- writing ---------------------------------------------------------------------------
 
 
@@ -371,12 +407,29 @@ def encode_json(value: Any) -> bytes:
         return json.dumps(value, ensure_ascii=True, separators=(",", ":")).encode("ascii")
 
 
-def encode_tables(data: Tables) -> Iterator[bytes]:
-    """The snapshot's bytes, one table at a time (so a background writer lets others run)."""
-    yield b"{"
-    for index, (name, table) in enumerate(data.items()):
-        yield (b"," if index else b"") + encode_json(name) + b":" + encode_json(table)
-    yield b"}"
+def encode_snapshot(data: Tables, info: SnapshotInfo) -> Iterator[bytes]:
+    """The bytes of a snapshot of `data` as generation `info`, one table at a time (so a
+    background writer lets others run). The `meta` table comes last: its snapshot record
+    holds the checksum of every byte before it and of itself (see the module's notes)."""
+    crc = length = 0
+    separator = b"{"
+    for name, table in data.items():
+        if name == META_TABLE:
+            continue
+        chunk = separator + encode_json(name) + b":" + encode_json(table)
+        crc, length, separator = zlib.crc32(chunk, crc), length + len(chunk), b","
+        yield chunk
+    crc, length = zlib.crc32(separator, crc), length + len(separator)
+    meta = dict(data.get(META_TABLE, {}))
+    meta["snapshot"] = {
+        "generation": info.generation,
+        "parent": info.parent,
+        "journal_offset": info.journal_offset,
+        "written": utc_stamp(),
+        "covers": length,
+    }
+    meta["snapshot"]["checksum"] = _meta_checksum(meta, crc)
+    yield separator + encode_json(META_TABLE) + b":" + encode_json(meta) + b"}"
 
 
 def write_temporary(path: Path, chunks: Iterable[bytes]) -> Path:

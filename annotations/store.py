@@ -77,7 +77,7 @@ from annotations.storage import (
     add_backup,
     document_record,
     empty_tables,
-    encode_tables,
+    encode_snapshot,
     fsync_directory,
     journal_path,
     lock_path,
@@ -91,7 +91,6 @@ from annotations.storage import (
     schema_of,
     snapshot_info,
     text_record,
-    with_snapshot_record,
     write_temporary,
 )
 
@@ -188,7 +187,8 @@ class Store:
         self._journal: JournalFile | None = None
         self._generation: str | None = None
         self._needs_setup = False
-        self._pending: list[Operation] = []
+        # Saves not written yet, one entry per save (each stays all or nothing).
+        self._pending: list[list[Operation]] = []
         self._batch: list[Operation] | None = None
         self._compactor: threading.Thread | None = None
         self._closed = False
@@ -238,7 +238,8 @@ class Store:
     def close(self) -> None:
         """Release the store. Everything is already saved; a large journal is compacted.
 
-        Changes still pending get one more try. Any left then are lost with the process:
+        Changes still pending get one more try (one line per save, as many as the disk
+        takes, if the whole backlog does not fit). Any left then are lost with the process:
         each was reported by the `StoreSaveError` of its save, and `pending` still counts
         them, so a caller can check before closing.
         """
@@ -272,7 +273,7 @@ class Store:
     @property
     def pending(self) -> int:
         """How many changes are kept in memory because they could not be written yet."""
-        return len(self._pending)
+        return sum(len(entry) for entry in self._pending)
 
     # -- documents ---------------------------------------------------------------------
 
@@ -708,7 +709,7 @@ class Store:
         self._sorted_cache.clear()
         self._made_from.clear()
         if self._pending:
-            self._db.storage.apply(self._pending)
+            self._db.storage.apply(operation for entry in self._pending for operation in entry)
         self._db._tables.clear()  # fresh Table objects: TinyDB caches per Table
         self._rebuild_index()
 
@@ -776,7 +777,7 @@ class Store:
         if not entries:
             return False
         # Ours (pending) go after theirs: the journal will end with ours.
-        operations = [operation for entry in entries for operation in entry] + self._pending
+        operations = [operation for entry in entries + self._pending for operation in entry]
         self._db.storage.apply(operations)
         self._note(operations)
         self._db._tables.clear()
@@ -889,22 +890,40 @@ class Store:
             self._append(operations)
 
     def _append(self, operations: list[Operation]) -> None:
-        todo = self._pending + operations
+        todo = self._pending + ([operations] if operations else [])
         if not todo:
             return
+        self._pending = todo
         try:
             if not self._locked or self._journal is None or self._needs_setup:
                 raise OSError(self._lock_errno, self._lock_problem or "cannot take the lock")
-            self._journal.append(encode_line(todo))
+            self._write_entries(todo)
         except OSError as error:
-            self._pending = todo
             reason = SAVE_FAILURES.get(error.errno or 0, error.strerror or str(error))
             raise StoreSaveError(
-                f"{self.path}: not saved — {reason} ({len(todo)} change(s) not written yet)"
+                f"{self.path}: not saved — {reason} ({self.pending} change(s) not written yet)"
             ) from None
-        self._pending = []
         if self._journal.end > self.journal_limit:
             self.compact(background=True)
+
+    def _write_entries(self, entries: list[list[Operation]]) -> None:
+        """Append `entries` to the journal: as one line, or — when the disk refuses it, as
+        a full disk with a little space back does a large backlog — one line per save, as
+        many as fit. What could not be written stays pending (`OSError`)."""
+        assert self._journal is not None
+        self._pending = entries
+        try:
+            self._journal.append(encode_line([op for entry in entries for op in entry]))
+        except OSError:
+            if len(entries) == 1:
+                raise
+            for written, entry in enumerate(entries):
+                try:
+                    self._journal.append(encode_line(entry))
+                except OSError:
+                    self._pending = entries[written:]
+                    raise
+        self._pending = []
 
     def _set_up_files(self) -> None:
         """Under the exclusive lock: create, migrate, or finish an interrupted compaction."""
@@ -936,7 +955,7 @@ class Store:
 
     def _write_snapshot_and_journal(self, tables: Tables, info: SnapshotInfo | None = None) -> None:
         info = info or SnapshotInfo(new_generation(), None, 0)
-        replace_file(self.path, encode_tables(with_snapshot_record(tables, info)))
+        replace_file(self.path, encode_snapshot(tables, info))
         replace_file(self._journal_path, [Header(info.generation or "").encode()])
 
     def _migrate_with_journal(self, schema: int) -> None:
@@ -1080,7 +1099,7 @@ class Store:
         # 2. The new snapshot, written without holding any lock.
         generation = new_generation()
         info = SnapshotInfo(generation, parent, cut)
-        snapshot = write_temporary(self.path, encode_tables(with_snapshot_record(tables, info)))
+        snapshot = write_temporary(self.path, encode_snapshot(tables, info))
         try:
             # 3. Under the lock: carry over what was appended meanwhile, rename both files.
             with self._mutex:

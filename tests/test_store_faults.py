@@ -3,11 +3,13 @@ one line and the files left as they were, or recovered with nothing acknowledged
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import re
 import subprocess
 import sys
+import tempfile
 import zlib
 from pathlib import Path
 
@@ -156,6 +158,68 @@ def test_damage_in_place_leaves_the_newest_backup_restorable(
         assert {a.id for a in store.annotations()} == set(ids)
 
 
+# -- 8: a full disk with a little space back takes the backlog in pieces -----------------
+
+
+class SmallDisk:
+    """`os.write` on a disk with `free` bytes left (ENOSPC past them), as a full file
+    system does; `free = None` is room enough."""
+
+    def __init__(self) -> None:
+        self.free: int | None = None
+        self.real = os.write
+
+    def write(self, descriptor: int, data: bytes) -> int:
+        if self.free is not None:
+            if len(data) > self.free:
+                raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+            self.free -= len(data)
+        return self.real(descriptor, data)
+
+
+def test_a_backlog_larger_than_the_space_that_comes_back_is_saved_in_pieces(
+    store_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    document, ids = make_store(store_path)
+    disk = SmallDisk()
+    monkeypatch.setattr(os, "write", disk.write)
+    with Store(store_path) as store:
+        disk.free = 0
+        made = []
+        for i in range(20):
+            with pytest.raises(StoreError, match="disk is full"):
+                made.append(store.annotate(document.id, i % 30, i % 30 + 3, memo="m" * 200))
+        assert store.pending == 20
+        disk.free = 2_000  # room for a few saves, not for the backlog as one line
+        store.retry()
+        assert 0 < store.pending < 20
+        disk.free = 3_000
+        store.retry()
+        disk.free = 1_000_000
+        assert store.retry()
+        disk.free = None
+    with Store(store_path) as store:
+        assert len(store.annotations()) == len(ids) + 20
+
+
+def test_close_saves_what_fits_of_the_backlog(
+    store_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    document, ids = make_store(store_path)
+    disk = SmallDisk()
+    monkeypatch.setattr(os, "write", disk.write)
+    store = Store(store_path)
+    disk.free = 0
+    for i in range(10):
+        with pytest.raises(StoreError):
+            store.annotate(document.id, i, i + 3, memo="m" * 200)
+    disk.free = 1_500  # less than the ten saves as one line
+    store.close()
+    disk.free = None
+    with Store(store_path) as reopened:
+        assert len(reopened.annotations()) > len(ids)
+
+
 # -- 9: damaged records and journal lines: one line, never a traceback -------------------
 
 
@@ -243,6 +307,34 @@ def test_a_lone_surrogate_is_saved_and_compacted_as_it_is(store_path: Path) -> N
             store.annotate(document.id, 1, 3)
 
 
+async def test_a_journal_damaged_while_the_reader_is_open_is_a_notice(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tui.app import GlossApp
+    from tui.screens.reader import ReaderScreen
+
+    store_file = tmp_path / "s.json"
+    app = GlossApp(db=store_file, analyst="ana")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("j", "j", "r")
+        reader = app.screen
+        assert isinstance(reader, ReaderScreen)
+        shown: list[str] = []
+        notify = app.notify
+        monkeypatch.setattr(
+            app,
+            "notify",
+            lambda message, *a, **k: (shown.append(message), notify(message, *a, **k)),
+        )
+        with journal_path(store_file).open("ab") as handle:
+            handle.write(b"0badc0de not a save\n")
+        reader.poll_store()
+        reader.poll_store()
+        await pilot.pause()
+        assert len([n for n in shown if "damaged entry" in n]) == 1
+        assert isinstance(app.screen, ReaderScreen)
+
+
 def test_a_journal_that_is_a_folder_is_one_line(
     store_path: Path, capsys: pytest.CaptureFixture
 ) -> None:
@@ -296,6 +388,106 @@ def test_a_device_as_store_is_refused_not_read(tmp_path: Path) -> None:
     assert "not a regular file" in result.stderr and result.stderr.count("\n") == 1
 
 
+def test_doctor_repair_and_restore_on_a_disk_that_refuses_are_one_line(
+    store_path: Path, capsys: pytest.CaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _, ids = make_store(store_path)
+    with Store(store_path) as store:
+        store.compact()
+    newest = list_backups(store_path)[-1]
+    before = files(store_path.parent)
+    real = tempfile.mkstemp
+    for code, reason in ((errno.EROFS, "read-only"), (errno.ENOSPC, "disk is full")):
+
+        def refuse(*args: object, code: int = code, **kwargs: object) -> object:
+            raise OSError(code, os.strerror(code))
+
+        monkeypatch.setattr(tempfile, "mkstemp", refuse)
+        for argv in (["--repair"], ["--restore", newest.name]):
+            error = one_line_error(capsys, ["doctor", "--db", str(store_path), *argv])
+            assert reason in error
+        monkeypatch.setattr(tempfile, "mkstemp", real)
+    assert files(store_path.parent) == before
+    with Store(store_path) as store:
+        assert {a.id for a in store.annotations()} == set(ids)
+
+
+# -- 15: doctor --repair recovers what is readable ---------------------------------------
+
+
+def recovered_ids(store_path: Path) -> set[str]:
+    assert main(["doctor", "--db", str(store_path), "--repair"]) == 0
+    (recovered,) = store_path.parent.glob("*.recovered-*")
+    with Store(recovered, read_only=True) as store:
+        return {a.id for a in store.annotations()}
+
+
+def test_repair_reads_past_a_byte_order_mark(store_path: Path) -> None:
+    _, ids = make_store(store_path)
+    store_path.write_bytes(b"\xef\xbb\xbf" + store_path.read_bytes())
+    assert recovered_ids(store_path) == set(ids)
+
+
+def test_repair_applies_a_journal_with_crlf_line_endings(store_path: Path) -> None:
+    _, ids = make_store(store_path)
+    journal = journal_path(store_path)
+    journal.write_bytes(journal.read_bytes().replace(b"\n", b"\r\n"))
+    assert recovered_ids(store_path) == set(ids)
+
+
+def test_repair_applies_the_saves_of_a_journal_whose_header_is_damaged(
+    store_path: Path,
+) -> None:
+    _, ids = make_store(store_path)
+    journal = journal_path(store_path)
+    raw = bytearray(journal.read_bytes())
+    raw[20] ^= 0x04  # one bit of the header line
+    journal.write_bytes(bytes(raw))
+    assert recovered_ids(store_path) == set(ids)
+
+
+# -- 16: a checksum on the snapshot --------------------------------------------------------
+
+
+def test_a_changed_byte_in_the_snapshot_is_found_by_open_and_doctor(
+    store_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    make_store(store_path)
+    raw = store_path.read_bytes()
+    assert b'"snap 1"' in raw
+    store_path.write_bytes(raw.replace(b'"snap 1"', b'"snap 7"'))  # still valid JSON
+    before = files(store_path.parent)
+    error = one_line_error(capsys, ["export", "--db", str(store_path)])
+    assert "checksum" in error and str(store_path) in error
+    assert main(["doctor", "--db", str(store_path)]) == 1
+    assert "checksum" in capsys.readouterr().out
+    assert files(store_path.parent) == before
+
+
+def test_a_schema_3_store_is_migrated_with_its_journal_and_the_original_kept(
+    store_path: Path,
+) -> None:
+    _, ids = make_store(store_path)
+    tables = json.loads(store_path.read_bytes())
+    meta = tables.pop("meta")
+    meta["schema"] = {"schema": 3}
+    del meta["snapshot"]["covers"], meta["snapshot"]["checksum"]
+    original = json.dumps({"meta": meta, **tables}).encode()
+    store_path.write_bytes(original)
+    with Store(store_path, read_only=True) as store:  # read as it is, changed in nothing
+        assert {a.id for a in store.annotations()} == set(ids)
+    assert store_path.read_bytes() == original
+    with Store(store_path) as store:
+        assert store.schema_version == 4
+        assert {a.id for a in store.annotations()} == set(ids)
+    (kept,) = [b for b in list_backups(store_path) if "-schema3" in b.name]
+    assert kept.read_bytes() == original
+    with Store(kept, read_only=True) as store:  # with its journal: every save
+        assert {a.id for a in store.annotations()} == set(ids)
+    with Store(store_path) as store:
+        assert {a.id for a in store.annotations()} == set(ids)
+
+
 # -- 17: messages that say what is wrong; leftovers cleaned ------------------------------
 
 
@@ -329,6 +521,19 @@ def test_a_journal_of_another_generation_is_named_so_when_read_only(
         os.chmod(first.parent, 0o755)
     assert "keeps changing" not in str(caught.value)
     assert "does not belong" in str(caught.value)
+
+
+def test_doctor_says_a_damaged_generation_is_damage_not_another_version(
+    store_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    make_store(store_path)
+    raw = store_path.read_bytes()
+    store_path.write_bytes(raw.replace(b'"generation":"', b'"generation":"0', 1))
+    capsys.readouterr()
+    assert main(["doctor", "--db", str(store_path)]) == 1
+    out = capsys.readouterr().out
+    assert "another version" not in out
+    assert "damaged" in out
 
 
 def test_temporary_files_of_killed_compactions_and_repairs_are_cleaned_at_open(

@@ -178,15 +178,23 @@ class ReaderScreen(Screen[None]):
                 timeout=10,
             )
 
+    _store_problem: str | None = None  # the last damage `poll_store` said
+
     def poll_store(self) -> None:
-        """Retry saves that failed; pick up what another running copy saved."""
-        if self.store.pending:
-            if self.store.retry():
-                self.save_state = "saved"
-                self.notify("Every change is saved now.", markup=False)
-            self._update_status()
-        if self.store.refresh():
-            self.annotations_changed()
+        """Retry saves that failed; pick up what another running copy saved. Files
+        damaged meanwhile are said once, in one line; the reader goes on."""
+        try:
+            if self.store.pending:
+                if self.store.retry():
+                    self.save_state = "saved"
+                    self.notify("Every change is saved now.", markup=False)
+                self._update_status()
+            if self.store.refresh():
+                self.annotations_changed()
+        except StoreError as error:
+            if str(error) != self._store_problem:
+                self._store_problem = str(error)
+                self.notify(visible(str(error)), severity="error", markup=False, timeout=15)
 
     @property
     def pane(self) -> ReadingPane:
