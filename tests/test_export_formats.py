@@ -341,3 +341,29 @@ def test_html_text_is_every_character_of_the_document() -> None:
 
 def test_exported_safe_text_is_safe() -> None:
     assert is_safe(render("md", hostile_scope()).decode("utf-8"))
+
+
+def test_html_language_is_on_the_elements_that_hold_each_document_s_text() -> None:
+    from lxml import html as lxml_html
+
+    persian = Document.from_text(
+        "روسیه و ایران متحدند.\n\nاما تا کی؟\n", title="روسیه و ایران", metadata={"language": "fa"}
+    )
+    unknown = Document.from_text("Plain text.\n", metadata={"language": 'en" onload="x'})
+    note = Annotation.create(
+        document=persian.id, text=persian.text, start=0, end=5, tags=["actor/russia"], memo="m"
+    )
+    scope = make_scope([persian, unknown], [note], Codebook.default())
+    page = lxml_html.fromstring(render("html", scope))
+    # The page's own headings and labels are English.
+    assert page.get("lang") == "en"
+    persian_article, unknown_article = page.findall(".//article")
+    assert persian_article.get("lang") is None
+    assert [e.get("lang") for e in persian_article.xpath(".//h2|.//p[@class='text']")] == [
+        "fa",
+        "fa",
+        "fa",
+    ]
+    assert persian_article.xpath(".//p[@class='quote']/@lang") == ["fa"]
+    # A language that is not a language tag is "undetermined", not copied.
+    assert set(unknown_article.xpath(".//h2/@lang|.//p[@class='text']/@lang")) == {"und"}

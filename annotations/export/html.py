@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import html
+import re
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -151,12 +152,11 @@ def render(scope: ExportScope) -> bytes:
         f"default-src 'none'; style-src 'sha256-{digest}'; img-src 'none'; "
         "base-uri 'none'; form-action 'none'"
     )
-    language = ""
-    if len(scope.documents) == 1:
-        language = str(scope.documents[0].metadata.get("language") or "")
+    # The page's own words (headings, labels, counts) are English; each document's
+    # language is on the elements that hold its text (`_language`).
     head = [
         "<!DOCTYPE html>",
-        f'<html lang="{esc_line(language) or "und"}">',
+        '<html lang="en">',
         "<head>",
         '<meta charset="utf-8">',
         f'<meta http-equiv="Content-Security-Policy" content="{policy}">',
@@ -217,9 +217,10 @@ def _document(
         if document.metadata.get(key):
             details.append(esc_line(str(document.metadata[key])))
     details.append(f"<code>{esc_line(document.id[:19])}…</code>")
+    lang = _language(document)
     out = [
         "<article>",
-        f'<h2 dir="auto">{esc_line(document.title)}</h2>',
+        f'<h2 dir="auto"{lang}>{esc_line(document.title)}</h2>',
         f'<p class="meta">{" · ".join(details)}</p>',
     ]
     text = document.text
@@ -263,12 +264,13 @@ def _document(
                 pieces.append(chunk)
         out.append('<div class="row">')
         out.append(
-            f'<p class="text" dir="auto"><span class="pn">{index + 1}</span>{"".join(pieces)}</p>'
+            f'<p class="text" dir="auto"{lang}><span class="pn">{index + 1}</span>'
+            f"{''.join(pieces)}</p>"
         )
         notes = notes_of.get(index, [])
         if notes:
             out.append('<aside class="notes">')
-            out += [_note(a, numbers[a.id], colours[a.id], codebook, palette) for a in notes]
+            out += [_note(a, numbers[a.id], colours[a.id], codebook, palette, lang) for a in notes]
             out.append("</aside>")
         else:
             out.append("<div></div>")
@@ -279,8 +281,24 @@ def _document(
     return [*out, "</article>"]
 
 
+# A BCP 47 tag's shape (metadata may hold anything).
+_LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,8}(?:-[A-Za-z0-9]{1,8})*$")
+
+
+def _language(document: Document) -> str:
+    """The `lang` attribute of an element holding the document's text: its language when
+    its metadata says, else "und" (undetermined) rather than the page's English."""
+    language = str(document.metadata.get("language") or "")
+    return f' lang="{language if _LANGUAGE_TAG.match(language) else "und"}"'
+
+
 def _note(
-    annotation: Annotation, number: int, colour: int, codebook: Codebook, palette: _Palette
+    annotation: Annotation,
+    number: int,
+    colour: int,
+    codebook: Codebook,
+    palette: _Palette,
+    lang: str,
 ) -> str:
     chips = []
     for tag in codebook.ordered(annotation.tags):
@@ -296,7 +314,7 @@ def _note(
     parts = [
         f'<div class="note b{colour}" id="n{number}">',
         f'<span class="num">{number}</span>{"".join(chips)}',
-        f'<p class="quote" dir="auto">“{esc_line(quote)}”</p>',
+        f'<p class="quote" dir="auto"{lang}>“{esc_line(quote)}”</p>',
     ]
     if annotation.memo.strip():
         parts.append(f'<p class="memo" dir="auto">{esc(annotation.memo.strip())}</p>')

@@ -2,7 +2,10 @@
 
 Everything that comes from a document, a memo or a name is escaped so that it renders as
 written — `*`, `[link](…)`, `<script>`, `# heading` and `[bold]` show as those characters —
-and control characters show as visible symbols (`safe_text.visible`).
+and control characters show as visible symbols (`safe_text.visible`). Nothing becomes a
+link: GitHub-flavoured Markdown's autolinks are broken as pandoc breaks them (`http\\://`,
+`www\\.`, `bob\\@host`), and so are bare domains (`example\\.com`) that linkify-style
+renderers (markdown-it with linkify) would link.
 """
 
 from __future__ import annotations
@@ -22,6 +25,20 @@ _INLINE = re.compile(r"([\\`*_\[\]<>&|~])")
 # Constructs that only count at the start of a line: headings, lists, quotes, rules,
 # setext underlines, fences, ordered-list numbers ("1." / "1)").
 _LINE_START = re.compile(r"^([#+\-=>]|\d+(?=[.)]))")
+# What GFM's extended autolinks and linkify start from: a scheme's colon ("http:",
+# "mailto:"), "www.", an "@" (e-mail addresses), and the dot before a domain's last part
+# ("example.com"). A backslash before any ASCII punctuation renders as the character alone.
+_AUTOLINK = re.compile(
+    r"(?i)(?P<scheme>\b(?:https?|ftp|mailto|xmpp|file|irc|ircs|data|javascript)):"
+    r"|(?P<www>\bwww)\."
+    r"|@"
+    r"|(?P<name>[^\W_])\.(?=[^\W\d_]{2,})"
+)
+
+
+def _break_autolink(match: re.Match[str]) -> str:
+    before = match.group("scheme") or match.group("www") or match.group("name") or ""
+    return before + "\\" + match.group(0)[len(before) :]
 
 
 def escape(text: str) -> str:
@@ -47,6 +64,7 @@ def escape_inline(text: str) -> str:
 
 def _escape_line(line: str) -> str:
     line = _INLINE.sub(r"\\\1", line)
+    line = _AUTOLINK.sub(_break_autolink, line)
     stripped = line.lstrip(" ")
     indent = "&#32;" * (len(line) - len(stripped))
     match = _LINE_START.match(stripped)
