@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from functools import cached_property, partial
 from importlib import resources
@@ -19,26 +19,6 @@ from typing import Any
 from annotations.errors import CodebookError
 from annotations.safe_text import is_safe
 
-# Keys the reader uses for moving and acting: a codebook key may not take one of them.
-RESERVED_KEYS = frozenset(
-    [
-        *"jkJKgGvpwbtmuoq]>[{}/nNaf?e",
-        "space",
-        " ",
-        "tab",
-        "enter",
-        "escape",
-        "delete",
-        "home",
-        "end",
-        "up",
-        "down",
-        "left",
-        "right",
-        "pageup",
-        "pagedown",
-    ]
-)
 _CODE_ID = re.compile(r"^[a-z0-9][a-z0-9_-]*/[a-z0-9][a-z0-9_-]*$")
 _GROUP_ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 _COLOUR = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
@@ -84,8 +64,9 @@ class Codebook:
         return cls.from_toml(resource.read_text(encoding="utf-8"), source="default codebook")
 
     @classmethod
-    def load(cls, path: str | Path) -> Codebook:
-        """Read and validate a codebook file; `CodebookError` names the line and reason."""
+    def load(cls, path: str | Path, *, reserved: Collection[str] = ()) -> Codebook:
+        """Read and validate a codebook file; `CodebookError` names the line and reason.
+        `reserved`: keys a code may not take (the reader's own, as the interface says)."""
         path = Path(path)
         try:
             text = path.read_text(encoding="utf-8")
@@ -97,16 +78,18 @@ class Codebook:
             raise CodebookError(f"{path}: not UTF-8 text") from None
         except OSError as error:
             raise CodebookError(f"{path}: cannot be read ({error.strerror})") from None
-        return cls.from_toml(text, source=str(path))
+        return cls.from_toml(text, source=str(path), reserved=reserved)
 
     @classmethod
-    def from_toml(cls, text: str, *, source: str = "codebook") -> Codebook:
-        """Parse and validate codebook TOML."""
+    def from_toml(
+        cls, text: str, *, source: str = "codebook", reserved: Collection[str] = ()
+    ) -> Codebook:
+        """Parse and validate codebook TOML; no code may take a key in `reserved`."""
         try:
             data = tomllib.loads(text)
         except tomllib.TOMLDecodeError as error:
             raise CodebookError(_toml_error_message(source, error)) from None
-        return _validate(data, _LineFinder(text), source)
+        return _validate(data, _LineFinder(text), source, frozenset(reserved))
 
     # -- look-ups ----------------------------------------------------------------------
 
@@ -284,7 +267,9 @@ def _text_field(
     return value
 
 
-def _validate(data: dict[str, Any], where: _LineFinder, source: str) -> Codebook:
+def _validate(
+    data: dict[str, Any], where: _LineFinder, source: str, reserved: frozenset[str]
+) -> Codebook:
     def fail(line: int, reason: str) -> CodebookError:
         return CodebookError(f"{source}, line {line}: {reason}")
 
@@ -344,8 +329,8 @@ def _validate(data: dict[str, Any], where: _LineFinder, source: str) -> Codebook
         key_line = where.field_line("codes", index, "key")
         if not isinstance(key, str) or len(key) != 1 or not key.isprintable() or key.isspace():
             raise fail(key_line, f"code {code_id!r}: key must be one printable character")
-        if key in RESERVED_KEYS:
-            raise fail(key_line, f"code {code_id!r}: key {key!r} is a navigation key")
+        if key in reserved:
+            raise fail(key_line, f"code {code_id!r}: key {key!r} is one of the reader's keys")
         clash = next((c for c in codes if c.key == key), None)
         if clash is not None:
             raise fail(key_line, f"code {code_id!r}: key {key!r} is already used by {clash.id!r}")

@@ -9,9 +9,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from annotations.codebook import RESERVED_KEYS, Codebook
+from annotations.codebook import Codebook
 from annotations.errors import CodebookError
+from tui.keys import reserved_keys
 
+RESERVED_KEYS = reserved_keys()  # what the interface hands the codebook check
 DEFAULT_KEYS = {
     "actor/russia": "r",
     "actor/iran": "i",
@@ -120,8 +122,8 @@ def line_of(text: str, fragment: str, occurrence: int = 1) -> int:
     ("old", "new", "fragment", "occurrence", "reason"),
     [
         ('key = "i"', 'key = "r"', 'key = "r"', 2, "key 'r' is already used by 'actor/a'"),
-        ('key = "i"', 'key = "j"', 'key = "j"', 1, "key 'j' is a navigation key"),
-        ('key = "1"', 'key = "/"', 'key = "/"', 1, "key '/' is a navigation key"),
+        ('key = "i"', 'key = "j"', 'key = "j"', 1, "key 'j' is one of the reader's keys"),
+        ('key = "1"', 'key = "/"', 'key = "/"', 1, "key '/' is one of the reader's keys"),
         ('key = "1"', 'key = "12"', 'key = "12"', 1, "key must be one printable character"),
         ('id = "theme/one"', 'id = "colour/one"', "[[codes]]", 3, "unknown group 'colour'"),
         ('id = "actor/b"', 'id = "actor/a"', "[[codes]]", 2, "'actor/a' is defined twice"),
@@ -143,7 +145,7 @@ def test_a_bad_codebook_names_the_line_and_the_reason(
     path = tmp_path / "bad.toml"
     path.write_text(text, encoding="utf-8")
     with pytest.raises(CodebookError) as caught:
-        Codebook.load(path)
+        Codebook.load(path, reserved=RESERVED_KEYS)
     message = str(caught.value)
     assert message.startswith(f"{path}, line {line_of(text, fragment, occurrence)}: ")
     assert reason in message
@@ -215,7 +217,7 @@ FRAGMENTS = [
 @given(st.lists(st.sampled_from(FRAGMENTS), max_size=25))
 def test_any_arrangement_of_fields_loads_or_raises_a_codebook_error(lines: list[str]) -> None:
     with contextlib.suppress(CodebookError):
-        codebook = Codebook.from_toml("\n".join(lines))
+        codebook = Codebook.from_toml("\n".join(lines), reserved=RESERVED_KEYS)
         assert codebook.codes
         assert len({code.key for code in codebook.codes}) == len(codebook.codes)
         assert not {code.key for code in codebook.codes} & RESERVED_KEYS

@@ -96,7 +96,7 @@ def test_check_says_ok(capsys, hostile_file: Path) -> None:
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        (BAD_KEY, "line 6: code 'a/b': key 'j' is a navigation key"),
+        (BAD_KEY, "line 6: code 'a/b': key 'j' is one of the reader's keys"),
         ('name = "x"\n[[codes]]\nid = "a/b"\nkey = "z"\n', "line 2: code 'a/b' names unknown"),
         ('name = "x"\n\n[[groups]\nid = "a"\n', "line 3: "),
         (

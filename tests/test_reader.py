@@ -295,7 +295,7 @@ def test_codebook_key_collision_is_rejected(tmp_path: Path, capsys) -> None:
     assert main(["--codebook", str(codebook), "--db", str(tmp_path / "s.json")]) == 2
     error = capsys.readouterr().err
     assert error.count("\n") == 1
-    assert "line 6" in error and "'j'" in error and "navigation key" in error
+    assert "line 6" in error and "'j'" in error and "one of the reader's keys" in error
 
 
 @pytest.mark.parametrize(

@@ -214,7 +214,7 @@ def test_a_codebook_with_errors_is_named_with_its_line(capsys, filled, tmp_path)
     path.write_text('name = "x"\n[[groups]]\nid = "a"\n[[codes]]\nid = "a/b"\nkey = "j"\n')
     code, out, err = run(capsys, "stats", "--db", str(filled), "--codebook", str(path))
     assert (code, out) == (2, "")
-    assert err.strip() == f"gloss: {path}, line 6: code 'a/b': key 'j' is a navigation key"
+    assert err.strip() == f"gloss: {path}, line 6: code 'a/b': key 'j' is one of the reader's keys"
 
 
 def test_a_store_without_documents_is_one_line(capsys, store_path: Path) -> None:

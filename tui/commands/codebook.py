@@ -19,6 +19,7 @@ from annotations.export import check_output, safe_colour, write_file
 from annotations.export.qdpx import codebook_xml
 from annotations.safe_text import visible
 from tui.commands import common
+from tui.keys import reserved_keys
 
 EXPORT_FORMATS = ("toml", "qdc")
 
@@ -94,7 +95,7 @@ def _chosen(options: argparse.Namespace) -> tuple[Codebook, str]:
     if path is None:
         return Codebook.default(), "the default codebook"
     path = path.expanduser()
-    return Codebook.load(path), str(path)
+    return Codebook.load(path, reserved=reserved_keys()), str(path)
 
 
 class _UsageError(Exception):

@@ -13,6 +13,7 @@ from platformdirs import user_data_path
 from annotations.codebook import Codebook
 from annotations.errors import StoreError
 from annotations.safe_text import visible
+from tui.keys import reserved_keys
 
 EXIT_ERROR = 2
 
@@ -40,7 +41,9 @@ def add_document_option(parser: argparse.ArgumentParser) -> None:
 
 def codebook(options: argparse.Namespace) -> Codebook:
     """`--codebook FILE`, else the default codebook."""
-    return Codebook.load(options.codebook) if options.codebook else Codebook.default()
+    if not options.codebook:
+        return Codebook.default()
+    return Codebook.load(options.codebook, reserved=reserved_keys())
 
 
 def add_analyst_option(parser: argparse.ArgumentParser, help_text: str) -> None:

@@ -12,6 +12,7 @@ from annotations.sources import source_format
 from annotations.store import Store
 from tui.commands import common
 from tui.commands.converting import add_password_option, convert_sources
+from tui.keys import reserved_keys
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -37,7 +38,7 @@ def run(options: argparse.Namespace) -> int:
         if explicit and (not path.exists() or path.stat().st_size < 1_000_000):
             Document.from_path(path, encoding=options.encoding)
     if options.codebook is not None:
-        Codebook.load(options.codebook)
+        Codebook.load(options.codebook, reserved=reserved_keys())
     db = common.store_path(options.db)
     # A damaged store is reported here, before the screen changes; the app then uses this
     # store rather than reading it again (a year of annotations takes a moment to read).

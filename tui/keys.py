@@ -1,0 +1,245 @@
+"""Every key of Gloss in one registry: id, keys, what it does, its help group.
+
+The reader's and the app's bindings, the footer, the help screen, the command palette and
+the README's key table are all made from `ACTIONS`, so a key cannot be added to one and
+forgotten in another (tests/test_keys.py checks the README). A user keymap
+(`[keys]` in config.toml, see `tui.settings`) moves an action by its id; `keys_of`
+gives the keys in force. The codebook's keys are bound as data from the codebook, with
+the ids `tag.<code id>`; the reader's own keys are handed to the codebook check as
+`reserved_keys`, so a code cannot take one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from textual.binding import Binding
+
+from annotations.codebook import Code, Codebook
+from annotations.safe_text import visible
+
+# How keys are written for people (footer, help, palette, README): the name Textual
+# gives a key, as typed.
+_SHOWN = {
+    "down": "↓",
+    "up": "↑",
+    "left": "←",
+    "right": "→",
+    "pagedown": "pgdn",
+    "pageup": "pgup",
+    "escape": "esc",
+    "right_curly_bracket": "}",
+    "left_curly_bracket": "{",
+    "right_square_bracket": "]",
+    "left_square_bracket": "[",
+    "greater_than_sign": ">",
+    "question_mark": "?",
+    "slash": "/",
+}
+# And the other way: a character a code may not take because the reader uses its key.
+_CHARACTER = {
+    **{name: shown for name, shown in _SHOWN.items() if len(shown) == 1 and shown.isascii()},
+    "space": " ",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class KeyAction:
+    """One thing a key does: `id` (what a keymap names), `keys` (Textual's key names,
+    comma-separated), `action` (the screen's or app's action), `description` (as a
+    person says it: the palette and help), `footer` (the footer's short label, or "" to
+    leave it out of the footer), `help` (the help screen's and README's line) and `group`."""
+
+    id: str
+    keys: str
+    action: str
+    description: str
+    help: str
+    group: str
+    footer: str = ""
+    scope: str = "reader"  # "reader" (bound on the reader screen), "app", or "textual"
+
+
+ACTIONS: tuple[KeyAction, ...] = (
+    # -- moving
+    KeyAction("move.next_sentence", "j,down", "next_sentence", "Next sentence",
+              "next sentence", "Moving"),
+    KeyAction("move.previous_sentence", "k,up", "previous_sentence", "Previous sentence",
+              "previous sentence", "Moving"),
+    KeyAction("move.next_paragraph", "J,right_curly_bracket", "next_paragraph",
+              "Next paragraph", "next paragraph", "Moving"),
+    KeyAction("move.previous_paragraph", "K,left_curly_bracket", "previous_paragraph",
+              "Previous paragraph", "start of this paragraph, else the previous one", "Moving"),
+    KeyAction("move.page_down", "space,pagedown", "page(1)", "Page down", "page down", "Moving"),
+    KeyAction("move.page_up", "pageup", "page(-1)", "Page up", "page up", "Moving"),
+    KeyAction("move.start", "g,home", "start", "Start of the document",
+              "first sentence of the document", "Moving"),
+    KeyAction("move.end", "G,end", "end", "End of the document",
+              "last sentence of the document", "Moving"),
+    KeyAction("move.next_annotation", "right_square_bracket", "next_annotation",
+              "Next annotation", "next annotation", "Moving"),
+    KeyAction("move.previous_annotation", "left_square_bracket", "previous_annotation",
+              "Previous annotation", "previous annotation", "Moving"),
+    KeyAction("move.next_unannotated", "greater_than_sign", "next_unannotated",
+              "Next paragraph without annotations", "next paragraph without annotations",
+              "Moving"),
+    # -- selecting
+    KeyAction("select.extend", "v", "extend", "Extend the selection",
+              "extend the selection: then j/k by sentence, w/b by word, esc cancels",
+              "Selecting", footer="Extend"),
+    KeyAction("select.word_forward", "w", "extend_word(1)", "Extend by a word forward",
+              "extend (or shrink) the selection by a word forward", "Selecting"),
+    KeyAction("select.word_back", "b", "extend_word(-1)", "Extend by a word back",
+              "extend (or shrink) the selection by a word back", "Selecting"),
+    KeyAction("select.paragraph", "p", "select_paragraph", "Select the paragraph",
+              "select the whole paragraph", "Selecting"),
+    KeyAction("select.cancel", "escape", "cancel", "Cancel",
+              "stop extending, else end the search, else clear the filter, else back to the "
+              "library", "Selecting"),
+    # -- annotating
+    KeyAction("annotate.tags", "t", "pick_tags", "Pick tags",
+              "tag picker: the whole codebook, filter by typing, space toggles, enter applies",
+              "Annotating", footer="Tags"),
+    KeyAction("annotate.memo", "m", "memo", "Write a memo",
+              "memo and confidence of the annotation under the cursor (ctrl+s saves, esc "
+              "cancels)", "Annotating", footer="Memo"),
+    KeyAction("annotate.delete", "delete", "delete", "Delete the annotation",
+              "remove your annotation under the cursor (u brings it back)", "Annotating",
+              footer="Delete"),
+    KeyAction("annotate.orphans", "o", "orphans", "Re-attach an orphan",
+              "re-attach an orphaned annotation (one a revised text lost) to the selection",
+              "Annotating"),
+    KeyAction("history.undo", "u", "undo", "Undo",
+              "undo: creating, tagging, memos, deleting, re-attaching", "Annotating",
+              footer="Undo"),
+    KeyAction("history.redo", "ctrl+r", "redo", "Redo", "redo what was undone", "Annotating"),
+    # -- finding
+    KeyAction("search.open", "slash", "search", "Search the document",
+              "search the document, case, accents, vowel marks and full-width forms aside "
+              "(cafe finds Café, محمد finds مُحَمَّد); matches are marked as you type, enter "
+              "selects the first from the cursor; up/down in the prompt recall earlier "
+              "searches, enter on an empty prompt repeats the last", "Finding",
+              footer="Search"),
+    KeyAction("search.next", "n", "next_match", "Next match",
+              "next match, around the end (the status line shows match k/N)", "Finding"),
+    KeyAction("search.previous", "N", "previous_match", "Previous match",
+              "previous match, around the start", "Finding"),
+    KeyAction("panel.filter", "f", "filter", "Filter the panel",
+              "filter the panel: a code, @analyst, words (esc clears)", "Finding"),
+    # -- screens
+    KeyAction("focus.switch", "tab", "switch_focus", "Switch to the panel",
+              "between the reading pane and the annotation panel (there: j/k, enter jumps)",
+              "Screens", footer="Panel"),
+    KeyAction("screen.analysis", "a", "analysis", "Analysis",
+              "analysis of this document's annotations (the panel filter's, if set): "
+              "interests × actors with convergence and divergence (enter lists a cell's "
+              "quotes, enter on one reads it in place), tag frequencies, where annotations "
+              "fall; esc back",
+              "Screens", footer="Analysis"),
+    KeyAction("notes.export", "ctrl+e", "export", "Export notes",
+              "export: format, scope (this document, all, the panel's filter), file",
+              "Screens", footer="Export"),
+    KeyAction("app.palette", "ctrl+p", "command_palette", "Command palette",
+              "command palette: every action, by name", "Screens", scope="textual"),
+    KeyAction("app.quit", "q", "quit", "Quit", "quit — every change is already saved",
+              "Screens", footer="Quit", scope="app"),
+    KeyAction("app.help", "question_mark", "help", "Help", "help: every key and the codebook",
+              "Screens", footer="Help", scope="app"),
+)  # fmt: skip
+
+GROUPS = ("Moving", "Selecting", "Annotating", "Finding", "Screens")
+BY_ID = {action.id: action for action in ACTIONS}
+
+
+def show_key(key: str) -> str:
+    """One key as a person writes it: `]`, `↓`, `pgdn`, `ctrl+r`."""
+    return _SHOWN.get(key, key)
+
+
+def show_keys(keys: str) -> str:
+    """Comma-separated keys as a person writes them: `j / ↓`."""
+    return " / ".join(show_key(key.strip()) for key in keys.split(",") if key.strip())
+
+
+def keys_of(action: KeyAction, keymap: Mapping[str, str] | None = None) -> str:
+    """The keys of `action` in force: the keymap's, else its own."""
+    return (keymap or {}).get(action.id, action.keys)
+
+
+def keys_of_code(code: Code, keymap: Mapping[str, str] | None = None) -> str:
+    """The key of a code in force: the keymap's (`tag.<id>`), else the codebook's."""
+    return (keymap or {}).get(f"tag.{code.id}", code.key)
+
+
+def bindings(scope: str) -> list[Binding]:
+    """The Textual bindings of one scope ("reader" or "app"), each with its id."""
+    return [
+        Binding(a.keys, a.action, a.footer or a.description, show=bool(a.footer), id=a.id)
+        for a in ACTIONS
+        if a.scope == scope
+    ]
+
+
+def codebook_bindings(codebook: Codebook) -> list[Binding]:
+    """A binding per code (`tag.<id>`, toggling it), so a keymap can move it too."""
+    return [
+        Binding(
+            code.key,
+            f"toggle_tag({code.id!r})",
+            visible(code.label, newline=" "),
+            show=False,
+            key_display=visible(code.key),
+            id=f"tag.{code.id}",
+        )
+        for code in codebook.codes
+    ]
+
+
+def reserved_keys(keymap: Mapping[str, str] | None = None) -> frozenset[str]:
+    """The keys the reader and the app use (with the keymap in force), as key names and,
+    where a key types one, as that character: what a codebook key may not be."""
+    reserved = {"enter", "escape", "tab", "up", "down", "left", "right"}
+    for action in ACTIONS:
+        for key in keys_of(action, keymap).split(","):
+            key = key.strip()
+            reserved.add(key)
+            reserved.add(_CHARACTER.get(key, key))
+    return frozenset(reserved)
+
+
+def help_rows(keymap: Mapping[str, str] | None = None) -> Iterable[tuple[str, str, str]]:
+    """(group, keys, what it does) for every action, group by group."""
+    for group in GROUPS:
+        for action in ACTIONS:
+            if action.group == group:
+                yield group, show_keys(keys_of(action, keymap)), action.help
+
+
+def readme_table(codebook: Codebook) -> str:
+    """The README's key table (between its `keys` markers), the codebook's keys first
+    among the annotating ones."""
+    lines = ["| key | does |", "|---|---|"]
+    for group in GROUPS:
+        if group == "Annotating":
+            lines.extend(_codebook_rows(codebook))
+        for _, keys, does in help_rows():
+            if _ == group:
+                shown = ", ".join(f"`{key}`" for key in keys.split(" / "))
+                lines.append(f"| {shown} | {does} |")
+    return "\n".join(lines)
+
+
+def _codebook_rows(codebook: Codebook) -> list[str]:
+    rows = []
+    for group in codebook.groups:
+        codes = codebook.codes_in(group.id)
+        keys = " ".join(f"`{code.key}`" for code in codes)
+        labels = " / ".join(code.label for code in codes)
+        one = "; one at a time" if group.exclusive else ""
+        rows.append(f"| {keys} | {group.label}: {labels} (toggle{one}) |")
+    return rows
+
+
+if __name__ == "__main__":  # the README's table: python -m tui.keys
+    print(readme_table(Codebook.default()))
