@@ -9,7 +9,6 @@ from pathlib import Path
 
 from textual import events, work
 from textual.app import App, ComposeResult, SystemCommand
-from textual.binding import Binding
 from textual.containers import Center, Middle
 from textual.content import Content
 from textual.screen import Screen
@@ -28,9 +27,10 @@ from annotations.library import (
 from annotations.safe_text import visible
 from annotations.sources import source_format
 from annotations.store import Store
+from tui import keys
 from tui.screens.help import HelpScreen
 from tui.screens.library import LibraryScreen
-from tui.screens.reader import ReaderScreen
+from tui.screens.reader import ReaderScreen, reader_screen_for
 from tui.widgets.type_ahead import TypeAheadModal
 
 # Files larger than this (in all) are read in a thread behind a loading screen, so the
@@ -76,10 +76,7 @@ class GlossApp(App[None]):
 
     CSS_PATH = "gloss.tcss"
     TITLE = "Gloss"
-    BINDINGS = [
-        Binding("q", "quit", "Quit", id="app.quit"),
-        Binding("question_mark", "help", "Help", id="app.help"),
-    ]
+    BINDINGS = keys.bindings("app")
 
     def __init__(
         self,
@@ -95,7 +92,14 @@ class GlossApp(App[None]):
         self.paths = list(paths or [])
         self.db_path = db
         self.analyst = analyst or _login_name()
-        self.codebook = Codebook.load(codebook) if codebook else Codebook.default()
+        # The keymap in force (`[keys]` of config.toml): the palette and help show it.
+        self.keymap_in_force: dict[str, str] = {}
+        self.codebook = (
+            Codebook.load(codebook, reserved=keys.reserved_keys())
+            if codebook
+            else Codebook.default()
+        )
+        self._reader_screen = reader_screen_for(self.codebook)
         self.encoding = encoding
         self.store: Store | None = store
         # Sources the command line converted already (with its progress bar).
@@ -216,7 +220,7 @@ class GlossApp(App[None]):
         """Read one document; from the library, `escape` goes back to it."""
         assert self.store is not None
         mark_opened(self.store, opened.document.id)
-        reader = ReaderScreen(
+        reader = self._reader_screen(
             opened.document, self.store, self.codebook, self.analyst, from_library=from_library
         )
         self.push_screen(reader, (lambda _: self.show_library()) if from_library else None)
@@ -246,20 +250,14 @@ class GlossApp(App[None]):
             self.screen.take_key(event)
 
     def action_help(self) -> None:
-        self.push_screen(HelpScreen(self.codebook))
+        self.push_screen(HelpScreen(self.codebook, self.keymap_in_force))
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        yield from super().get_system_commands(screen)
-        # Every reader action is in the palette, named as in the footer and help.
-        if isinstance(screen, ReaderScreen):
-            for bindings in screen._bindings.key_to_bindings.values():
-                for binding in bindings:
-                    if binding.description and binding.id:
-                        yield SystemCommand(
-                            binding.description,
-                            f"{binding.id} ({binding.key_display or binding.key})",
-                            lambda action=binding.action: screen.run_action(action),
-                        )
+        # On the reader, its own palette entries (tui.palette) hold "Quit  q".
+        reader = isinstance(screen, ReaderScreen)
+        for command in super().get_system_commands(screen):
+            if not (reader and command.title == "Quit"):
+                yield command
 
 
 def _login_name() -> str:

@@ -1,6 +1,8 @@
-"""The help screen: every key, and the codebook with its keys."""
+"""The help screen: every key (from the registry, `tui.keys`), and the codebook's."""
 
 from __future__ import annotations
+
+from collections.abc import Mapping
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -11,32 +13,7 @@ from textual.widgets import Static
 
 from annotations.codebook import Codebook
 from annotations.safe_text import visible
-
-KEYS = (
-    ("j / ↓, k / ↑", "next / previous sentence"),
-    ("J / }, K / {", "next / previous paragraph"),
-    ("space / pgdn, pgup", "page down / up"),
-    ("g / home, G / end", "start / end of document"),
-    ("v", "extend the selection: then j/k by sentence, w/b by word, esc cancels"),
-    ("p", "select the whole paragraph"),
-    ("t", "tag picker: the whole codebook, filter by typing"),
-    ("m", "memo and confidence of the annotation under the cursor"),
-    ("delete", "remove the annotation under the cursor (undoable)"),
-    ("u, ctrl+r", "undo, redo"),
-    ("], [", "next / previous annotation"),
-    (">", "next paragraph without annotations"),
-    ("tab", "move between the reading pane and the annotation panel"),
-    ("f", "filter the panel: a code, @analyst, words (esc clears)"),
-    ("/", "search the document, case and accents aside; enter goes to the match"),
-    ("n, N", "next / previous match (around the end and the start)"),
-    ("esc", "stop extending, else end the search, else clear the filter"),
-    ("a", "analysis: interests × actors (enter: the quotes), relations, tags, positions"),
-    ("o", "re-attach an orphaned annotation to the selection"),
-    ("ctrl+e", "export: format, scope (document, all, filter), file"),
-    ("ctrl+p", "command palette: every action"),
-    ("?", "this help"),
-    ("q", "quit — everything is already saved"),
-)
+from tui import keys
 
 
 class HelpScreen(ModalScreen[None]):
@@ -44,18 +21,23 @@ class HelpScreen(ModalScreen[None]):
         Binding("escape,q,question_mark", "close", "Close", id="help.close"),
     ]
 
-    def __init__(self, codebook: Codebook) -> None:
+    def __init__(self, codebook: Codebook, keymap: Mapping[str, str] | None = None) -> None:
         super().__init__()
         self.codebook = codebook
+        self.keymap = dict(keymap or {})
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help-dialog"):
             yield Static(Content.styled("Keys", "bold"), classes="dialog-title")
-            yield Static(
-                Content("\n").join(
-                    Content.assemble((f"{keys:>20}", "bold"), f"  {does}") for keys, does in KEYS
-                )
-            )
+            lines: list[Content] = []
+            heading = ""
+            for group, shown, does in keys.help_rows(self.keymap):
+                if group != heading:
+                    lines.extend([Content("")] if lines else [])
+                    lines.append(Content.styled(group, "italic"))
+                    heading = group
+                lines.append(Content.assemble((f"{shown:>20}", "bold"), f"  {does}"))
+            yield Static(Content("\n").join(lines), id="help-keys")
             title = f"Codebook: {visible(self.codebook.name)}"
             yield Static(Content.styled(title, "bold"), classes="dialog-title")
             lines = []
@@ -65,7 +47,7 @@ class HelpScreen(ModalScreen[None]):
                 for code in self.codebook.codes_in(group.id):
                     lines.append(
                         Content.assemble(
-                            (f"{code.key:>6}  ", "bold"),
+                            (f"{visible(keys.keys_of_code(code, self.keymap)):>6}  ", "bold"),
                             (visible(code.label), f"bold {code.color}"),
                             f" — {visible(code.description)}",
                         )

@@ -14,9 +14,7 @@ from pathlib import Path
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.keys import _character_to_key
 from textual.screen import Screen
 from textual.widgets import Footer
 
@@ -33,6 +31,8 @@ from annotations.search import DocumentSearch, Hit
 from annotations.span_index import SpanIndex, annotation_at, exact_annotation
 from annotations.store import Store
 from annotations.text_units import display_line
+from tui import keys
+from tui.palette import ReaderCommands
 from tui.screens.analysis import AnalysisScreen
 from tui.screens.export_dialog import ExportDialog
 from tui.widgets.annotation_panel import AnnotationPanel
@@ -48,67 +48,8 @@ from tui.widgets.tag_picker import TagPicker
 class ReaderScreen(Screen[None]):
     """Read one document and annotate it from the keyboard."""
 
-    BINDINGS = [
-        Binding("j,down", "next_sentence", "Sentence ↓", show=False, id="move.next_sentence"),
-        Binding("k,up", "previous_sentence", "Sentence ↑", show=False, id="move.previous_sentence"),
-        Binding(
-            "J,right_curly_bracket",
-            "next_paragraph",
-            "Paragraph ↓",
-            show=False,
-            id="move.next_paragraph",
-        ),
-        Binding(
-            "K,left_curly_bracket",
-            "previous_paragraph",
-            "Paragraph ↑",
-            show=False,
-            id="move.previous_paragraph",
-        ),
-        Binding("space,pagedown", "page(1)", "Page ↓", show=False, id="move.page_down"),
-        Binding("pageup", "page(-1)", "Page ↑", show=False, id="move.page_up"),
-        Binding("g,home", "start", "Start", show=False, id="move.start"),
-        Binding("G,end", "end", "End", show=False, id="move.end"),
-        Binding("w", "extend_word(1)", "Word →", show=False, id="select.word_forward"),
-        Binding("b", "extend_word(-1)", "Word ←", show=False, id="select.word_back"),
-        Binding("v", "extend", "Extend", id="select.extend"),
-        Binding("p", "select_paragraph", "Paragraph", show=False, id="select.paragraph"),
-        Binding("escape", "cancel", "Cancel", show=False, id="select.cancel"),
-        Binding("t", "pick_tags", "Tags", id="annotate.tags"),
-        Binding("m", "memo", "Memo", id="annotate.memo"),
-        Binding("delete", "delete", "Delete", id="annotate.delete"),
-        Binding("u", "undo", "Undo", id="history.undo"),
-        Binding("ctrl+r", "redo", "Redo", show=False, id="history.redo"),
-        Binding(
-            "right_square_bracket",
-            "next_annotation",
-            "Next note",
-            show=False,
-            id="move.next_annotation",
-        ),
-        Binding(
-            "left_square_bracket",
-            "previous_annotation",
-            "Previous note",
-            show=False,
-            id="move.previous_annotation",
-        ),
-        Binding(
-            "greater_than_sign",
-            "next_unannotated",
-            "Unannotated ¶",
-            show=False,
-            id="move.next_unannotated",
-        ),
-        Binding("tab", "switch_focus", "Panel", id="focus.switch"),
-        Binding("ctrl+e", "export", "Export", id="notes.export"),
-        Binding("o", "orphans", "Orphans", show=False, id="annotate.orphans"),
-        Binding("f", "filter", "Filter", show=False, id="panel.filter"),
-        Binding("slash", "search", "Search", id="search.open"),
-        Binding("n", "next_match", "Next match", show=False, id="search.next"),
-        Binding("N", "previous_match", "Previous match", show=False, id="search.previous"),
-        Binding("a", "analysis", "Analysis", id="screen.analysis"),
-    ]
+    BINDINGS = keys.bindings("reader")  # the codebook's: `reader_screen_for`
+    COMMANDS = {ReaderCommands}
 
     # How often another running copy's saves are picked up and failed saves retried.
     STORE_POLL_SECONDS = 1.0
@@ -135,21 +76,6 @@ class ReaderScreen(Screen[None]):
         self._filter_query = ""
         self._index: SpanIndex[Annotation] = SpanIndex([])
         self.save_state = "saved"
-        self._bind_codebook_keys()
-
-    def _bind_codebook_keys(self) -> None:
-        # Codebook keys are data: each code gets a binding with an id, so a keymap can move it.
-        for code in self.codebook.codes:
-            key = _character_to_key(code.key)
-            binding = Binding(
-                key,
-                f"toggle_tag({code.id!r})",
-                code.label,
-                show=False,
-                key_display=code.key,
-                id=f"tag.{code.id}",
-            )
-            self._bindings.key_to_bindings.setdefault(key, []).append(binding)
 
     # -- layout ------------------------------------------------------------------------
 
@@ -618,3 +544,13 @@ class ReaderScreen(Screen[None]):
             visible(document.title, newline=" "),
             ((mode, True), (facts, False), (self.save_state, self.save_state != "saved")),
         )
+
+
+def reader_screen_for(codebook: Codebook) -> type[ReaderScreen]:
+    """The reader screen with the codebook's keys bound. Bindings belong to a class in
+    Textual, so each codebook gets a subclass (made once per app) binding its codes."""
+    return type(
+        "ReaderScreen",
+        (ReaderScreen,),
+        {"BINDINGS": keys.codebook_bindings(codebook), "__module__": __name__},
+    )
