@@ -1,11 +1,16 @@
 """The store: documents and annotations in TinyDB, durable the moment a save returns.
 
-This module and its helpers (`storage.py`, `journal.py`) are the only code that touches
-TinyDB. Layout: a `documents` table (metadata), a `texts` table (each document's text, written
-once), an `opened` table (when each was last opened), a `meta` table (schema version) and
-one table of annotations per document (`annotations:<document id>`), keyed by the
-annotation's uuid — TinyDB rebuilds a whole table on every write, so small tables keep a
-save cheap, and a change to a document's metadata journals its metadata, not its text.
+`Store` is the repository: documents and annotations, and the indexes over them, which
+follow every change applied to the tables through one callback (`_follow`). Keeping the
+tables durable and the files' life — pending saves, batches, retries, the lock, catching
+up with other processes, following a compaction, migration, the compaction thread — is
+`JournaledTables` (`journaled_tables.py`); the files are `storage.py` and `journal.py`.
+These are the only code that touches TinyDB. Layout: a `documents` table (metadata), a
+`texts` table (each document's text, written once), an `opened` table (when each was
+last opened), a `meta` table (schema version) and one table of annotations per document
+(`annotations:<document id>`), keyed by the annotation's uuid — TinyDB rebuilds a whole
+table on every write, so small tables keep a save cheap, and a change to a document's
+metadata journals its metadata, not its text.
 
 Files, for a store at PATH:
 
@@ -47,12 +52,8 @@ on open; the original is kept as a backup (with its journal, if it had one).
 from __future__ import annotations
 
 import contextlib
-import errno
-import fcntl
 import os
-import shutil
-import threading
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from operator import attrgetter
 from pathlib import Path
@@ -63,53 +64,24 @@ from tinydb.table import Table
 
 from annotations.document import Document
 from annotations.errors import GlossError, StoreError
-from annotations.journal import Header, JournalDamage, JournalFile, Operation, encode_line
+from annotations.journal import Operation
+from annotations.journaled_tables import JOURNAL_LIMIT, Change, JournaledTables, StoreSaveError
 from annotations.model import Annotation
 from annotations.storage import (
     ANNOTATIONS_PREFIX,
     DOCUMENTS_TABLE,
-    FIRST_SCHEMA,
     SCHEMA_VERSION,
     TEXTS_TABLE,
-    JournalStorage,
-    SnapshotInfo,
-    Tables,
-    add_backup,
     document_record,
-    empty_tables,
-    encode_snapshot,
-    fsync_directory,
-    journal_path,
-    lock_path,
-    migrate,
-    new_generation,
     paused_gc,
     read_document,
-    read_snapshot,
-    remove_stale_temporaries,
-    replace_file,
     schema_of,
-    snapshot_info,
     text_record,
-    write_temporary,
 )
 
 __all__ = ["SCHEMA_VERSION", "ImportReport", "Store", "StoreSaveError"]
 
-JOURNAL_LIMIT = 8 * 1024 * 1024
 OPENED_TABLE = "opened"  # document id -> {"last_opened": ISO time}
-SAVE_FAILURES = {
-    errno.ENOSPC: "the disk is full",
-    errno.EDQUOT: "the disk quota is exceeded",
-    errno.EROFS: "the folder is read-only",
-    errno.EACCES: "permission denied",
-    errno.EPERM: "permission denied",
-    errno.EIO: "an input/output error",
-}
-
-
-class StoreSaveError(StoreError):
-    """A change could not be written; it is kept in memory and `Store.retry()` writes it."""
 
 
 class _KeyedTable(Table):
@@ -146,14 +118,6 @@ class ImportReport:
     unchanged: int
 
 
-@dataclass(slots=True)
-class _Loaded:
-    tables: Tables
-    generation: str | None
-    journal: JournalFile | None
-    needs_setup: bool
-
-
 class Store:
     """Documents and annotations, saved the moment they change.
 
@@ -175,57 +139,35 @@ class Store:
     ) -> None:
         # Resolved once: a store reached through a symlink keeps its journal, lock and
         # backups beside the real file, and a compaction replaces the file, not the link.
-        self.path = Path(os.path.realpath(Path(path).expanduser()))
-        self.read_only = read_only
-        self.read_only_reason: str | None = "opened read-only" if read_only else None
-        self.journal_limit = journal_limit
-        self._journal_path = journal_path(self.path)
-        self._lock_path = lock_path(self.path)
-        self._mutex = threading.RLock()
-        self._lock_descriptor: int | None = None
-        self._locked = False
-        self._journal: JournalFile | None = None
-        self._generation: str | None = None
-        self._needs_setup = False
-        # Saves not written yet, one entry per save (each stays all or nothing).
-        self._pending: list[list[Operation]] = []
-        self._batch: list[Operation] | None = None
-        self._compactor: threading.Thread | None = None
-        self._closed = False
+        resolved = Path(os.path.realpath(Path(path).expanduser()))
         self._documents: dict[str, Document] = {}
         self._annotation_documents: dict[str, str] = {}
         self._sorted_cache: dict[str, tuple[int, list[Annotation]]] = {}
         self._made_from: dict[str, tuple[dict[str, Any], Annotation]] = {}
-        if not read_only:
-            try:
-                self.path.parent.mkdir(parents=True, exist_ok=True)
-            except OSError as error:
-                raise StoreError(
-                    f"{self.path.parent}: cannot create folder ({error.strerror})"
-                ) from None
-        self._open_lock_file()
-        try:
-            self._open()
-        except BaseException:
-            self._release_files()
-            raise
+        self._written_documents: dict[str, Document] = {}
+        self._tables = JournaledTables(
+            resolved, self._follow, read_only=read_only, journal_limit=journal_limit
+        )
+        self._db = _GlossDB(storage=lambda: self._tables.storage)
+        self._tables.open()
 
-    def _open(self) -> None:
-        with self._flock(fcntl.LOCK_SH):
-            loaded = self._load()
-        self._db = _GlossDB(storage=self._make_storage, tables=loaded.tables)
-        self._adopt(loaded)
-        if not self.read_only:
-            remove_stale_temporaries(self.path)  # of compactions and repairs killed midway
-        if loaded.needs_setup and not self.read_only:
-            existed = self.path.exists()
-            with self._changing():
-                pass
-            if self._needs_setup and not existed:
-                raise StoreError(
-                    f"{self.path}: cannot create the store here "
-                    f"({self._lock_problem or 'the folder is not writable'})"
-                )
+    @property
+    def path(self) -> Path:
+        """The store's file (symlinks resolved)."""
+        return self._tables.path
+
+    @property
+    def read_only(self) -> bool:
+        return self._tables.read_only
+
+    @property
+    def read_only_reason(self) -> str | None:
+        """None unless this copy was opened read-only; then why."""
+        return self._tables.read_only_reason
+
+    @property
+    def journal_limit(self) -> int:
+        return self._tables.journal_limit
 
     # -- lifecycle ---------------------------------------------------------------------
 
@@ -238,42 +180,27 @@ class Store:
     def close(self) -> None:
         """Release the store. Everything is already saved; a large journal is compacted.
 
-        Changes still pending get one more try (one line per save, as many as the disk
-        takes, if the whole backlog does not fit). Any left then are lost with the process:
-        each was reported by the `StoreSaveError` of its save, and `pending` still counts
-        them, so a caller can check before closing.
+        Changes still pending get one more try (in pieces, if the whole backlog does not
+        fit); `pending` counts any left, which are lost with the process.
         """
-        if self._closed:
+        if self._tables.closed:
             return
-        self._wait_for_compaction()
-        if not self.read_only:
-            if self._pending:
-                self.retry()
-            if not self._pending and self._should_compact_on_close():
-                with contextlib.suppress(GlossError, OSError):
-                    self.compact()
-        self._closed = True
-        self._release_files()
+        self._tables.close(compact=self._should_compact_on_close)
         self._db.close()
 
-    def _release_files(self) -> None:
-        if self._journal is not None:
-            self._journal.close()
-            self._journal = None
-        if self._lock_descriptor is not None:
-            with contextlib.suppress(OSError):
-                os.close(self._lock_descriptor)
-            self._lock_descriptor = None
+    def _should_compact_on_close(self) -> bool:
+        """Whether closing compacts (a test turns it off to keep saves in the journal)."""
+        return self._tables.should_compact_on_close()
 
     @property
     def schema_version(self) -> int:
         """The store layout version (`meta` table); migrated stores report the current one."""
-        return schema_of(self._db.storage.tables) or SCHEMA_VERSION
+        return schema_of(self._tables.tables) or SCHEMA_VERSION
 
     @property
     def pending(self) -> int:
         """How many changes are kept in memory because they could not be written yet."""
-        return sum(len(entry) for entry in self._pending)
+        return self._tables.pending
 
     # -- documents ---------------------------------------------------------------------
 
@@ -282,21 +209,21 @@ class Store:
 
         A known document keeps its record; a new path for it is remembered.
         """
-        with self._changing():
+        with self._tables.changing():
             known = self._documents.get(document.id)
             if known is not None:
                 if document.path and document.path != known.path:
                     known = replace(known, path=document.path)
                     self._write_documents([known])
                 return known
-            with self._batched():  # the text and the record: one entry, all or nothing
+            with self._tables.batched():  # the text and the record: one entry, all or nothing
                 self._write_texts([document])
                 self._write_documents([document])
             return document
 
     def set_document_metadata(self, document_id: str, **fields: Any) -> Document:
         """Merge `fields` into a stored document's metadata, save, and return the document."""
-        with self._changing():
+        with self._tables.changing():
             document = self.document(document_id)
             updated = replace(document, metadata={**document.metadata, **fields})
             self._write_documents([updated])
@@ -306,13 +233,13 @@ class Store:
         """Remember when a document was last opened (in a small table of its own: the
         library reads it for every document, the reader writes it on every open)."""
         self.document(document_id)
-        with self._changing():
+        with self._tables.changing():
             table = self._db.table(OPENED_TABLE)
             table.put({document_id: {"last_opened": when}})  # type: ignore[attr-defined]
 
     def last_opened(self, document_id: str) -> str | None:
         """When `mark_opened` last said the document was opened, if ever."""
-        record = self._db.storage.tables.get(OPENED_TABLE, {}).get(document_id)
+        record = self._tables.tables.get(OPENED_TABLE, {}).get(document_id)
         if record:
             return record.get("last_opened")
         # Stores written before `mark_opened` kept the time in the document's metadata.
@@ -372,7 +299,7 @@ class Store:
         confidence: str | None = None,
     ) -> Annotation:
         """Create and save an annotation of `[start, end)` in a stored document."""
-        with self._changing():
+        with self._tables.changing():
             document = self.document(document_id)
             try:
                 annotation = Annotation.create(
@@ -395,7 +322,7 @@ class Store:
         unknown = set(changes) - {"tags", "memo", "confidence"}
         if unknown:
             raise StoreError(f"cannot change {', '.join(sorted(unknown))} of an annotation")
-        with self._changing():
+        with self._tables.changing():
             try:
                 annotation = self.annotation(annotation_id).evolve(**changes)
             except ValueError as error:
@@ -405,7 +332,7 @@ class Store:
 
     def put(self, annotation: Annotation) -> None:
         """Save an annotation as it is, replacing one with the same id (undo, import)."""
-        with self._changing():
+        with self._tables.changing():
             if annotation.document not in self._documents:
                 raise StoreError(f"no document {annotation.document} in {self.path}")
             self._put_many(annotation.document, {annotation.id: annotation.to_record()})
@@ -416,7 +343,7 @@ class Store:
         by_document: dict[str, dict[str, dict[str, Any]]] = {}
         for annotation in annotations:
             by_document.setdefault(annotation.document, {})[annotation.id] = annotation.to_record()
-        with self._changing(), self._batched():
+        with self._tables.changing(), self._tables.batched():
             unknown = [d for d in by_document if d not in self._documents]
             if unknown:
                 raise StoreError(f"no document {unknown[0]} in {self.path}")
@@ -425,10 +352,8 @@ class Store:
 
     def delete(self, annotation_id: str) -> Annotation:
         """Remove an annotation and return it (so that it can be put back)."""
-        with self._changing():
+        with self._tables.changing():
             annotation = self.annotation(annotation_id)
-            del self._annotation_documents[annotation_id]
-            self._made_from.pop(annotation_id, None)
             self._annotations_table(annotation.document).remove(doc_ids=[annotation_id])
             return annotation
 
@@ -482,13 +407,13 @@ class Store:
         record is parsed again.
         """
         name = ANNOTATIONS_PREFIX + document_id
-        version = self._db.storage.versions.get(name, 0)
+        version = self._tables.storage.versions.get(name, 0)
         cached = self._sorted_cache.get(document_id)
         if cached is not None and cached[0] == version:
             return cached[1]
         made = self._made_from
         annotations: list[Annotation] = []
-        for key, record in self._db.storage.tables.get(name, {}).items():
+        for key, record in self._tables.tables.get(name, {}).items():
             known = made.get(key)
             if known is None or known[0] is not record:
                 known = made[key] = (record, self._read_annotation(key, record))
@@ -499,7 +424,7 @@ class Store:
 
     def count(self, document: str) -> int:
         """How many annotations a document has."""
-        return len(self._db.storage.tables.get(ANNOTATIONS_PREFIX + document, {}))
+        return len(self._tables.tables.get(ANNOTATIONS_PREFIX + document, {}))
 
     # -- exchange ----------------------------------------------------------------------
 
@@ -535,7 +460,7 @@ class Store:
         except (ValueError, KeyError, TypeError, AttributeError, GlossError) as error:
             raise StoreError(f"bad record in import: {error}") from None
         total = len(incoming)
-        with self._changing(), self._batched():
+        with self._tables.changing(), self._tables.batched():
             new_documents = [d for d in incoming_documents if d.id not in self._documents]
             known_ids = {d.id for d in incoming_documents} | self._documents.keys()
             for annotation in incoming:
@@ -585,136 +510,40 @@ class Store:
         Cheap when nothing changed: one `stat()` of the journal. Raises `StoreError` only
         if the files were damaged or replaced by something that is not this store.
         """
-        if self._closed:
-            return False
-        with self._mutex:
-            return self._catch_up()
+        return self._tables.refresh()
 
     def retry(self) -> bool:
         """Try again to write the changes kept in memory; True when none is left pending."""
-        if not self._pending:
-            return True
-        with contextlib.suppress(StoreSaveError), self._changing():
-            if self._locked:
-                self._append([])
-        return not self._pending
+        return self._tables.retry()
 
     def compact(self, *, background: bool = False) -> None:
         """Fold the journal into a new snapshot (and keep the old one as a backup).
 
         With `background`, the snapshot is written in a thread; saves go on meanwhile.
         """
-        if self.read_only:
-            return
-        if background:
-            if self._compactor is None or not self._compactor.is_alive():
-                self._compactor = threading.Thread(
-                    target=self._compact_quietly, name="gloss-store-compactor", daemon=True
-                )
-                self._compactor.start()
-            return
-        self._wait_for_compaction()
-        try:
-            self._compact()
-        except OSError as error:
-            reason = SAVE_FAILURES.get(error.errno or 0, error.strerror or str(error))
-            raise StoreSaveError(
-                f"{self.path}: could not compact the journal — {reason}; nothing was lost, "
-                "the journal goes on"
-            ) from None
+        self._tables.compact(background=background)
+
+    def wait_for_compaction(self) -> None:
+        """Return once a compaction running in the background (if any) is done."""
+        self._tables.wait_for_compaction()
 
     # -- internals: reading ------------------------------------------------------------
 
-    def _make_storage(self, tables: Tables) -> JournalStorage:
-        return JournalStorage(tables, self._commit)
-
-    def _load(self) -> _Loaded:
-        """Read the snapshot and the journal that continues it."""
-        for attempt in range(3):
-            try:
-                return self._load_once()
-            except _Moved as moved:
-                if attempt == 2:
-                    # Read three times without a lock and still not a pair: not a writer
-                    # mid-compaction but a journal of another store.
-                    raise StoreError(str(moved)) from None
-        raise AssertionError("unreachable")
-
-    def _load_once(self) -> _Loaded:
-        tables = read_snapshot(self.path)
-        journal = JournalFile.open(self._journal_path, writable=not self.read_only)
-        if tables is None:
-            if journal is not None:
-                journal.close()
-                raise StoreError(
-                    f"{self._journal_path}: a journal without its store file {self.path}; "
-                    f"it was left untouched — run 'gloss doctor --db {self.path}'"
-                )
-            return _Loaded(empty_tables(), None, None, needs_setup=True)
-        schema = schema_of(tables)
-        if schema == FIRST_SCHEMA:
-            if journal is not None:
-                # The first release kept no journal: a header that reads as schema 1 beside
-                # one is damage, and migrating it would throw the journal's saves away.
-                journal.close()
-                raise StoreError(
-                    f"{self.path}: its header says first-release layout, but a journal is "
-                    f"beside it (the header is damaged); both were left untouched — run "
-                    f"'gloss doctor --db {self.path}'"
-                )
-            return _Loaded(migrate(tables), None, None, needs_setup=True)
-        info = snapshot_info(tables)
-        if journal is None:
-            return _Loaded(migrate(tables), info.generation, None, needs_setup=True)
-        header = journal.header
-        if header.generation == info.generation:
-            start, needs_setup = journal.header_end, False
-        elif header.generation == info.parent and info.parent is not None:
-            # A crash between the compaction's two renames: this journal's tail from
-            # where the snapshot stops still counts.
-            start, needs_setup = info.journal_offset, True
-        else:
-            journal.close()
-            message = (
-                f"{self._journal_path}: does not belong to {self.path} (generation "
-                f"{header.generation}, the store is {info.generation}); both were left "
-                f"untouched — run 'gloss doctor --db {self.path}'"
-            )
-            if self._lock_descriptor is None:
-                raise _Moved(message)  # perhaps a compaction between our two reads
-            raise StoreError(message)
-        try:
-            entries, end = journal.read_from(start)
-        except JournalDamage:
-            journal.close()
-            raise
-        storage = JournalStorage(tables, _refuse)
-        for operations in entries:
-            storage.apply(operations, in_place=True)
-        journal.end = end
-        if schema != SCHEMA_VERSION:
-            # An older layout, with its journal's saves (written in that layout) applied:
-            # migrated in memory here, on disk by the first writer (`_set_up_files`).
-            tables, needs_setup = migrate(tables), True
-        return _Loaded(tables, info.generation, journal, needs_setup)
-
-    def _adopt(self, loaded: _Loaded) -> None:
-        """Make `loaded` the state of this store (and put pending changes back on top)."""
-        if self._journal is not None and self._journal is not loaded.journal:
-            self._journal.close()
-        self._journal = loaded.journal
-        self._generation = loaded.generation
-        self._needs_setup = loaded.needs_setup
-        self._db.storage.replace_all(loaded.tables)
-        self._sorted_cache.clear()
-        self._made_from.clear()
-        if self._pending:
-            self._db.storage.apply(operation for entry in self._pending for operation in entry)
-        self._db._tables.clear()  # fresh Table objects: TinyDB caches per Table
-        self._rebuild_index()
+    def _follow(self, change: Change) -> None:
+        """The one place the indexes follow the tables: every change applied to them —
+        this copy's writes, another process's saves, a reload — comes here."""
+        if change.operations is None:
+            self._sorted_cache.clear()
+            self._made_from.clear()
+            self._db._tables.clear()  # fresh Table objects: TinyDB caches per Table
+            self._rebuild_index()
+            return
+        self._note(change.operations)
+        if not change.ours:
+            self._db._tables.clear()
 
     def _rebuild_index(self) -> None:
-        tables = self._db.storage.tables
+        tables = self._tables.tables
         documents: dict[str, Document] = {}
         owners: dict[str, str] = {}
         texts = tables.get(TEXTS_TABLE, {})
@@ -735,15 +564,17 @@ class Store:
         self._annotation_documents = owners
 
     def _note(self, operations: Iterable[Operation]) -> None:
-        """Keep the indexes in step with operations saved by another process."""
+        """Keep the indexes in step with operations applied to the tables."""
         documents = self._documents
-        texts = self._db.storage.tables.get(TEXTS_TABLE, {})
+        texts = self._tables.tables.get(TEXTS_TABLE, {})
         for name, key, record in operations:
             if name == DOCUMENTS_TABLE:
                 if documents is self._documents:
                     documents = dict(documents)  # copy on write: readers may iterate it
                 if record is None:
                     documents.pop(key, None)
+                elif key in self._written_documents:
+                    documents[key] = self._written_documents[key]
                 else:
                     with contextlib.suppress(ValueError, KeyError, TypeError, GlossError):
                         known = documents.get(key)
@@ -773,212 +604,7 @@ class Store:
             added=record.get("added") or known.added,
         )
 
-    def _take_in(self, entries: list[list[Operation]]) -> bool:
-        if not entries:
-            return False
-        # Ours (pending) go after theirs: the journal will end with ours.
-        operations = [operation for entry in entries + self._pending for operation in entry]
-        self._db.storage.apply(operations)
-        self._note(operations)
-        self._db._tables.clear()
-        return True
-
-    def _catch_up(self, *, exact: bool = False) -> bool:
-        """Apply what other processes appended; follow a compaction or reload if needed.
-
-        `exact` (under the exclusive lock, before writing): read whatever lies past the
-        last complete line, whatever its size and time say.
-        """
-        try:
-            status = os.stat(self._journal_path)
-        except FileNotFoundError:
-            status = None
-        except OSError:
-            return False
-        journal = self._journal
-        if journal is not None and status is not None:
-            if (status.st_dev, status.st_ino) == journal.identity:
-                if journal.unchanged(status) and not (exact and journal.seen_size > journal.end):
-                    return False
-                entries, journal.end = journal.read_from(journal.end)
-                return self._take_in(entries)
-            # Another copy compacted: finish reading the old journal through our open
-            # descriptor, then continue in the new one where it repeats what we have read.
-            entries, old_end = journal.read_from(journal.end)
-            changed = self._take_in(entries)
-            successor = JournalFile.open(self._journal_path, writable=not self.read_only)
-            header = successor.header if successor is not None else None
-            if (
-                successor is not None
-                and header is not None
-                and header.parent == self._generation
-                and old_end >= header.parent_offset
-            ):
-                copied = successor.header_end + (old_end - header.parent_offset)
-                entries, successor.end = successor.read_from(copied)
-                journal.close()
-                self._journal = successor
-                self._generation = header.generation
-                return self._take_in(entries) or changed
-            if successor is not None:
-                successor.close()
-        elif journal is None and status is None:
-            return False
-        if self._locked:
-            loaded = self._load()
-        else:
-            with self._flock(fcntl.LOCK_SH):
-                loaded = self._load()
-        self._adopt(loaded)
-        return True
-
     # -- internals: writing ------------------------------------------------------------
-
-    @contextlib.contextmanager
-    def _changing(self) -> Iterator[None]:
-        """Hold the write lock around one change, after taking in others' saves."""
-        if self.read_only:
-            raise StoreError(f"{self.path}: the store is {self.read_only_reason}")
-        if self._closed:
-            raise StoreError(f"{self.path}: the store is closed")
-        with self._mutex:
-            if self._locked:
-                yield
-                return
-            self._locked = self._acquire()
-            try:
-                if self._locked:
-                    self._prepare_for_writing()
-                yield
-            finally:
-                if self._locked:
-                    self._release()
-                self._locked = False
-
-    def _prepare_for_writing(self) -> None:
-        if self._needs_setup:
-            try:
-                self._set_up_files()
-            except OSError:
-                self._locked = False
-                self._release()
-                return
-        self._catch_up(exact=True)
-        if self._journal is not None:
-            with contextlib.suppress(OSError):
-                self._journal.cut_unfinished_tail()
-
-    @contextlib.contextmanager
-    def _batched(self) -> Iterator[None]:
-        """Collect the writes inside into one journal entry (one fsync, all or nothing)."""
-        if self._batch is not None:
-            yield
-            return
-        self._batch = []
-        try:
-            yield
-        finally:
-            operations, self._batch = self._batch, None
-            if operations:
-                self._append(operations)
-
-    def _commit(self, operations: list[Operation]) -> None:
-        """Called by the storage for every TinyDB write."""
-        if self._batch is not None:
-            self._batch.extend(operations)
-        else:
-            self._append(operations)
-
-    def _append(self, operations: list[Operation]) -> None:
-        todo = self._pending + ([operations] if operations else [])
-        if not todo:
-            return
-        self._pending = todo
-        try:
-            if not self._locked or self._journal is None or self._needs_setup:
-                raise OSError(self._lock_errno, self._lock_problem or "cannot take the lock")
-            self._write_entries(todo)
-        except OSError as error:
-            reason = SAVE_FAILURES.get(error.errno or 0, error.strerror or str(error))
-            raise StoreSaveError(
-                f"{self.path}: not saved — {reason} ({self.pending} change(s) not written yet)"
-            ) from None
-        if self._journal.end > self.journal_limit:
-            self.compact(background=True)
-
-    def _write_entries(self, entries: list[list[Operation]]) -> None:
-        """Append `entries` to the journal: as one line, or — when the disk refuses it, as
-        a full disk with a little space back does a large backlog — one line per save, as
-        many as fit. What could not be written stays pending (`OSError`)."""
-        assert self._journal is not None
-        self._pending = entries
-        try:
-            self._journal.append(encode_line([op for entry in entries for op in entry]))
-        except OSError:
-            if len(entries) == 1:
-                raise
-            for written, entry in enumerate(entries):
-                try:
-                    self._journal.append(encode_line(entry))
-                except OSError:
-                    self._pending = entries[written:]
-                    raise
-        self._pending = []
-
-    def _set_up_files(self) -> None:
-        """Under the exclusive lock: create, migrate, or finish an interrupted compaction."""
-        tables = read_snapshot(self.path)
-        if tables is None:
-            self._write_snapshot_and_journal(empty_tables())
-        elif schema_of(tables) == FIRST_SCHEMA:
-            if self._journal_path.exists():
-                raise StoreError(f"{self.path}: a first-release header beside a journal")
-            add_backup(self.path, self.path, label=f"-schema{schema_of(tables)}")
-            self._write_snapshot_and_journal(migrate(tables))
-        elif schema_of(tables) != SCHEMA_VERSION:
-            self._migrate_with_journal(schema_of(tables) or 0)
-        else:
-            info = snapshot_info(tables)
-            journal = JournalFile.open(self._journal_path, writable=True)
-            if journal is None:
-                replace_file(self._journal_path, [Header(info.generation or "").encode()])
-            elif journal.header.generation != info.generation:
-                _, end = journal.read_from(info.journal_offset)
-                tail = journal.read_bytes(info.journal_offset, end)
-                journal.close()
-                header = Header(info.generation or "", info.parent, info.journal_offset)
-                replace_file(self._journal_path, [header.encode(), tail])
-            else:
-                journal.close()
-        remove_stale_temporaries(self.path)
-        self._adopt(self._load_once())
-
-    def _write_snapshot_and_journal(self, tables: Tables, info: SnapshotInfo | None = None) -> None:
-        info = info or SnapshotInfo(new_generation(), None, 0)
-        replace_file(self.path, encode_snapshot(tables, info))
-        replace_file(self._journal_path, [Header(info.generation or "").encode()])
-
-    def _migrate_with_journal(self, schema: int) -> None:
-        """Under the exclusive lock: write a store of a layout that has a journal (schema 2)
-        in the current one, its journal's saves folded in. The original snapshot and
-        journal are kept as a backup pair (`Store(backup)` opens it).
-
-        The new snapshot names the old journal as its parent, cut at its end: a crash
-        between the two renames then reads as an interrupted compaction. The new journal
-        names no parent, so a running older Gloss reloads — and is told to upgrade —
-        rather than read saves in a layout it does not know.
-        """
-        loaded = self._load_once()  # the snapshot, its journal's saves applied, migrated
-        parent, cut = None, 0
-        if loaded.journal is not None:
-            parent, cut = loaded.journal.header.generation, loaded.journal.end
-            loaded.journal.close()
-        backup = add_backup(self.path, self.path, label=f"-schema{schema}")
-        if backup is not None and self._journal_path.exists():
-            with contextlib.suppress(OSError):
-                shutil.copyfile(self._journal_path, journal_path(backup))
-        info = SnapshotInfo(new_generation(), parent, cut)
-        self._write_snapshot_and_journal(loaded.tables, info)
 
     def _put_many(self, document_id: str, records: dict[str, dict[str, Any]]) -> None:
         """Insert or replace annotation records of one document (moving any that changed
@@ -990,16 +616,18 @@ class Store:
                 moved.setdefault(previous, []).append(annotation_id)
         for previous, annotation_ids in moved.items():
             self._annotations_table(previous).remove(doc_ids=annotation_ids)
-        self._annotation_documents.update(dict.fromkeys(records, document_id))
         self._annotations_table(document_id).put(records)
 
     def _write_documents(self, documents: list[Document]) -> None:
         """Save the records of `documents` — their metadata; texts are written once, by
         `_write_texts`, when a document is added."""
-        # Copy on write: a reader in another thread may be iterating the documents.
-        self._documents = {**self._documents, **{d.id: d for d in documents}}
-        table = self._db.table(DOCUMENTS_TABLE)
-        table.put({d.id: document_record(d) for d in documents})  # type: ignore[attr-defined]
+        # `_note` indexes these very objects rather than parse (and hash) them again.
+        self._written_documents = {d.id: d for d in documents}
+        try:
+            table = self._db.table(DOCUMENTS_TABLE)
+            table.put({d.id: document_record(d) for d in documents})  # type: ignore[attr-defined]
+        finally:
+            self._written_documents = {}
 
     def _write_texts(self, documents: list[Document]) -> None:
         table = self._db.table(TEXTS_TABLE)
@@ -1009,7 +637,7 @@ class Store:
         document_id = self._annotation_documents.get(annotation_id)
         if document_id is None:
             return None
-        table = self._db.storage.tables.get(ANNOTATIONS_PREFIX + document_id, {})
+        table = self._tables.tables.get(ANNOTATIONS_PREFIX + document_id, {})
         return table.get(annotation_id)
 
     def _annotations_table(self, document_id: str) -> _KeyedTable:
@@ -1017,128 +645,4 @@ class Store:
 
     # -- internals: the lock -----------------------------------------------------------
 
-    _lock_problem: str | None = None
-    _lock_errno: int = errno.EACCES
-
-    def _open_lock_file(self) -> None:
-        flags = os.O_RDONLY if self.read_only else os.O_RDWR | os.O_CREAT
-        try:
-            self._lock_descriptor = os.open(self._lock_path, flags, 0o644)
-            self._lock_problem = None
-        except OSError as error:
-            try:
-                self._lock_descriptor = os.open(self._lock_path, os.O_RDONLY)
-                self._lock_problem = None
-            except OSError:
-                self._lock_descriptor = None
-                self._lock_errno = error.errno or errno.EACCES
-                self._lock_problem = SAVE_FAILURES.get(
-                    error.errno or 0, error.strerror or str(error)
-                )
-
-    def _acquire(self) -> bool:
-        if self._lock_descriptor is None:
-            self._open_lock_file()
-        if self._lock_descriptor is None:
-            return False
-        try:
-            fcntl.flock(self._lock_descriptor, fcntl.LOCK_EX)
-        except OSError:
-            return False
-        return True
-
-    def _release(self) -> None:
-        if self._lock_descriptor is not None:
-            with contextlib.suppress(OSError):
-                fcntl.flock(self._lock_descriptor, fcntl.LOCK_UN)
-
-    @contextlib.contextmanager
-    def _flock(self, operation: int) -> Iterator[None]:
-        held = False
-        if self._lock_descriptor is not None:
-            try:
-                fcntl.flock(self._lock_descriptor, operation)
-                held = True
-            except OSError:
-                held = False
-        try:
-            yield
-        finally:
-            if held:
-                self._release()
-
     # -- internals: compaction ---------------------------------------------------------
-
-    def _should_compact_on_close(self) -> bool:
-        journal = self._journal
-        if journal is None or journal.end <= journal.header_end:
-            return False
-        try:
-            snapshot_size = self.path.stat().st_size
-        except OSError:
-            return False
-        written = journal.end - journal.header_end
-        return snapshot_size < 4 * 1024 * 1024 or written * 8 > snapshot_size
-
-    def _wait_for_compaction(self) -> None:
-        if self._compactor is not None:
-            self._compactor.join()
-            self._compactor = None
-
-    def _compact_quietly(self) -> None:
-        with contextlib.suppress(GlossError, OSError):
-            self._compact()
-
-    def _compact(self) -> None:
-        # 1. A consistent copy of the tables and where in the journal it stands.
-        with self._mutex:
-            if self._pending or self._journal is None or self._needs_setup or self._closed:
-                return
-            tables = {name: dict(table) for name, table in self._db.storage.tables.items()}
-            journal, parent, cut = self._journal, self._generation, self._journal.end
-        # 2. The new snapshot, written without holding any lock.
-        generation = new_generation()
-        info = SnapshotInfo(generation, parent, cut)
-        snapshot = write_temporary(self.path, encode_snapshot(tables, info))
-        try:
-            # 3. Under the lock: carry over what was appended meanwhile, rename both files.
-            with self._mutex:
-                if self._closed or not self._acquire():
-                    return
-                self._locked = True
-                try:
-                    self._catch_up(exact=True)
-                    if self._journal is not journal or self._generation != parent:
-                        return  # another copy compacted first
-                    journal.cut_unfinished_tail()
-                    end = journal.end
-                    tail = journal.read_bytes(cut, end)
-                    header = Header(generation, parent, cut)
-                    successor = write_temporary(self._journal_path, [header.encode(), tail])
-                    add_backup(self.path, snapshot)
-                    os.replace(snapshot, self.path)
-                    os.replace(successor, self._journal_path)
-                    fsync_directory(self.path.parent)
-                    opened = JournalFile.open(self._journal_path, writable=True)
-                    if opened is None:
-                        raise StoreError(f"{self._journal_path}: vanished during compaction")
-                    opened.end = opened.header_end + (end - cut)
-                    opened.seen_size = opened.end
-                    journal.close()
-                    self._journal = opened
-                    self._generation = generation
-                    remove_stale_temporaries(self.path)  # from compactions killed midway
-                finally:
-                    self._locked = False
-                    self._release()
-        finally:
-            with contextlib.suppress(OSError):
-                snapshot.unlink()
-
-
-class _Moved(Exception):
-    """The files changed while we read them without a lock: read again."""
-
-
-def _refuse(operations: list[Operation]) -> None:
-    raise StoreError("internal: loading must not write")

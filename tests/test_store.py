@@ -253,7 +253,7 @@ def test_a_schema_2_store_is_migrated_with_its_journal_and_kept_as_a_backup(
 def test_a_crash_between_the_migration_s_two_renames_loses_nothing(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from annotations import store as store_module
+    from annotations import journaled_tables as store_module
 
     path = tmp_path / "gloss.json"
     shutil.copy(SCHEMA_2, path)
@@ -544,7 +544,7 @@ def test_two_copies_see_each_other_and_survive_compaction(store_path: Path) -> N
         assert second.refresh() is True
         assert second.refresh() is False
         mine = [first.annotate(document.id, 0, 6, memo=str(i)) for i in range(30)]
-        first._wait_for_compaction()
+        first.wait_for_compaction()
         theirs = second.annotate(document.id, 24, 28, memo="second copy")
         assert first.refresh() is True
         assert first.annotation(theirs.id).memo == "second copy"
