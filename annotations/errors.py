@@ -19,3 +19,8 @@ class StoreError(GlossError):
 
 class PasswordRequired(DocumentError):
     """An encrypted document needs its password (or the one given was wrong)."""
+
+
+class RecordError(StoreError):
+    """A record from outside (an import file) is malformed, so the store refuses it; the
+    message names the record and the field."""

@@ -78,6 +78,7 @@ from annotations.storage import (
     schema_of,
     text_record,
 )
+from annotations.validation import check_export
 
 __all__ = ["SCHEMA_VERSION", "ImportReport", "Store", "StoreSaveError"]
 
@@ -439,6 +440,7 @@ class Store:
         All or nothing: the records are checked first, then saved as one journal entry.
         `progress(done, total)` is called now and then with the annotations handled so far.
         """
+        check_export(data, {d.id: len(d.text) for d in self._documents.values()})
         if not isinstance(data, Mapping) or data.get("gloss") != 1:
             raise StoreError('not a Gloss json export (expected {"gloss": 1, ...})')
         document_records = data.get("documents", [])

@@ -8,6 +8,7 @@ exit code 2 — never a traceback.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 from collections.abc import Sequence
@@ -37,15 +38,34 @@ def main(argv: Sequence[str] | None = None) -> int:
         arguments.insert(0, "open")
     options = parser.parse_args(arguments)
     try:
-        return int(options.handler(options) or 0)
+        code = int(options.handler(options) or 0)
+        # Flushed here, so that a write error is reported rather than lost at exit.
+        sys.stdout.flush()
+        return code
     except GlossError as error:
         return common.fail(str(error))
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:
         # `gloss export | head`: the reader went away; that is not an error of ours.
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        _discard_stdout()
         return 0
+    except OSError as error:
+        # The library turns its own file errors into GlossError; what is left is a write to
+        # stdout (`> /dev/full`, a full disk) or a file error that names its file.
+        if error.filename is not None:
+            return common.fail(f"{os.fsdecode(error.filename)}: {error.strerror or error}")
+        _discard_stdout()
+        return common.fail(
+            f"cannot write to stdout ({error.strerror or error}); the output is incomplete"
+        )
+
+
+def _discard_stdout() -> None:
+    """Drop what is still buffered for stdout, so that the exit does not fail on it again."""
+    # No file descriptor at all (a test's captured stdout) leaves nothing to drop.
+    with contextlib.suppress(OSError, ValueError):
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
 if __name__ == "__main__":

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 
 from annotations.anchoring import Report
-from annotations.errors import StoreError
+from annotations.errors import RecordError, StoreError
 from annotations.export import (
     FORMAT_NAMES,
     check_output,
@@ -20,6 +19,7 @@ from annotations.export import (
 )
 from annotations.safe_text import visible
 from annotations.store import Store
+from annotations.validation import check_export, parse_json
 from tui.commands import common
 from tui.commands.doctor import progress_bar
 
@@ -136,16 +136,24 @@ def report_orphans(count: int, format_name: str, *, included: bool) -> None:
 
 
 def run_import(options: argparse.Namespace) -> int:
+    if options.file.exists() and not options.file.is_dir() and not options.file.is_file():
+        # A FIFO would block for ever, /dev/zero never end.
+        return common.fail(f"{options.file}: is not a regular file")
     try:
-        data = json.loads(options.file.read_bytes())
+        raw = options.file.read_bytes()
     except FileNotFoundError:
         return common.fail(f"{options.file}: no such file")
     except IsADirectoryError:
         return common.fail(f"{options.file}: is a folder, not a json file")
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        return common.fail(f"{options.file}: not valid JSON ({error})")
     except OSError as error:
         return common.fail(f"{options.file}: cannot be read ({error.strerror})")
+    try:
+        # Everything the file alone can show is checked before the store is opened (or
+        # created); the store checks offsets against the documents it already holds.
+        data = parse_json(raw)
+        check_export(data)
+    except RecordError as error:
+        return common.fail(f"{options.file}: {error}")
     with Store(common.store_path(options.db)) as store, progress_bar("importing") as progress:
         try:
             report = store.import_records(data, progress=progress)
