@@ -15,6 +15,8 @@ def isolated_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Non
     monkeypatch.setenv("GLOSS_DB", str(tmp_path / "default-store.json"))
     monkeypatch.setenv("GLOSS_ANALYST", "tester")
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
+    monkeypatch.delenv("GLOSS_CONFIG", raising=False)
     monkeypatch.setenv("TEXTUAL_ANIMATIONS", "none")
 
 

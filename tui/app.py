@@ -14,7 +14,6 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import LoadingIndicator, Static
 
-from annotations.codebook import Codebook
 from annotations.document import Document
 from annotations.errors import GlossError
 from annotations.library import (
@@ -93,12 +92,8 @@ class GlossApp(App[None]):
         self.db_path = db
         self.analyst = analyst or _login_name()
         # The keymap in force (`[keys]` of config.toml): the palette and help show it.
-        self.keymap_in_force: dict[str, str] = {}
-        self.codebook = (
-            Codebook.load(codebook, reserved=keys.reserved_keys())
-            if codebook
-            else Codebook.default()
-        )
+        # The command line has checked both already and said what is wrong in one line.
+        self.codebook, self.keymap_in_force = keys.codebook_and_keymap(codebook)
         self._reader_screen = reader_screen_for(self.codebook)
         self.encoding = encoding
         self.store: Store | None = store
@@ -109,6 +104,8 @@ class GlossApp(App[None]):
     # -- opening -----------------------------------------------------------------------
 
     def on_mount(self) -> None:
+        if self.keymap_in_force:
+            self.set_keymap(self.keymap_in_force)
         size = sum(p.stat().st_size for p in self.paths if p.is_file())
         unconverted = [p for p in self.paths if source_format(p) and p not in self.converted]
         if size > BACKGROUND_LOAD_BYTES or unconverted:

@@ -3,21 +3,25 @@
 The reader's and the app's bindings, the footer, the help screen, the command palette and
 the README's key table are all made from `ACTIONS`, so a key cannot be added to one and
 forgotten in another (tests/test_keys.py checks the README). A user keymap
-(`[keys]` in config.toml, see `tui.settings`) moves an action by its id; `keys_of`
-gives the keys in force. The codebook's keys are bound as data from the codebook, with
+(`[keys]` in config.toml, read by `annotations.settings`) moves an action by its id:
+`check_keymap` checks it against the registry and the codebook, `keys_of` gives the keys
+in force. The codebook's keys are bound as data from the codebook, with
 the ids `tag.<code id>`; the reader's own keys are handed to the codebook check as
 `reserved_keys`, so a code cannot take one.
 """
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 
 from textual.binding import Binding
 
 from annotations.codebook import Code, Codebook
 from annotations.safe_text import visible
+from annotations.settings import SettingsError, load_settings
 
 # How keys are written for people (footer, help, palette, README): the name Textual
 # gives a key, as typed.
@@ -36,6 +40,15 @@ _SHOWN = {
     "greater_than_sign": ">",
     "question_mark": "?",
     "slash": "/",
+}
+# Textual's names for some characters, where they differ from the Unicode name.
+_TEXTUAL_NAMES = {
+    "solidus": "slash",
+    "reverse_solidus": "backslash",
+    "commercial_at": "at",
+    "hyphen_minus": "minus",
+    "plus_sign": "plus",
+    "low_line": "underscore",
 }
 # And the other way: a character a code may not take because the reader uses its key.
 _CHARACTER = {
@@ -196,16 +209,75 @@ def codebook_bindings(codebook: Codebook) -> list[Binding]:
     ]
 
 
+def key_name(key: str) -> str:
+    """A key as Textual names it: `]` is `right_square_bracket`, `M` stays `M`."""
+    key = key.strip()
+    if len(key) != 1 or key.isalnum():
+        return key
+    try:
+        name = unicodedata.name(key).lower().replace("-", "_").replace(" ", "_")
+    except ValueError:
+        return key
+    return _TEXTUAL_NAMES.get(name, name)
+
+
 def reserved_keys(keymap: Mapping[str, str] | None = None) -> frozenset[str]:
     """The keys the reader and the app use (with the keymap in force), as key names and,
     where a key types one, as that character: what a codebook key may not be."""
     reserved = {"enter", "escape", "tab", "up", "down", "left", "right"}
     for action in ACTIONS:
         for key in keys_of(action, keymap).split(","):
-            key = key.strip()
+            key = key_name(key)
             reserved.add(key)
             reserved.add(_CHARACTER.get(key, key))
     return frozenset(reserved)
+
+
+def check_keymap(
+    keymap: Mapping[str, str], codebook: Codebook, source: str = "config.toml"
+) -> dict[str, str]:
+    """The keymap with Textual's key names, for `App.set_keymap`. `SettingsError`, one
+    line naming the id and the key, for an unknown id or a key taken twice (by two
+    actions, or by an action and a code)."""
+    codes = {f"tag.{code.id}": code for code in codebook.codes}
+    normalized: dict[str, str] = {}
+    for action_id, keys in keymap.items():
+        action = BY_ID.get(action_id)
+        if action_id not in codes and (action is None or action.scope == "textual"):
+            why = "no such action (? lists them)" if action is None else "cannot be moved"
+            raise SettingsError(f'{source}: [keys] "{action_id}" = "{keys}": {why}')
+        normalized[action_id] = ",".join(key_name(k) for k in keys.split(",") if k.strip())
+    in_force = [(a.id, keys_of(a, normalized)) for a in ACTIONS]
+    in_force += [(code_id, normalized.get(code_id, code.key)) for code_id, code in codes.items()]
+    taken: dict[str, str] = {}
+    for action_id, keys in in_force:
+        for key in (key_name(k) for k in keys.split(",")):
+            other = taken.setdefault(key, action_id)
+            if other != action_id:
+                moved = action_id if action_id in normalized else other
+                holder = other if moved == action_id else action_id
+                raise SettingsError(
+                    f'{source}: [keys] "{moved}" = "{keymap.get(moved, keys)}": '
+                    f"{show_key(key)} is already the key of {_named(holder)}"
+                )
+    return normalized
+
+
+def codebook_and_keymap(codebook_path: Path | None) -> tuple[Codebook, dict[str, str]]:
+    """The codebook (`--codebook`, else the default) and the user's keymap, each checked
+    against the keys in force. `CodebookError` or `SettingsError` in one line."""
+    settings = load_settings()
+    if codebook_path is None:
+        codebook = Codebook.default()
+    else:
+        codebook = Codebook.load(codebook_path, reserved=reserved_keys(settings.keys))
+    return codebook, check_keymap(settings.keys, codebook, settings.source)
+
+
+def _named(action_id: str) -> str:
+    if action_id.startswith("tag."):
+        return f"code {action_id.removeprefix('tag.')}"
+    return f"{action_id} ({BY_ID[action_id].description.lower()})"
 
 
 def help_rows(keymap: Mapping[str, str] | None = None) -> Iterable[tuple[str, str, str]]:

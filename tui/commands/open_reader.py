@@ -5,14 +5,13 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from annotations.codebook import Codebook
 from annotations.document import Document
 from annotations.library import expand_paths
 from annotations.sources import source_format
 from annotations.store import Store
 from tui.commands import common
 from tui.commands.converting import add_password_option, convert_sources
-from tui.keys import reserved_keys
+from tui.keys import codebook_and_keymap
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -37,8 +36,7 @@ def run(options: argparse.Namespace) -> int:
             continue  # converted below, once the store is open
         if explicit and (not path.exists() or path.stat().st_size < 1_000_000):
             Document.from_path(path, encoding=options.encoding)
-    if options.codebook is not None:
-        Codebook.load(options.codebook, reserved=reserved_keys())
+    codebook_and_keymap(options.codebook)  # and config.toml's [keys]
     db = common.store_path(options.db)
     # A damaged store is reported here, before the screen changes; the app then uses this
     # store rather than reading it again (a year of annotations takes a moment to read).
