@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from annotations.anchoring import Report, reanchor, relocate
+from annotations.citation import source_fields
 from annotations.document import Document, original_hash, read_file, utc_now
 from annotations.errors import DocumentError, StoreError
 from annotations.model import Annotation
@@ -88,6 +89,9 @@ class DocumentSummary:
     annotated_paragraphs: int
     orphans: int
     last_opened: str | None
+    # Who wrote it, where and when it appeared, what it was: "Ana Lima · The Example
+    # Times · 2024-03-05 · PDF" (untrusted: read from the file or typed).
+    source: str = ""
 
     @property
     def share_annotated(self) -> float:
@@ -341,6 +345,19 @@ def summaries(store: Store, *, include_superseded: bool = False) -> list[Documen
                 annotated_paragraphs=len(touched),
                 orphans=len(orphans(store, document.id)),
                 last_opened=store.last_opened(document.id),
+                source=source_line(document),
             )
         )
     return lines
+
+
+def source_line(document: Document) -> str:
+    """The library's line about a document's source: author, publisher or site, date and
+    the format it was converted from, those that are known, joined with " · "."""
+    fields = source_fields(document)
+    parts = [fields["author"], fields["publisher"], fields["date"]]
+    kind = document.metadata.get("format")
+    if kind:
+        pages = document.structure.page_count if document.structure else 0
+        parts.append(f"{str(kind).upper()}" + (f", {pages} pages" if pages > 1 else ""))
+    return " · ".join(part for part in parts if part)

@@ -223,10 +223,13 @@ class Store:
             return document
 
     def set_document_metadata(self, document_id: str, **fields: Any) -> Document:
-        """Merge `fields` into a stored document's metadata, save, and return the document."""
+        """Merge `fields` into a stored document's metadata, save, and return the document.
+        A `title` field renames the document too."""
         with self._tables.changing():
             document = self.document(document_id)
             updated = replace(document, metadata={**document.metadata, **fields})
+            if fields.get("title"):
+                updated = replace(updated, title=str(fields["title"]))
             self._write_documents([updated])
             return updated
 

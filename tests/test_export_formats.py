@@ -225,6 +225,12 @@ def test_csv_has_a_header_and_one_row_per_annotation() -> None:
         "analyst",
         "created",
         "modified",
+        "page",
+        "author",
+        "publisher",
+        "url",
+        "date",
+        "language",
     )
     assert len(rows) == 1 + len(scope.annotations)
     first = dict(zip(HEADER, rows[1], strict=True))

@@ -496,3 +496,25 @@ def test_export_of_a_revised_file_uses_its_current_version(store: Store, tmp_pat
     scope, report = select_file(store, Codebook.default(), path)
     assert report is not None and report.moved == 2 and report.orphaned == 0
     assert {a.id for a in scope.annotations} == {ids["moves"], ids["changes"]}
+
+
+async def test_the_library_shows_each_source_and_edits_it(store: Store, tmp_path: Path) -> None:
+    import source_files as made
+
+    page = open_paths(store, [made.saved_page(tmp_path / "page.html")]).documents[0]
+    app = Host(store)
+    async with app.run_test(size=(120, 20)) as pilot:
+        await loaded(pilot)
+        table = app.screen.query_one(DataTable)
+        assert str(table.get_row(page.id)[0]) == (
+            "Sanctions and Oil  Ana Lima · The Example Times · 2024-03-05 · HTML"
+        )
+        await pilot.press("M")
+        await pilot.pause()
+        await pilot.press("tab", "end", "ctrl+u")  # the author: replaced
+        await pilot.press(*[c if c != " " else "space" for c in "Ana Lima-Souza"], "ctrl+s")
+        await loaded(pilot)
+        assert str(app.screen.query_one(DataTable).get_row(page.id)[0]).startswith(
+            "Sanctions and Oil  Ana Lima-Souza · The Example Times"
+        )
+    assert store.document(page.id).metadata["author"] == "Ana Lima-Souza"

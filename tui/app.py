@@ -14,6 +14,7 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import LoadingIndicator, Static
 
+from annotations.citation import DEFAULT_STYLE
 from annotations.document import Document
 from annotations.errors import GlossError
 from annotations.library import (
@@ -86,6 +87,7 @@ class GlossApp(App[None]):
         encoding: str | None = None,
         store: Store | None = None,
         converted: dict[Path, Document] | None = None,
+        citation_style: str = DEFAULT_STYLE,
     ) -> None:
         super().__init__()
         self.paths = list(paths or [])
@@ -99,6 +101,7 @@ class GlossApp(App[None]):
         self.store: Store | None = store
         # Sources the command line converted already (with its progress bar).
         self.converted = dict(converted or {})
+        self.citation_style = citation_style
         self.error_message: str | None = None
 
     # -- opening -----------------------------------------------------------------------
@@ -218,7 +221,12 @@ class GlossApp(App[None]):
         assert self.store is not None
         mark_opened(self.store, opened.document.id)
         reader = self._reader_screen(
-            opened.document, self.store, self.codebook, self.analyst, from_library=from_library
+            opened.document,
+            self.store,
+            self.codebook,
+            self.analyst,
+            from_library=from_library,
+            citation_style=self.citation_style,
         )
         self.push_screen(reader, (lambda _: self.show_library()) if from_library else None)
         message = opened.summary()

@@ -40,6 +40,7 @@ _SHOWN = {
     "greater_than_sign": ">",
     "question_mark": "?",
     "slash": "/",
+    "colon": ":",
 }
 # Textual's names for some characters, where they differ from the Unicode name.
 _TEXTUAL_NAMES = {
@@ -72,6 +73,9 @@ class KeyAction:
     group: str
     footer: str = ""
     scope: str = "reader"  # "reader" (bound on the reader screen), "app", or "textual"
+    # A key added after codebooks were written that may already use it: a code keeps
+    # such a key (its binding wins) and the action stays in the palette.
+    codebook_may_take: bool = False
 
 
 ACTIONS: tuple[KeyAction, ...] = (
@@ -150,6 +154,18 @@ ACTIONS: tuple[KeyAction, ...] = (
               "quotes, enter on one reads it in place), tag frequencies, where annotations "
               "fall; esc back",
               "Screens", footer="Analysis"),
+    KeyAction("cite.copy", "y", "copy_citation", "Copy a citation",
+              "copy the annotation under the cursor (else the selection) as a quotation "
+              "with its citation: author, title, publisher, date, page or paragraph "
+              "(--citation-style plain, markdown or chicago)", "Screens",
+              codebook_may_take=True),
+    KeyAction("move.go_to_page", "colon", "go_to_page", "Go to a page",
+              "go to a page (by its printed label: iv, 12), or to a paragraph in a "
+              "document without pages", "Moving", codebook_may_take=True),
+    KeyAction("document.metadata", "M", "edit_metadata", "Source details",
+              "the source's details, as citations and exports give them: title, author, "
+              "publisher or site, URL, date, language (ctrl+s saves)", "Screens",
+              codebook_may_take=True),
     KeyAction("notes.export", "ctrl+e", "export", "Export notes",
               "export: format, scope (this document, all, the panel's filter), file",
               "Screens", footer="Export"),
@@ -226,6 +242,8 @@ def reserved_keys(keymap: Mapping[str, str] | None = None) -> frozenset[str]:
     where a key types one, as that character: what a codebook key may not be."""
     reserved = {"enter", "escape", "tab", "up", "down", "left", "right"}
     for action in ACTIONS:
+        if action.codebook_may_take:
+            continue
         for key in keys_of(action, keymap).split(","):
             key = key_name(key)
             reserved.add(key)

@@ -18,6 +18,7 @@ from __future__ import annotations
 import csv
 import io
 
+from annotations.citation import source_fields
 from annotations.export import ExportScope
 from annotations.safe_text import visible
 
@@ -33,7 +34,15 @@ HEADER = (
     "analyst",
     "created",
     "modified",
+    # The page (in a paged source: a PDF) and the source's details, for citing.
+    "page",
+    "author",
+    "publisher",
+    "url",
+    "date",
+    "language",
 )
+_SOURCE_COLUMNS = ("author", "publisher", "url", "date", "language")
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -50,6 +59,7 @@ def render(scope: ExportScope) -> bytes:
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow((*HEADER, "orphan") if scope.orphans else HEADER)
     documents = {d.id: d for d in (*scope.documents, *scope.superseded)}
+    sources = {d.id: source_fields(d) for d in documents.values()}
     marks = [""] if scope.orphans else []
     rows = [(a, marks) for a in scope.annotations] + [(a, ["yes"]) for a in scope.orphans]
     for annotation, mark in rows:
@@ -67,6 +77,8 @@ def render(scope: ExportScope) -> bytes:
                 neutralise(annotation.analyst),
                 neutralise(annotation.created),
                 neutralise(annotation.modified),
+                neutralise(document.page_label_at(annotation.start) or ""),
+                *(neutralise(sources[document.id][name]) for name in _SOURCE_COLUMNS),
                 *mark,
             )
         )

@@ -213,7 +213,7 @@ def _document(
     numbers: dict[str, int],
 ) -> list[str]:
     details = [f"{len(annotations)} annotation{'s' if len(annotations) != 1 else ''}"]
-    for key in ("source", "author", "date"):
+    for key in ("source", "publisher", "author", "date"):
         if document.metadata.get(key):
             details.append(esc_line(str(document.metadata[key])))
     details.append(f"<code>{esc_line(document.id[:19])}…</code>")
@@ -270,7 +270,10 @@ def _document(
         notes = notes_of.get(index, [])
         if notes:
             out.append('<aside class="notes">')
-            out += [_note(a, numbers[a.id], colours[a.id], codebook, palette, lang) for a in notes]
+            out += [
+                _note(a, numbers[a.id], colours[a.id], codebook, palette, lang, document)
+                for a in notes
+            ]
             out.append("</aside>")
         else:
             out.append("<div></div>")
@@ -299,6 +302,7 @@ def _note(
     codebook: Codebook,
     palette: _Palette,
     lang: str,
+    document: Document,
 ) -> str:
     chips = []
     for tag in codebook.ordered(annotation.tags):
@@ -307,6 +311,9 @@ def _note(
         chips.append(f'<span class="chip c{fill}">{esc_line(code.label if code else tag)}</span>')
     quote = annotation.quote if len(annotation.quote) <= 160 else annotation.quote[:157] + "…"
     who = [esc_line(annotation.analyst or "unknown analyst")]
+    page = document.page_label_at(annotation.start)
+    if page is not None:
+        who.insert(0, f"p. {esc_line(page)}")
     if annotation.confidence:
         who.append(f"confidence {esc_line(annotation.confidence)}")
     if annotation.modified:

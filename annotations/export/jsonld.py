@@ -14,6 +14,7 @@ import json
 import uuid
 from typing import Any
 
+from annotations.citation import source_fields
 from annotations.document import Document
 from annotations.export import GLOSS_NAMESPACE, ExportScope, as_uuid
 from annotations.export.json import escape_unsafe
@@ -34,7 +35,10 @@ def collection(scope: ExportScope) -> dict[str, Any]:
     key = "|".join([*(d.id for d in scope.documents), scope.filters])
     collection_id = f"urn:uuid:{uuid.uuid5(GLOSS_NAMESPACE, key)}"
     documents = {document.id: document for document in scope.documents}
-    items = [annotation_object(a, documents[a.document]) for a in scope.annotations]
+    terms = {document.id: source_terms(document) for document in scope.documents}
+    items = [
+        annotation_object(a, documents[a.document], terms[a.document]) for a in scope.annotations
+    ]
     result: dict[str, Any] = {
         "@context": CONTEXT,
         "id": collection_id,
@@ -52,8 +56,29 @@ def collection(scope: ExportScope) -> dict[str, Any]:
     return result
 
 
-def annotation_object(annotation: Annotation, document: Document) -> dict[str, Any]:
-    """One annotation in the W3C model."""
+# The source's details as Dublin Core terms (the W3C context names the `dcterms` prefix).
+_DCTERMS = {
+    "title": "dcterms:title",
+    "author": "dcterms:creator",
+    "publisher": "dcterms:publisher",
+    "date": "dcterms:issued",
+    "url": "dcterms:source",
+}
+# RFC 3778, the PDF fragment identifier: "page=12" is the twelfth page of the file.
+PDF_FRAGMENT = "http://tools.ietf.org/rfc/rfc3778"
+
+
+def source_terms(document: Document) -> dict[str, str]:
+    """The document's source details as `dcterms:` properties of `target.source`."""
+    fields = source_fields(document)
+    return {term: fields[name] for name, term in _DCTERMS.items() if fields[name]}
+
+
+def annotation_object(
+    annotation: Annotation, document: Document, terms: dict[str, str] | None = None
+) -> dict[str, Any]:
+    """One annotation in the W3C model; `terms` are `source_terms(document)`, when the
+    caller has them already."""
     bodies: list[dict[str, Any]] = [
         {"type": "TextualBody", "purpose": "tagging", "value": tag} for tag in annotation.tags
     ]
@@ -83,6 +108,7 @@ def annotation_object(annotation: Annotation, document: Document) -> dict[str, A
     language = document.metadata.get("language")
     if isinstance(language, str) and language:
         source["language"] = language
+    source.update(source_terms(document) if terms is None else terms)
     result: dict[str, Any] = {
         "id": f"urn:uuid:{as_uuid(annotation.id)}",
         "type": "Annotation",
@@ -108,6 +134,15 @@ def annotation_object(annotation: Annotation, document: Document) -> dict[str, A
             {"type": "TextPositionSelector", "start": annotation.start, "end": annotation.end},
         ],
     }
+    page = (
+        document.structure.page_of(document.paragraph_index(annotation.start))
+        if (document.structure is not None and document.structure.has_pages)
+        else None
+    )
+    if page is not None:
+        result["target"]["selector"].append(
+            {"type": "FragmentSelector", "conformsTo": PDF_FRAGMENT, "value": f"page={page + 1}"}
+        )
     return result
 
 

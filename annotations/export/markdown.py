@@ -103,7 +103,7 @@ def _document_section(
 ) -> list[str]:
     out = [f"## {escape_inline(document.title)}", ""]
     details = [f"`{document.id[:19]}…`"]
-    for key in ("source", "author", "date", "url"):
+    for key in ("source", "publisher", "author", "date", "url", "language"):
         if document.metadata.get(key):
             details.append(f"{key}: {escape_inline(str(document.metadata[key]))}")
     if document.path:
@@ -160,6 +160,9 @@ def _annotation_block(
     tags = sorted(annotation.tags, key=lambda tag: (order.get(tag, len(order)), tag))
     shown = ", ".join(labels.get(tag) or escape_inline(tag) for tag in tags) or "no tags"
     details = [f"¶ {paragraph}", shown]
+    page = document.page_label_at(annotation.start)
+    if page is not None:
+        details.insert(0, f"p. {escape_inline(page)}")
     if annotation.confidence:
         details.append(f"confidence: {annotation.confidence}")
     details.append(f"analyst: {escape_inline(annotation.analyst) or 'unknown'}")

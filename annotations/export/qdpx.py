@@ -32,6 +32,7 @@ import re
 import zipfile
 from collections.abc import Sequence
 
+from annotations.citation import FIELD_LABELS, SOURCE_FIELDS, citation, source_fields
 from annotations.codebook import Codebook
 from annotations.export import GLOSS_NAMESPACE, ExportScope, as_uuid, safe_colour
 from annotations.model import Annotation
@@ -126,6 +127,7 @@ def project_xml(scope: ExportScope) -> tuple[bytes, dict[str, str]]:
         ]
         out.append("  </Users>")
     code_guids = _codebook(out, scope)
+    variables = _variables(out)
     notes: list[str] = []
     files: dict[str, str] = {}
     out.append("  <Sources>")
@@ -141,8 +143,13 @@ def project_xml(scope: ExportScope) -> tuple[bytes, dict[str, str]]:
             creationDateTime=_datetime(document.added),
         )
         out.append(f"    <TextSource{attributes}>")
+        # The citation as the source's description, its details as variables: what QDA
+        # tools show of a source and let analysts sort and filter by.
+        fields = source_fields(document)
+        out.append(f"      <Description>{_text(citation(document, 0, 'chicago'))}</Description>")
         for group in selections(annotations):
             _selection(out, notes, group, code_guids, users, generated)
+        out += _variable_values(fields, variables)
         out.append("    </TextSource>")
     out.append("  </Sources>")
     if notes:
@@ -150,6 +157,30 @@ def project_xml(scope: ExportScope) -> tuple[bytes, dict[str, str]]:
         out += ["  <Notes>", *notes, "  </Notes>"]
     out.append("</Project>")
     return ("\n".join(out) + "\n").encode("utf-8"), files
+
+
+def _variables(out: list[str]) -> dict[str, str]:
+    """Declare a text variable per source field; their guids by field name."""
+    variables = {name: guid("variable", name) for name in SOURCE_FIELDS}
+    out.append("  <Variables>")
+    for name, variable in variables.items():
+        attributes = _attributes(guid=variable, name=FIELD_LABELS[name], typeOfVariable="Text")
+        out.append(f"    <Variable{attributes}/>")
+    out.append("  </Variables>")
+    return variables
+
+
+def _variable_values(fields: dict[str, str], variables: dict[str, str]) -> list[str]:
+    out = []
+    for name, variable in variables.items():
+        if fields[name]:
+            out += [
+                "      <VariableValue>",
+                f'        <VariableRef targetGUID="{variable}"/>',
+                f"        <TextValue>{_text(fields[name])}</TextValue>",
+                "      </VariableValue>",
+            ]
+    return out
 
 
 def creator(metadata: dict, annotations: Sequence[Annotation]) -> str | None:

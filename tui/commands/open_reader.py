@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import os
 from pathlib import Path
 
+from annotations.citation import CITATION_STYLES, DEFAULT_STYLE
 from annotations.document import Document
 from annotations.library import expand_paths
 from annotations.sources import source_format
@@ -22,12 +24,24 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--encoding", metavar="NAME", help="the files' encoding when not UTF-8 or UTF-16 with BOM"
     )
     add_password_option(parser)
+    parser.add_argument(
+        "--citation-style",
+        choices=CITATION_STYLES,
+        default=os.environ.get("GLOSS_CITATION_STYLE") or DEFAULT_STYLE,
+        help="how y copies a quotation: plain, markdown or chicago "
+        "(default: $GLOSS_CITATION_STYLE, else plain)",
+    )
     common.add_analyst_option(parser, "who is annotating (default: $GLOSS_ANALYST, login name)")
     common.add_store_options(parser)
     parser.set_defaults(handler=run)
 
 
 def run(options: argparse.Namespace) -> int:
+    if options.citation_style not in CITATION_STYLES:  # from $GLOSS_CITATION_STYLE
+        return common.fail(
+            f"unknown citation style {options.citation_style!r} "
+            f"(one of {', '.join(CITATION_STYLES)})"
+        )
     # Check what can be wrong before the screen changes, so a mistake is one clear line in
     # the shell rather than a flash of a full-screen app. Large files are only checked to
     # exist here; the app reads them in the background.
@@ -53,6 +67,7 @@ def run(options: argparse.Namespace) -> int:
             encoding=options.encoding,
             store=store,
             converted=converted,
+            citation_style=options.citation_style,
         )
         app.run()
     finally:

@@ -22,9 +22,12 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Static
 
+from annotations.citation import metadata_changes, source_fields
+from annotations.errors import StoreError
 from annotations.library import DocumentSummary, summaries
 from annotations.safe_text import visible
 from annotations.store import Store
+from tui.widgets.metadata_form import MetadataForm
 
 COLUMNS = ("Title", "Notes", "Annotated", "Orphans", "Last opened")
 
@@ -48,6 +51,7 @@ class LibraryScreen(Screen[str | None]):
         Binding("j", "cursor_down", "Down", show=False, id="library.down"),
         Binding("k", "cursor_up", "Up", show=False, id="library.up"),
         Binding("escape", "clear_filter", "Clear filter", show=False, id="library.clear"),
+        Binding("M", "edit_metadata", "Source details", id="library.metadata"),
     ]
 
     class DocumentChosen(Message):
@@ -164,6 +168,26 @@ class LibraryScreen(Screen[str | None]):
             self._show("")
             self.set_focus(self.query_one(DataTable))
 
+    def action_edit_metadata(self) -> None:
+        """The metadata form for the document under the cursor."""
+        table = self.query_one(DataTable)
+        if not table.row_count:
+            return
+        document_id = str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
+        document = self.store.document(document_id)
+
+        def edited(fields: dict[str, str] | None) -> None:
+            changes = metadata_changes(document, fields) if fields is not None else {}
+            if changes:
+                try:
+                    self.store.set_document_metadata(document_id, **changes)
+                except StoreError as error:
+                    self.notify(str(error), severity="error", markup=False)
+                    return
+                self.reload()
+
+        self.app.push_screen(MetadataForm(source_fields(document)), edited)
+
     def action_cursor_down(self) -> None:
         self.query_one(DataTable).action_cursor_down()
 
@@ -172,7 +196,7 @@ class LibraryScreen(Screen[str | None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # While typing a filter, j, k and / are letters, not commands.
-        if action in ("cursor_down", "cursor_up", "filter"):
+        if action in ("cursor_down", "cursor_up", "filter", "edit_metadata"):
             return not isinstance(self.focused, Input)
         return True
 
@@ -193,17 +217,25 @@ class LibraryScreen(Screen[str | None]):
 
 
 def _matches(line: DocumentSummary, needle: str) -> bool:
-    return not needle or needle in line.title.casefold() or needle in (line.path or "").casefold()
+    return (
+        not needle
+        or needle in line.title.casefold()
+        or needle in (line.path or "").casefold()
+        or needle in line.source.casefold()
+    )
 
 
 def _cells(line: DocumentSummary) -> tuple[Text, ...]:
     # Titles are untrusted: control characters made visible, and Text (never a str,
     # which DataTable would parse as markup) so "[bold]" shows as typed.
-    title = visible(" ".join(line.title.split()) or "Untitled")
+    title = Text(visible(" ".join(line.title.split()) or "Untitled"), no_wrap=True)
+    if line.source:
+        title.append("  " + visible(line.source), style="dim")
+    title.overflow = "ellipsis"
     annotated = f"{round(100 * line.share_annotated)} %" if line.paragraphs else "–"
     last_opened = (line.last_opened or "never").replace("T", " ").removesuffix("Z")[:16]
     return (
-        Text(title, no_wrap=True, overflow="ellipsis"),
+        title,
         Text(str(line.annotations), justify="right"),
         Text(annotated, justify="right"),
         Text(str(line.orphans) if line.orphans else "", justify="right"),

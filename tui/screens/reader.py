@@ -19,6 +19,7 @@ from textual.screen import Screen
 from textual.widgets import Footer
 
 from annotations import navigation
+from annotations.citation import DEFAULT_STYLE, metadata_changes, quotation, source_fields
 from annotations.codebook import Codebook
 from annotations.document import Document
 from annotations.editing import Change, Editor
@@ -38,7 +39,9 @@ from tui.screens.export_dialog import ExportDialog
 from tui.widgets.annotation_panel import AnnotationPanel
 from tui.widgets.filter_prompt import FilterPrompt, PanelFilter
 from tui.widgets.memo_editor import MemoEditor, MemoResult
+from tui.widgets.metadata_form import MetadataForm
 from tui.widgets.orphan_picker import OrphanPicker
+from tui.widgets.page_prompt import PagePrompt
 from tui.widgets.reading_pane import Highlight, ReadingPane
 from tui.widgets.search_prompt import SearchPrompt
 from tui.widgets.status_line import StatusLine
@@ -62,9 +65,11 @@ class ReaderScreen(Screen[None]):
         analyst: str,
         *,
         from_library: bool = False,
+        citation_style: str = DEFAULT_STYLE,
     ) -> None:
         super().__init__()
         self.from_library = from_library
+        self.citation_style = citation_style
         self.document = document
         self.store = store
         self.codebook = codebook
@@ -216,6 +221,64 @@ class ReaderScreen(Screen[None]):
     def _exported(self, path: Path | None) -> None:
         if path is not None:
             self.notify(f"Exported to {visible(str(path))}", title="Exported", markup=False)
+
+    # -- actions: citing and the source ---------------------------------------------------
+
+    def action_copy_citation(self) -> None:
+        """Copy the annotation under the cursor (else the selection: a sentence, usually)
+        as a quotation with its citation, to the terminal's clipboard (OSC 52)."""
+        annotation = annotation_at(self._index, self.selection, None)
+        start, end = annotation.span if annotation is not None else self.selection
+        if end <= start:
+            return
+        text = quotation(self.document, start, end, self.citation_style)
+        self.app.copy_to_clipboard(text)
+        shown = visible(" ".join(text.split()))
+        if len(shown) > 120:
+            shown = shown[:119] + "…"
+        self.notify(shown, title="Citation copied", markup=False)
+
+    def action_go_to_page(self) -> None:
+        structure = self.document.structure
+        if structure is not None and structure.has_pages:
+            first, last = structure.label(0), structure.label(structure.page_count - 1)
+            prompt = PagePrompt("page", f"{first} to {last}")
+        else:
+            prompt = PagePrompt("paragraph", f"1 to {len(self.document.paragraphs)}")
+        self.app.push_screen(prompt, self._go_to)
+
+    def _go_to(self, where: str | None) -> None:
+        if where is None:
+            return
+        document = self.document
+        structure = document.structure
+        if structure is not None and structure.has_pages:
+            paragraph = structure.first_paragraph_of_page(where)
+        elif where.isdigit() and 1 <= int(where) <= len(document.paragraphs):
+            paragraph = int(where) - 1
+        else:
+            paragraph = None
+        if paragraph is None:
+            self.notify(f"No page {visible(where)} in this document", markup=False)
+            return
+        self._move(navigation.paragraph_start(document, paragraph))
+
+    def action_edit_metadata(self) -> None:
+        self.app.push_screen(MetadataForm(source_fields(self.document)), self._metadata_edited)
+
+    def _metadata_edited(self, edited: dict[str, str] | None) -> None:
+        if edited is None:
+            return
+        changes = metadata_changes(self.document, edited)
+        if not changes:
+            return
+        try:
+            self.document = self.store.set_document_metadata(self.document.id, **changes)
+        except StoreError as error:
+            self.notify(str(error), severity="error", markup=False)
+            return
+        self._update_status()
+        self.notify("Source details saved.", markup=False)
 
     def action_filter(self) -> None:
         self.app.push_screen(FilterPrompt(self._filter_query), self._filter_chosen)
@@ -530,8 +593,10 @@ class ReaderScreen(Screen[None]):
         document = self.document
         paragraph = document.paragraph_index(self.selection[0]) + 1
         count = len(self._index)
+        page = document.page_label_at(self.selection[0])
         facts = (
-            f"¶ {paragraph}/{len(document.paragraphs)} · "
+            (f"p. {page} · " if page is not None else "")
+            + f"¶ {paragraph}/{len(document.paragraphs)} · "
             f"{count} annotation{'s' if count != 1 else ''} · "
             f"{visible(self.analyst, newline=' ')} · "
         )

@@ -1,0 +1,111 @@
+"""Pages and citations in the reader: the status line says the page, `:` goes to one,
+`y` copies a quotation with its citation, `M` edits the source's details — on a PDF the
+test makes, as an analyst would use them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import source_files as made
+from book_support import open_reader
+
+from annotations import Document, Store
+from annotations.citation import citation, quotation
+from tui.app import GlossApp
+from tui.widgets.metadata_form import MetadataForm
+from tui.widgets.status_line import StatusLine
+
+SIZE = (120, 40)
+
+
+@pytest.fixture
+def report(tmp_path: Path) -> Path:
+    return made.report_pdf(tmp_path / "report.pdf")
+
+
+async def test_status_line_says_the_page_and_colon_goes_to_one(
+    report: Path, store_path: Path
+) -> None:
+    app = GlossApp(paths=[report], db=store_path, analyst="ana")
+    async with app.run_test(size=SIZE) as pilot:
+        reader = await open_reader(pilot)
+        status = reader.query_one(StatusLine)
+        assert "p. 1 · ¶ 1/11" in status.text
+        await pilot.press("colon")
+        await pilot.pause()
+        for key in ("3", "enter"):
+            await pilot.press(key)
+        await pilot.pause()
+        assert "p. 3 · ¶ 9/11" in status.text
+        start, _ = reader.selection
+        assert reader.document.text[start:].startswith("In paragraph 30,")
+
+
+async def test_y_copies_the_sentence_with_its_citation(report: Path, store_path: Path) -> None:
+    app = GlossApp(paths=[report], db=store_path, analyst="ana")
+    async with app.run_test(size=SIZE) as pilot:
+        await open_reader(pilot)
+        await pilot.press("colon", "2", "enter")
+        await pilot.pause()
+        await pilot.press("y")
+        await pilot.pause()
+        assert app.clipboard == (
+            f"“{made.paragraph(20).split(' In paragraph')[0]}”"
+            " (Jane Roe, Quarterly Review, "
+            f"{Document.from_path(report).metadata['date']}, p. 2)"
+        )
+
+
+async def test_y_copies_the_annotation_under_the_cursor(report: Path, store_path: Path) -> None:
+    app = GlossApp(paths=[report], db=store_path, analyst="ana", citation_style="markdown")
+    async with app.run_test(size=SIZE) as pilot:
+        reader = await open_reader(pilot)
+        # Paragraph 2 selected whole and tagged, then the cursor back on its first sentence.
+        await pilot.press("j", "p", "r")
+        await pilot.pause()
+        await pilot.press("escape", "k", "j")
+        await pilot.pause()
+        await pilot.press("y")
+        await pilot.pause()
+        body = made.paragraph(10)
+        assert reader.selection[1] - reader.selection[0] < len(body)
+        assert app.clipboard.startswith(f"> {body}\n>\n> — Jane Roe, *Quarterly Review*, ")
+        assert app.clipboard.endswith(", p. 1")
+
+
+async def test_source_details_are_edited_and_saved(report: Path, store_path: Path) -> None:
+    app = GlossApp(paths=[report], db=store_path, analyst="ana")
+    async with app.run_test(size=SIZE) as pilot:
+        reader = await open_reader(pilot)
+        await pilot.press("M")
+        await pilot.pause()
+        assert isinstance(app.screen, MetadataForm)
+        for _ in range(2):
+            await pilot.press("tab")
+        for character in "Example Institute":
+            await pilot.press(character if character != " " else "space")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert reader.document.metadata["publisher"] == "Example Institute"
+    with Store(store_path) as store:
+        (document,) = store.documents()
+        assert document.metadata["publisher"] == "Example Institute"
+        assert document.metadata["author"] == "Jane Roe"
+        assert citation(document, 0) == (
+            f"Jane Roe, Quarterly Review, Example Institute, {document.metadata['date']}, p. 1"
+        )
+
+
+def test_citation_styles(tmp_path: Path) -> None:
+    document = Document.from_path(made.saved_page(tmp_path / "page.html"))
+    sentence = document.sentences_in(1)[0]
+    assert quotation(document, sentence.start, sentence.end, "chicago") == (
+        f"“{document.text[sentence.start : sentence.end]}”\n"
+        "Ana Lima, “Sanctions and Oil,” The Example Times, 2024-03-05, ¶ 2, "
+        "https://news.example.org/2024/sanctions-and-oil."
+    )
+    assert citation(document, sentence.start, "markdown") == (
+        "Ana Lima, *Sanctions and Oil*, The Example Times, 2024-03-05, ¶ 2, "
+        "<https://news.example.org/2024/sanctions-and-oil>"
+    )
