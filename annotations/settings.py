@@ -4,6 +4,9 @@
     "annotate.memo" = "M"          # an action's id (the help screen lists them) = keys
     "tag.actor/russia" = "R"       # a code's key, by its id
 
+    [citation]
+    style = "chicago"              # how `y` cites: "plain" (the default), "markdown", "chicago"
+
 This module reads and checks the file's shape: each section known, each value of the
 right type, every error one line naming the file, the line and the field. What a key
 means — whether an id exists, whether a key is taken — is the interface's to check
@@ -21,11 +24,15 @@ from pathlib import Path
 
 from platformdirs import user_config_path
 
+from annotations.citation import CITATION_STYLES
 from annotations.errors import GlossError
 
 CONFIG_ENV = "GLOSS_CONFIG"
 # Each section of config.toml and what it holds.
-_SECTIONS = {"keys": "a table of action id = key"}
+_SECTIONS = {
+    "keys": "a table of action id = key",
+    "citation": 'a table such as style = "chicago"',
+}
 
 
 class SettingsError(GlossError):
@@ -38,6 +45,7 @@ class Settings:
 
     keys: Mapping[str, str] = field(default_factory=dict)
     source: str = "config.toml"
+    citation_style: str | None = None  # [citation] style; None: the default (plain)
 
 
 def settings_path(environ: Mapping[str, str] | None = None) -> tuple[Path, bool]:
@@ -95,7 +103,24 @@ def parse_settings(text: str, *, source: str = "config.toml") -> Settings:
                 f"{source}, line {_line_of(text, action_id)}: [keys] {action_id!r} must be "
                 f'a key in quotes, such as "M" or "ctrl+m" (not {key!r})'
             )
-    return Settings(keys={action_id: key.strip() for action_id, key in keys.items()}, source=source)
+    citation = data.get("citation", {})
+    for name in citation:
+        if name != "style":
+            raise SettingsError(
+                f"{source}, line {_line_of(text, name)}: [citation] {name!r} is not a setting "
+                "(the one there is: style)"
+            )
+    style = citation.get("style")
+    if style is not None and style not in CITATION_STYLES:
+        raise SettingsError(
+            f"{source}, line {_line_of(text, 'style')}: [citation] style must be one of "
+            f"{', '.join(CITATION_STYLES)} (not {style!r})"
+        )
+    return Settings(
+        keys={action_id: key.strip() for action_id, key in keys.items()},
+        source=source,
+        citation_style=style,
+    )
 
 
 def _line_of(text: str, name: str) -> int:

@@ -1,5 +1,5 @@
 """Pages and citations in the reader: the status line says the page, `:` goes to one,
-`y` copies a quotation with its citation, `M` edits the source's details — on a PDF the
+`y` copies a quotation with its citation, `S` edits the source's details — on a PDF the
 test makes, as an analyst would use them."""
 
 from __future__ import annotations
@@ -78,7 +78,7 @@ async def test_source_details_are_edited_and_saved(report: Path, store_path: Pat
     app = GlossApp(paths=[report], db=store_path, analyst="ana")
     async with app.run_test(size=SIZE) as pilot:
         reader = await open_reader(pilot)
-        await pilot.press("M")
+        await pilot.press("S")
         await pilot.pause()
         assert isinstance(app.screen, MetadataForm)
         for _ in range(2):
@@ -108,4 +108,36 @@ def test_citation_styles(tmp_path: Path) -> None:
     assert citation(document, sentence.start, "markdown") == (
         "Ana Lima, *Sanctions and Oil*, The Example Times, 2024-03-05, ¶ 2, "
         "<https://news.example.org/2024/sanctions-and-oil>"
+    )
+
+
+async def test_the_citation_style_is_a_setting(
+    report: Path, store_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings = tmp_path / "config.toml"
+    settings.write_text('[citation]\nstyle = "chicago"\n', encoding="utf-8")
+    monkeypatch.setenv("GLOSS_CONFIG", str(settings))
+    app = GlossApp(paths=[report], db=store_path, analyst="ana")
+    async with app.run_test(size=SIZE) as pilot:
+        await open_reader(pilot)
+        await pilot.press("y")
+        await pilot.pause()
+        assert app.clipboard == (
+            "“Findings of the Review”\nJane Roe, “Quarterly Review,” "
+            f"{Document.from_path(report).metadata['date']}, 1."
+        )
+
+
+def test_a_bad_citation_style_is_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys
+) -> None:
+    from tui.cli import main
+
+    settings = tmp_path / "config.toml"
+    settings.write_text('[citation]\nstyle = "apa"\n', encoding="utf-8")
+    monkeypatch.setenv("GLOSS_CONFIG", str(settings))
+    assert main(["--db", str(tmp_path / "s.json")]) == 2
+    assert capsys.readouterr().err == (
+        f"gloss: {settings}, line 2: [citation] style must be one of plain, markdown, "
+        "chicago (not 'apa')\n"
     )

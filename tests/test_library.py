@@ -509,7 +509,7 @@ async def test_the_library_shows_each_source_and_edits_it(store: Store, tmp_path
         assert str(table.get_row(page.id)[0]) == (
             "Sanctions and Oil  Ana Lima · The Example Times · 2024-03-05 · HTML"
         )
-        await pilot.press("M")
+        await pilot.press("S")
         await pilot.pause()
         await pilot.press("tab", "end", "ctrl+u")  # the author: replaced
         await pilot.press(*[c if c != " " else "space" for c in "Ana Lima-Souza"], "ctrl+s")

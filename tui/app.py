@@ -25,6 +25,7 @@ from annotations.library import (
     open_paths,
 )
 from annotations.safe_text import visible
+from annotations.settings import load_settings
 from annotations.sources import source_format
 from annotations.store import Store
 from tui import keys
@@ -87,7 +88,7 @@ class GlossApp(App[None]):
         encoding: str | None = None,
         store: Store | None = None,
         converted: dict[Path, Document] | None = None,
-        citation_style: str = DEFAULT_STYLE,
+        citation_style: str | None = None,
     ) -> None:
         super().__init__()
         self.paths = list(paths or [])
@@ -101,7 +102,8 @@ class GlossApp(App[None]):
         self.store: Store | None = store
         # Sources the command line converted already (with its progress bar).
         self.converted = dict(converted or {})
-        self.citation_style = citation_style
+        # `--citation-style`, else config.toml's [citation] style, else plain.
+        self.citation_style = citation_style or load_settings().citation_style or DEFAULT_STYLE
         self.error_message: str | None = None
 
     # -- opening -----------------------------------------------------------------------

@@ -162,7 +162,7 @@ ACTIONS: tuple[KeyAction, ...] = (
     KeyAction("move.go_to_page", "colon", "go_to_page", "Go to a page",
               "go to a page (by its printed label: iv, 12), or to a paragraph in a "
               "document without pages", "Moving", codebook_may_take=True),
-    KeyAction("document.metadata", "M", "edit_metadata", "Source details",
+    KeyAction("document.metadata", "S", "edit_metadata", "Source details",
               "the source's details, as citations and exports give them: title, author, "
               "publisher or site, URL, date, language (ctrl+s saves)", "Screens",
               codebook_may_take=True),

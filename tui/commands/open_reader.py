@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import os
 from pathlib import Path
 
-from annotations.citation import CITATION_STYLES, DEFAULT_STYLE
+from annotations.citation import CITATION_STYLES
 from annotations.document import Document
 from annotations.library import expand_paths
 from annotations.sources import source_format
@@ -27,9 +26,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--citation-style",
         choices=CITATION_STYLES,
-        default=os.environ.get("GLOSS_CITATION_STYLE") or DEFAULT_STYLE,
-        help="how y copies a quotation: plain, markdown or chicago "
-        "(default: $GLOSS_CITATION_STYLE, else plain)",
+        help="how y cites a quotation: plain, markdown or chicago "
+        "(default: [citation] style in config.toml, else plain)",
     )
     common.add_analyst_option(parser, "who is annotating (default: $GLOSS_ANALYST, login name)")
     common.add_store_options(parser)
@@ -37,11 +35,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(options: argparse.Namespace) -> int:
-    if options.citation_style not in CITATION_STYLES:  # from $GLOSS_CITATION_STYLE
-        return common.fail(
-            f"unknown citation style {options.citation_style!r} "
-            f"(one of {', '.join(CITATION_STYLES)})"
-        )
     # Check what can be wrong before the screen changes, so a mistake is one clear line in
     # the shell rather than a flash of a full-screen app. Large files are only checked to
     # exist here; the app reads them in the background.

@@ -51,7 +51,7 @@ class LibraryScreen(Screen[str | None]):
         Binding("j", "cursor_down", "Down", show=False, id="library.down"),
         Binding("k", "cursor_up", "Up", show=False, id="library.up"),
         Binding("escape", "clear_filter", "Clear filter", show=False, id="library.clear"),
-        Binding("M", "edit_metadata", "Source details", id="library.metadata"),
+        Binding("S", "edit_metadata", "Source details", id="library.metadata"),
     ]
 
     class DocumentChosen(Message):
