@@ -1,7 +1,8 @@
 """Codebooks: the groups and codes an analyst tags with, loaded from TOML and validated.
 
 A codebook file has a `name`, `[[groups]]` (id, label, exclusive) and `[[codes]]` (id,
-label, key, color, description). A code id is `group/code`. Every error names the line it
+label, key, color, description); a code without a key is tagged through the tag picker.
+A code id is `group/code`. Every error names the line it
 is on and why it is wrong, because an analyst edits these files by hand.
 """
 
@@ -35,7 +36,7 @@ class Group:
 
 @dataclass(frozen=True, slots=True)
 class Code:
-    """One tag an annotation can carry."""
+    """One tag an annotation can carry; `key` is "" for a code without a key."""
 
     id: str
     label: str
@@ -138,7 +139,7 @@ class Codebook:
 
     @cached_property
     def _by_key(self) -> dict[str, Code]:
-        return {code.key: code for code in self.codes}
+        return {code.key: code for code in self.codes if code.key}
 
     def to_toml(self) -> str:
         """The codebook as TOML that `from_toml` reads back."""
@@ -156,7 +157,7 @@ class Codebook:
                 "[[codes]]",
                 f"id = {_toml_string(code.id)}",
                 f"label = {_toml_string(code.label)}",
-                f"key = {_toml_string(code.key)}",
+                *([f"key = {_toml_string(code.key)}"] if code.key else []),
                 f"color = {_toml_string(code.color)}",
                 f"description = {_toml_string(code.description)}",
                 "",
@@ -325,13 +326,17 @@ def _validate(
         group_id = code_id.split("/", 1)[0]
         if not any(g.id == group_id for g in groups):
             raise fail(line, f"code {code_id!r} names unknown group {group_id!r}")
-        key = raw.get("key")
+        # A code may have no key (an imported codebook with more codes than free keys):
+        # it is then tagged through the tag picker only.
+        key = raw.get("key", "")
         key_line = where.field_line("codes", index, "key")
-        if not isinstance(key, str) or len(key) != 1 or not key.isprintable() or key.isspace():
+        if not isinstance(key, str) or len(key) > 1 or (key and not key.isprintable()):
+            raise fail(key_line, f"code {code_id!r}: key must be one printable character")
+        if key.isspace():
             raise fail(key_line, f"code {code_id!r}: key must be one printable character")
         if key in reserved:
             raise fail(key_line, f"code {code_id!r}: key {key!r} is one of the reader's keys")
-        clash = next((c for c in codes if c.key == key), None)
+        clash = next((c for c in codes if key and c.key == key), None)
         if clash is not None:
             raise fail(key_line, f"code {code_id!r}: key {key!r} is already used by {clash.id!r}")
         color = raw.get("color", "#888888")

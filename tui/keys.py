@@ -222,6 +222,7 @@ def codebook_bindings(codebook: Codebook) -> list[Binding]:
             id=f"tag.{code.id}",
         )
         for code in codebook.codes
+        if code.key  # a code without a key is tagged through the tag picker
     ]
 
 

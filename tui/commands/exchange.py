@@ -20,7 +20,7 @@ from annotations.export import (
 from annotations.safe_text import visible
 from annotations.store import Store
 from annotations.validation import check_export, parse_json
-from tui.commands import common
+from tui.commands import common, importing
 from tui.commands.doctor import progress_bar
 
 
@@ -52,8 +52,16 @@ def register_export(subparsers: argparse._SubParsersAction) -> None:
 
 
 def register_import(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser("import", help="merge a json export into the store")
-    parser.add_argument("file", type=Path, metavar="FILE.json")
+    parser = subparsers.add_parser(
+        "import",
+        help="merge a json export, a REFI-QDA project (.qdpx) or W3C annotations (.jsonld)",
+        description="Merge into the store: a Gloss json export; a REFI-QDA project (.qdpx, "
+        "from QualCoder, NVivo, ATLAS.ti, MAXQDA or Gloss: its text sources, codings, memos "
+        "and users, its codebook written as a TOML file beside the store); or a W3C Web "
+        "Annotation collection (.jsonld), anchored onto documents already in the store.",
+    )
+    parser.add_argument("file", type=Path, metavar="FILE.json|FILE.qdpx|FILE.jsonld")
+    common.add_codebook_option(parser)
     common.add_store_options(parser)
     parser.set_defaults(handler=run_import)
 
@@ -105,6 +113,20 @@ def run_export(options: argparse.Namespace) -> int:
     return 0
 
 
+def import_kind(path: Path) -> str:
+    """What `gloss import` reads `path` as: "qdpx" for a zip or a `.qdpx`, "jsonld" for a
+    `.jsonld`, else "json"."""
+    if path.suffix.lower() == ".qdpx":
+        return "qdpx"
+    if path.suffix.lower() == ".jsonld":
+        return "jsonld"
+    try:
+        with path.open("rb") as handle:
+            return "qdpx" if handle.read(4) == b"PK\x03\x04" else "json"
+    except OSError:
+        return "json"  # the json path says what is wrong with the file
+
+
 def report_reanchoring(name: str, report: Report) -> None:
     """On stderr: that the file changed, what re-anchoring did, and each orphan."""
     print(
@@ -139,6 +161,9 @@ def run_import(options: argparse.Namespace) -> int:
     if options.file.exists() and not options.file.is_dir() and not options.file.is_file():
         # A FIFO would block for ever, /dev/zero never end.
         return common.fail(f"{options.file}: is not a regular file")
+    kind = import_kind(options.file)
+    if kind == "qdpx":
+        return importing.run_qdpx(options)
     try:
         raw = options.file.read_bytes()
     except FileNotFoundError:

@@ -1,0 +1,138 @@
+"""`gloss import` of other tools' files: a REFI-QDA project (`.qdpx`) or a W3C Web
+Annotation collection (`.jsonld`). The importers are in `annotations.importing`; this
+writes what they read (the codebook file, the store) and says what happened."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import re
+import sys
+from pathlib import Path
+
+from annotations.codebook import Codebook
+from annotations.errors import RecordError, StoreError
+from annotations.importing import ImportFailure, ImportPlan
+from annotations.importing.qdpx import read_qdpx
+from annotations.safe_text import visible
+from annotations.store import Store
+from annotations.validation import check_export
+from tui.commands import common
+from tui.commands.doctor import progress_bar
+from tui.keys import reserved_keys
+
+
+def run_qdpx(options: argparse.Namespace) -> int:
+    """Import a `.qdpx`: documents, annotations and analysts into the store, its codebook
+    as a TOML file beside the store (named in each document's metadata)."""
+    store_path = common.store_path(options.db)
+    try:
+        project = read_qdpx(
+            options.file,
+            label=str(options.file),
+            codebook_in_force=common.codebook(options),
+            reserved=reserved_keys(),
+        )
+    except ImportFailure as error:
+        return common.fail(visible(str(error), newline=" "))
+    written: Path | None = None
+    if project.codebook is not None:
+        written = _codebook_path(store_path, options.file, project.codebook)
+        for record in project.plan.records["documents"]:
+            record["metadata"]["codebook"] = str(written)
+    code = _merge(options, store_path, project.plan, written, project.codebook)
+    if code == 0 and written is not None and project.codebook is not None:
+        codes = len(project.codebook.codes)
+        groups = len(project.codebook.groups)
+        keyless = sum(1 for c in project.codebook.codes if not c.key)
+        print(
+            visible(
+                f"codebook: {groups} group{'s' if groups != 1 else ''}, {codes} code"
+                f"{'s' if codes != 1 else ''}"
+                + (f" ({keyless} without a key: no key was free)" if keyless else "")
+                + f" in {written} — read with: gloss --codebook {written}",
+                newline=" ",
+            ),
+            file=sys.stderr,
+        )
+    return code
+
+
+def run_plan(options: argparse.Namespace, plan: ImportPlan) -> int:
+    """Merge records an importer read (no codebook), saying what was skipped."""
+    return _merge(options, common.store_path(options.db), plan, None, None)
+
+
+def _merge(
+    options: argparse.Namespace,
+    store_path: Path,
+    plan: ImportPlan,
+    codebook_path: Path | None,
+    codebook: Codebook | None,
+) -> int:
+    records = plan.records
+    try:
+        # The records an importer made pass the same checks as a json import's.
+        check_export(records)
+    except RecordError as error:
+        return common.fail(visible(f"{options.file}: {error}", newline=" "))
+    try:
+        with Store(store_path) as store, progress_bar("importing") as progress:
+            if codebook_path is not None and codebook is not None:
+                _write_codebook(codebook_path, codebook)
+            try:
+                report = store.import_records(records, progress=progress)
+            except StoreError:
+                if codebook_path is not None:
+                    with contextlib.suppress(OSError):
+                        codebook_path.unlink()
+                raise
+    except (StoreError, OSError) as error:
+        message = error.strerror if isinstance(error, OSError) else str(error)
+        return common.fail(visible(f"{options.file}: {message}", newline=" "))
+    analysts = sorted({a["analyst"] for a in records["annotations"]})
+    memos = sum(1 for a in records["annotations"] if a["memo"])
+    documents = len(records["documents"])
+    print(
+        visible(
+            f"imported from {options.file}: {documents} document{'s' if documents != 1 else ''}"
+            f", {len(records['annotations'])} annotations ({memos} with a memo)"
+            + (f"; analysts: {', '.join(analysts)}" if analysts else ""),
+            newline=" ",
+        ),
+        file=sys.stderr,
+    )
+    print(
+        f"  {report.documents_added} new documents, {report.annotations_added} new annotations;"
+        f" {report.annotations_updated} updated, {report.unchanged} unchanged,"
+        f" {report.conflicts} conflicts (the later change kept)",
+        file=sys.stderr,
+    )
+    for line in plan.skipped:
+        print(visible(f"  skipped: {line}", newline=" "), file=sys.stderr)
+    return 0
+
+
+def _codebook_path(store_path: Path, source: Path, codebook: Codebook) -> Path:
+    """Beside the store: `<file>-codebook.toml`, numbered when one of that name holds
+    another codebook (never replaced)."""
+    stem = re.sub(r"[^\w.-]+", "-", source.stem).strip("-.") or "imported"
+    folder = store_path.expanduser().resolve().parent
+    text = codebook.to_toml()
+    for number in range(1, 1000):
+        suffix = "" if number == 1 else f"-{number}"
+        candidate = folder / f"{stem}-codebook{suffix}.toml"
+        try:
+            if not candidate.exists() or candidate.read_text("utf-8") == text:
+                return candidate
+        except (OSError, UnicodeDecodeError):
+            continue
+    return folder / f"{stem}-codebook-{os.getpid()}.toml"
+
+
+def _write_codebook(path: Path, codebook: Codebook) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    temporary.write_text(codebook.to_toml(), encoding="utf-8")
+    os.replace(temporary, path)
