@@ -145,6 +145,18 @@ def parse_operations(payload: Any) -> list[Operation]:
     return operations
 
 
+def is_whole_line(tail: bytes) -> bool:
+    """Whether an unfinished last line is in fact a whole save, its newline lost or
+    changed into another byte."""
+    for line in (tail, tail[:-1]):
+        try:
+            parse_operations(decode_line(line))
+        except ValueError:
+            continue
+        return True
+    return False
+
+
 class JournalFile:
     """An open journal: its descriptor, identity, header and how far it has been read."""
 
@@ -212,10 +224,14 @@ class JournalFile:
             return False
         return self.seen_size == self.end or status.st_mtime_ns == self.seen_mtime
 
-    def read_from(self, offset: int) -> tuple[list[list[Operation]], int]:
+    def read_from(self, offset: int, *, locked: bool = False) -> tuple[list[list[Operation]], int]:
         """The entries from `offset` to the last complete line, and the offset past it.
 
-        Raises `JournalDamage` on a complete line that does not check out.
+        Raises `JournalDamage` on a complete line that does not check out, and — when
+        `locked` (no writer can be mid-line) — on a last line whose checksum holds but
+        whose newline is missing: a save was acknowledged only once its newline was
+        synced, so that is damage (a flipped bit), not a crash mid-write, and reading on
+        as if it were unfinished would lose an acknowledged save.
         """
         status = os.fstat(self.descriptor)
         size = status.st_size
@@ -235,6 +251,11 @@ class JournalFile:
                         "untouched — run 'gloss doctor' on the store to recover what it holds"
                     ) from None
                 end = line_end
+            if locked and end < offset + len(data) and is_whole_line(data[end - offset :]):
+                raise JournalDamage(
+                    f"{self.path}: the save at byte {end} lacks its newline (damage); it "
+                    "was left untouched — run 'gloss doctor' on the store to recover it"
+                )
         return entries, end
 
     def read_bytes(self, start: int, end: int) -> bytes:

@@ -304,7 +304,7 @@ class JournaledTables:
                 raise _Moved(message)  # perhaps a compaction between our two reads
             raise StoreError(message)
         try:
-            entries, end = journal.read_from(start)
+            entries, end = journal.read_from(start, locked=True)
         except JournalDamage:
             journal.close()
             raise
@@ -356,7 +356,7 @@ class JournaledTables:
             if (status.st_dev, status.st_ino) == journal.identity:
                 if journal.unchanged(status) and not (exact and journal.seen_size > journal.end):
                     return False
-                entries, journal.end = journal.read_from(journal.end)
+                entries, journal.end = journal.read_from(journal.end, locked=self._locked)
                 return self._take_in(entries)
             # Another copy compacted: finish reading the old journal through our open
             # descriptor, then continue in the new one where it repeats what we have read.

@@ -19,7 +19,15 @@ from typing import Any
 
 from annotations.document import Document
 from annotations.errors import GlossError, StoreError
-from annotations.journal import Header, decode_line, iter_lines, parse_header, parse_operations
+from annotations.journal import (
+    Header,
+    Operation,
+    decode_line,
+    is_whole_line,
+    iter_lines,
+    parse_header,
+    parse_operations,
+)
 from annotations.model import Annotation
 from annotations.storage import (
     ANNOTATIONS_PREFIX,
@@ -183,7 +191,11 @@ def _check_journal(path: Path, tables: Tables | None, diagnosis: Diagnosis) -> N
             )
         end = line_end
     diagnosis.ok(f"{journal}: {entries} save(s) since the last compaction")
-    if len(raw) > end:
+    if len(raw) > end and is_whole_line(raw[end:]):
+        diagnosis.problem(
+            f"{journal}: the save at byte {end} lacks its newline (damage); --repair applies it"
+        )
+    elif len(raw) > end:
         diagnosis.note(
             f"{journal}: an unfinished last save ({len(raw) - end} bytes, a crash mid-write; "
             "it was never acknowledged and is cut at the next save)"
@@ -397,14 +409,26 @@ def _with_journal(
                 raise
             notes.append(f"{journal}: skipped a damaged save at byte {line_end - len(line) - 1}")
             continue
-        for name, key, record in operations:
-            table = tables.setdefault(name, {})
-            if record is None:
-                table.pop(key, None)
-            else:
-                table[key] = record
+        _apply(tables, operations)
         applied += 1
+    tail = raw[raw.rfind(b"\n") + 1 :]
+    if tolerant and is_whole_line(tail):
+        for line in (tail, tail[:-1]):
+            with contextlib.suppress(ValueError):
+                _apply(tables, parse_operations(_decode_tolerantly(line)))
+                applied += 1
+                notes.append(f"{journal}: its last save had lost its newline; applied")
+                break
     return tables, applied
+
+
+def _apply(tables: Tables, operations: list[Operation]) -> None:
+    for name, key, record in operations:
+        table = tables.setdefault(name, {})
+        if record is None:
+            table.pop(key, None)
+        else:
+            table[key] = record
 
 
 def _decode_tolerantly(line: bytes) -> Any:
@@ -507,7 +531,7 @@ def find_backup(path: Path, name: str) -> Path:
 
 
 def restore(path: Path, backup: Path) -> Path | None:
-    """Make `backup` the store at `path`. The current files are first moved aside, as a
+    """Make `backup` the store at `path`. The current files are first kept aside, as a
     pair that still opens as a store; returns where they went (None if there were none).
 
     A backup with a journal beside it (the original of a schema 2 store, kept when it
@@ -530,18 +554,24 @@ def restore(path: Path, backup: Path) -> Path | None:
     written: list[Path] = []
     try:
         fcntl.flock(descriptor, fcntl.LOCK_EX)
-        # The new pair is written first: a full or read-only disk fails before anything
-        # of the store was moved.
+        # The new snapshot continues the current journal from its end (as a compaction
+        # does), so a crash between the two renames reads as an interrupted compaction:
+        # the restored tables, nothing of the old journal applied.
+        parent, offset = _journal_generation_and_size(journal_path(path))
         generation = new_generation()
-        info = SnapshotInfo(generation, None, 0)
+        info = SnapshotInfo(generation, parent, offset if parent else 0)
+        # The new pair is written first: a full or read-only disk fails before anything
+        # of the store was touched.
         written.append(write_temporary(path, encode_snapshot(tables, info)))
         written.append(write_temporary(journal_path(path), [Header(generation).encode()]))
         aside: Path | None = None
         if path.exists():
+            # Kept by a second name (a link, else a copy), never moved away: a crash
+            # midway leaves the store in place.
             aside = path.with_name(f"{path.stem}.replaced-{utc_stamp()}{path.suffix or '.json'}")
-            os.replace(path, aside)
+            _keep_as(path, aside)
             if journal_path(path).exists():
-                os.replace(journal_path(path), journal_path(aside))
+                _keep_as(journal_path(path), journal_path(aside))
         os.replace(written[0], path)
         os.replace(written[1], journal_path(path))
         fsync_directory(path.parent)
@@ -556,6 +586,26 @@ def restore(path: Path, backup: Path) -> Path | None:
             with contextlib.suppress(OSError):
                 temporary.unlink()
         os.close(descriptor)
+
+
+def _journal_generation_and_size(journal: Path) -> tuple[str | None, int]:
+    try:
+        raw = read_regular_file(journal, "journal")
+    except StoreError:
+        return None, 0
+    if not raw or b"\n" not in raw:
+        return None, 0
+    try:
+        return parse_header(raw[: raw.index(b"\n")]).generation, len(raw)
+    except ValueError:
+        return None, 0
+
+
+def _keep_as(source: Path, target: Path) -> None:
+    try:
+        os.link(source, target)
+    except OSError:
+        os.replace(write_temporary(target, [source.read_bytes()]), target)
 
 
 def _stepper(progress: Progress | None, total: int) -> Callable[[], None]:

@@ -568,9 +568,9 @@ def test_refresh_reads_nothing_when_nothing_changed(
         reads: list[int] = []
         real_read = journal_module.JournalFile.read_from
 
-        def counting_read(self, offset: int):  # type: ignore[no-untyped-def]
+        def counting_read(self, offset: int, **options):  # type: ignore[no-untyped-def]
             reads.append(offset)
-            return real_read(self, offset)
+            return real_read(self, offset, **options)
 
         monkeypatch.setattr(journal_module.JournalFile, "read_from", counting_read)
         for _ in range(5):
