@@ -2,7 +2,7 @@
 storage that turns each TinyDB write into journal operations.
 
 A snapshot is a plain TinyDB JSON file (tables -> key -> record). Its `meta` table holds
-`schema` ({"schema": 4}) and `snapshot` (this file's generation, the generation it was
+`schema` ({"schema": 5}) and `snapshot` (this file's generation, the generation it was
 compacted from, the offset in that generation's journal where it stops, and a checksum).
 The file is only ever replaced whole, atomically; its backups are copies.
 
@@ -12,7 +12,10 @@ table of its own (document id -> {"text": ...}), written once when the document 
 so that the document record — metadata only — can change without journalling the text;
 4 writes the `meta` table last, its snapshot record holding `covers` (how many bytes
 precede the table) and `checksum` (CRC-32 of those bytes and of the `meta` table without
-the checksum, as `canonical_json` writes it), so that a changed byte anywhere is found.
+the checksum, as `canonical_json` writes it), so that a changed byte anywhere is found;
+5 keeps a converted source's structure (page of each paragraph, page labels, headings:
+`annotations.structure`) beside its text in `texts`, written once with it, where
+documents converted before it held it in their record.
 
 Adding a schema step (what 4 did): raise `SCHEMA_VERSION`; in `migrate`, turn tables of
 the previous schema into the new layout (in memory; the journal's saves of the old layout
@@ -45,7 +48,7 @@ from annotations.document import Document
 from annotations.errors import DocumentError, StoreError
 from annotations.journal import Operation, paused_gc
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 CHECKSUM_SCHEMA = 4  # the first schema whose snapshot holds a checksum
 FIRST_SCHEMA = 1
 DOCUMENTS_TABLE = "documents"
@@ -321,7 +324,8 @@ def migrate(data: Tables) -> Tables:
 
     Schema 1 (the first release: one TinyDB file rewritten on every save) has no snapshot
     record; schema 2 adds it; schema 3 moves each document's text out of its record into
-    the `texts` table. The tables given are not changed; the result shares their records.
+    the `texts` table; schema 5 moves a converted source's structure there too. The
+    tables given are not changed; the result shares their records.
     """
     if not data:
         return empty_tables()
@@ -335,8 +339,8 @@ def migrate(data: Tables) -> Tables:
         meta.pop("snapshot", None)
     data[META_TABLE] = meta
     documents, texts = split_texts(data.get(DOCUMENTS_TABLE, {}))
-    data[DOCUMENTS_TABLE] = documents
-    data[TEXTS_TABLE] = {**data.get(TEXTS_TABLE, {}), **texts}
+    texts = {**data.get(TEXTS_TABLE, {}), **texts}
+    data[DOCUMENTS_TABLE], data[TEXTS_TABLE] = split_structures(documents, texts)
     return data
 
 
@@ -353,19 +357,40 @@ def split_texts(documents: dict[str, Any]) -> tuple[dict[str, Any], dict[str, An
     return records, texts
 
 
+def split_structures(
+    documents: dict[str, Any], texts: dict[str, Any]
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Document records of schema 4 or before that hold a `structure` (sources converted
+    before schema 5), as records without it and `texts` records holding it."""
+    if not any(isinstance(r, dict) and "structure" in r for r in documents.values()):
+        return documents, texts
+    records, texts = dict(documents), dict(texts)
+    for key, record in documents.items():
+        if isinstance(record, dict) and "structure" in record:
+            records[key] = {name: value for name, value in record.items() if name != "structure"}
+            if isinstance(texts.get(key), dict):
+                texts[key] = {**texts[key], "structure": record["structure"]}
+    return records, texts
+
+
 # -- documents as records --------------------------------------------------------------
 
 
 def document_record(document: Document) -> dict[str, Any]:
-    """The record of the `documents` table: `Document.to_record()` without the text."""
+    """The record of the `documents` table: `Document.to_record()` without the text and
+    the structure (in `texts`: written once, not again with each metadata change)."""
     record = document.to_record()
     del record["text"]
+    record.pop("structure", None)
     return record
 
 
 def text_record(document: Document) -> dict[str, Any]:
-    """The record of the `texts` table, written once when the document is added."""
-    return {"text": document.text}
+    """The record of the `texts` table, written once when the document is added: the text
+    and, for a converted source, its structure."""
+    if document.structure is None:
+        return {"text": document.text}
+    return {"text": document.text, "structure": document.structure.to_record()}
 
 
 def read_document(key: str, record: dict[str, Any], texts: dict[str, Any]) -> Document:
@@ -377,6 +402,10 @@ def read_document(key: str, record: dict[str, Any], texts: dict[str, Any]) -> Do
     text = texts.get(key)
     if not isinstance(text, dict) or not isinstance(text.get("text"), str):
         raise DocumentError(f"document {key}: its text is missing")
+    if "structure" in text:
+        return Document.from_record(
+            {**record, "text": text["text"], "structure": text["structure"]}
+        )
     return Document.from_record({**record, "text": text["text"]})
 
 

@@ -32,6 +32,7 @@ Progress = Callable[[int, int], None]
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _DIGITS = re.compile(r"\d+")
+_PAGE_NUMBER = re.compile(r"(?i)[-–— ]*(?:page |p\. ?)?(?:\d{1,4}|[ivxlc]{1,7})(?: of \d+)?[-–— ]*")
 _HYPHEN_MARK = "\ufffe"  # pdfium's mark for a line-end hyphen it removed the break after
 _SENTENCE_END = tuple(".!?:…؟。！？\"'”’»)")
 _PDFIUM_PASSWORD_ERROR = 4
@@ -164,16 +165,14 @@ def _lines_of(textpage: Any, text: str, count: int, page: int, page_height: floa
 
 def _without_running_lines(lines: list[_Line], page_count: int) -> list[_Line]:
     """The lines less running headers and footers: one of the first or last two lines of
-    its page, in the top or bottom eighth of it, whose words (digits aside, so page
-    numbers count) recur at the same height on more than half the pages of a document of
-    three pages or more."""
-    if page_count < 3:
-        return lines
+    its page, in the top or bottom eighth of it, that is a bare page number ("12", "iv",
+    "Page 3", "- 4 -"), or whose words (digits aside, so numbered ones count) recur at the
+    same height on more than half the pages of a document of three pages or more."""
 
     def key(line: _Line) -> tuple[str, int]:
         return _DIGITS.sub("#", line.text.lower()), round(line.baseline / 4)
 
-    edges: set[int] = set()  # indexes of lines first or last on their page
+    edges: set[int] = set()  # indexes of lines first or last on their page, in its margin
     by_page: dict[int, list[int]] = {}
     for index, line in enumerate(lines):
         by_page.setdefault(line.page, []).append(index)
@@ -186,9 +185,13 @@ def _without_running_lines(lines: list[_Line], page_count: int) -> list[_Line]:
     pages_with: dict[tuple[str, int], set[int]] = {}
     for index in edges:
         pages_with.setdefault(key(lines[index]), set()).add(lines[index].page)
-    running = {k for k, pages in pages_with.items() if len(pages) > page_count / 2}
+    running = {
+        k for k, pages in pages_with.items() if page_count >= 3 and len(pages) > page_count / 2
+    }
     return [
-        line for index, line in enumerate(lines) if not (index in edges and key(line) in running)
+        line
+        for index, line in enumerate(lines)
+        if not (index in edges and (key(line) in running or _PAGE_NUMBER.fullmatch(line.text)))
     ]
 
 
