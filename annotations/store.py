@@ -40,13 +40,16 @@ save is overwritten by a stale copy. `refresh()` picks up others' saves; it cost
 `stat()` when nothing changed. Each copy rebuilds TinyDB's `Table` objects after taking in
 others' changes, since TinyDB caches per `Table` object.
 
-Faults: a file that does not parse, a journal line that fails its checksum, a foreign or
-newer file — opening raises `StoreError` naming the file, which is left byte for byte as
+Faults: a file that does not parse, a journal line that fails its checksum (or lost its
+newline), a snapshot whose checksum fails, a header not exactly as written, a foreign or
+newer file, a FIFO, device or folder in a file's place, a damaged record — opening (or
+reading the record) raises `StoreError` naming the file, which is left byte for byte as
 it was. When a save cannot be written (disk full, read-only folder, I/O error), the change
 stays in memory and visible, `pending` counts it, `StoreSaveError` says so, and `retry()`
-(or the next save) writes it. The first released layout (schema 1: one TinyDB file
-rewritten on every save) and the second (texts inside the document records) are migrated
-on open; the original is kept as a backup (with its journal, if it had one).
+(or the next save) writes it — one line per save if the backlog does not fit as one.
+Older layouts (schema 1: one TinyDB file rewritten on every save; 2: texts inside the
+document records; 3: no snapshot checksum) are migrated on open for writing; the original
+is kept as a backup (with its journal, if it had one).
 """
 
 from __future__ import annotations
