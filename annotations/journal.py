@@ -172,6 +172,8 @@ class JournalFile:
         self.end = header_end
         self.seen_size = header_end
         self.seen_mtime = status.st_mtime_ns
+        # Why a journal meant for writing could only be opened for reading (an errno).
+        self.unwritable: int | None = None
 
     @classmethod
     def open(cls, path: Path, *, writable: bool) -> JournalFile | None:
@@ -185,8 +187,11 @@ class JournalFile:
         except IsADirectoryError:
             raise StoreError(f"{path}: is a folder, not a journal") from None
         except OSError as error:
-            if writable and error.errno in (13, 30):  # EACCES, EROFS: read it at least
-                return cls.open(path, writable=False)
+            if writable and error.errno in (errno.EACCES, errno.EROFS):  # read it at least
+                journal = cls.open(path, writable=False)
+                if journal is not None:
+                    journal.unwritable = error.errno
+                return journal
             raise StoreError(f"{path}: cannot be read ({error.strerror})") from None
         mode = os.fstat(descriptor).st_mode
         if not stat.S_ISREG(mode):
@@ -268,6 +273,8 @@ class JournalFile:
         stays behind (if even that fails, readers still ignore an unfinished last line).
         """
         start = self.end
+        if self.unwritable is not None:
+            raise OSError(self.unwritable, os.strerror(self.unwritable))
         if self.size() != start:  # an unfinished tail that could not be cut, or unread lines
             raise OSError(errno.EAGAIN, "the journal holds bytes not read yet")
         try:

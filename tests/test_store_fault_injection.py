@@ -21,7 +21,7 @@ import pytest
 
 from annotations import Document, Store
 from annotations.errors import StoreError
-from annotations.storage import journal_path
+from annotations.storage import journal_path, list_backups
 from tui.cli import main
 
 TEXT = "Iran and Russia.\n"
@@ -260,11 +260,11 @@ def test_a_full_disk_loses_nothing_acknowledged_and_takes_the_backlog_in_pieces(
         assert acknowledged <= present
         assert len(present) - len(acknowledged) >= 30 - left  # what fitted, at least
     before = {p.name: p.read_bytes() for p in small_disk.iterdir() if p.is_file()}
-    for argv in (["--repair"], ["--restore", "gloss.json"]):
+    for argv in (["--repair"], ["--restore", list_backups(path)[-1].name]):
         capsys.readouterr()
         assert main(["doctor", "--db", str(path), *argv]) == 2
         error = capsys.readouterr().err
-        assert error.count("\n") == 1 and "Traceback" not in error
+        assert error.count("\n") == 1 and "disk is full" in error
     assert {p.name: p.read_bytes() for p in small_disk.iterdir() if p.is_file()} == before
     filler.unlink()
     with Store(path) as store:
@@ -319,3 +319,27 @@ def test_three_writers_at_once_keep_all_of_each(tmp_path: Path) -> None:
             theirs = {a.id for a in store.annotations(analyst=name)}
             assert theirs == set(made[name]) and len(theirs) == 80
             assert store.annotation(made[name][0]).memo == f"{name} edit"
+
+
+def test_a_read_only_file_system_reads_and_refuses_writes_in_one_line(
+    small_disk: Path, capsys: pytest.CaptureFixture
+) -> None:
+    path = small_disk / "gloss.json"
+    with Store(path) as store:
+        document = store.add_document(Document.from_text(TEXT * 4, title="t"))
+        saved = {store.annotate(document.id, i, i + 4).id for i in range(5)}
+        store.compact()
+    subprocess.run(["mount", "-o", "remount,ro", str(small_disk)], check=True)
+    before = {p.name: p.read_bytes() for p in small_disk.iterdir() if p.is_file()}
+    assert main(["export", "--db", str(path), "--format", "json"]) == 0
+    assert {a["id"] for a in json.loads(capsys.readouterr().out)["annotations"]} == saved
+    with Store(path) as store:
+        with pytest.raises(StoreError, match="read-only"):
+            store.annotate(document.id, 0, 3)
+        assert store.pending == 1
+    for argv in (["--repair"], ["--restore", list_backups(path)[-1].name]):
+        capsys.readouterr()
+        assert main(["doctor", "--db", str(path), *argv]) == 2
+        error = capsys.readouterr().err
+        assert error.count("\n") == 1 and "read-only" in error
+    assert {p.name: p.read_bytes() for p in small_disk.iterdir() if p.is_file()} == before
