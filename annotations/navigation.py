@@ -10,11 +10,23 @@ draws the result (docs/architecture.md).
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, replace
 
+import regex
+
 from annotations.document import Document, Span
-from annotations.text_units import next_word_end, previous_word_start
+from annotations.text_units import (
+    clause_spans,
+    end_with_closing_marks,
+    next_word_end,
+    next_word_start,
+    previous_word_end,
+    previous_word_start,
+    start_with_opening_marks,
+    without_unpaired_closing,
+    without_unpaired_opening,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,13 +91,6 @@ def sentence_before(document: Document, offset: int) -> Span | None:
                 return sentence
         paragraph -= 1
     return None
-
-
-def _sentence_ending_after(document: Document, offset: int) -> Span | None:
-    sentence = document.sentence_at(offset)
-    if sentence.end > offset:
-        return sentence
-    return sentence_after(document, offset)
 
 
 def next_sentence(document: Document, cursor: Cursor) -> Cursor:
@@ -176,63 +181,231 @@ def stop_extending(cursor: Cursor) -> Cursor:
     return select(*cursor.selection) if cursor.extending else cursor
 
 
-def _extended_to(cursor: Cursor, head: int) -> Cursor:
-    assert cursor.anchor is not None
-    anchor_start, anchor_end = cursor.anchor
-    return replace(cursor, selection=(min(anchor_start, head), max(anchor_end, head)), head=head)
+# -- extending: the moving end ------------------------------------------------------------
+#
+# While extending, the selection's two ends move independently: `head` is the moving one,
+# the selection's end at first, its start after `switch_end`. A move takes the moving end
+# to the next boundary of a unit (word, clause, sentence) either way, so a selection grows
+# or is trimmed at either end. A move that would leave nothing selected crosses over: the
+# other end takes over and moves on the same way (`v` then `k` on a sentence grows the
+# selection backwards by a sentence, as before).
+
+
+@dataclass(frozen=True, slots=True)
+class _Unit:
+    """Where one kind of unit lets a selection start and end, either way from an offset."""
+
+    next_end: Callable[[Document, int], int | None]
+    previous_end: Callable[[Document, int], int | None]
+    next_start: Callable[[Document, int], int | None]
+    previous_start: Callable[[Document, int], int | None]
+
+
+def _moving_start(cursor: Cursor) -> bool:
+    return cursor.extending and cursor.head == cursor.start and cursor.start != cursor.end
+
+
+def _move_head(document: Document, cursor: Cursor, unit: _Unit, direction: int) -> Cursor:
+    cursor = extend(cursor)
+    if not document.paragraphs:
+        return cursor
+    start, end = cursor.selection
+    if _moving_start(cursor):
+        moved = (unit.next_start if direction > 0 else unit.previous_start)(document, start)
+        if moved is not None and moved < end:
+            return _tidied(document, cursor, moved, end, head_at_start=True)
+        if direction > 0:  # crossing over: the end moves on forwards
+            moved = unit.next_end(document, end)
+            return _tidied(document, cursor, start, moved, head_at_start=False) if moved else cursor
+        return cursor
+    moved = (unit.next_end if direction > 0 else unit.previous_end)(document, end)
+    if moved is not None and moved > start:
+        return _tidied(document, cursor, start, moved, head_at_start=False)
+    if direction < 0:  # crossing over: the start moves on backwards
+        moved = unit.previous_start(document, start)
+        if moved is not None:
+            return _tidied(document, cursor, moved, end, head_at_start=True)
+    return cursor
+
+
+def _tidied(
+    document: Document, cursor: Cursor, start: int, end: int, *, head_at_start: bool
+) -> Cursor:
+    """The selection `[start, end)` with its moving end at `start` or `end`, neither end on
+    a quotation mark or bracket that does not belong to it: the moved end takes in the
+    marks that close (or open) one inside, the other end lets go of marks left unpaired."""
+    text = document.text
+    if head_at_start:
+        start = start_with_opening_marks(text, start, end)
+        end = without_unpaired_closing(text, start, end)
+    else:
+        end = end_with_closing_marks(text, start, end)
+        start = without_unpaired_opening(text, start, end)
+    return replace(cursor, selection=(start, end), head=start if head_at_start else end)
+
+
+def _words() -> _Unit:
+    return _Unit(
+        lambda d, o: _ahead(_word_end_after(d.text, o), o),
+        lambda d, o: _behind(previous_word_end(d.text, o), o),
+        lambda d, o: _ahead(next_word_start(d.text, o), o),
+        lambda d, o: _behind(previous_word_start(d.text, o), o),
+    )
+
+
+def _word_end_after(text: str, offset: int) -> int:
+    end = next_word_end(text, offset)
+    # At the end of the text with no word left: nowhere to go.
+    return offset if end == len(text) and not _WORDLIKE.search(text, offset, end) else end
+
+
+_WORDLIKE = regex.compile(r"[\p{L}\p{N}\p{M}\p{So}]")
+
+
+def _ahead(moved: int, offset: int) -> int | None:
+    return moved if moved > offset else None
+
+
+def _behind(moved: int, offset: int) -> int | None:
+    return moved if moved < offset else None
+
+
+def _spans_unit(spans_from: Callable[[Document, int, int], Iterator[tuple[int, int]]]) -> _Unit:
+    """A unit whose spans (sentences, clauses) `spans_from(document, offset, direction)`
+    gives in document order from the one at `offset` (reversed for direction -1)."""
+
+    def next_end(document: Document, offset: int) -> int | None:
+        return next((e for _, e in spans_from(document, offset, 1) if e > offset), None)
+
+    def previous_end(document: Document, offset: int) -> int | None:
+        return next((e for _, e in spans_from(document, offset, -1) if e < offset), None)
+
+    def next_start(document: Document, offset: int) -> int | None:
+        return next((s for s, _ in spans_from(document, offset, 1) if s > offset), None)
+
+    def previous_start(document: Document, offset: int) -> int | None:
+        return next((s for s, _ in spans_from(document, offset, -1) if s < offset), None)
+
+    return _Unit(next_end, previous_end, next_start, previous_start)
+
+
+def sentences_from(document: Document, offset: int, direction: int) -> Iterator[tuple[int, int]]:
+    """The sentences from the paragraph holding `offset` on, forwards (`direction` 1) or
+    backwards (-1, from the paragraph's last sentence)."""
+    if not document.paragraphs:
+        return
+    paragraph = min(document.paragraph_index(offset), len(document.paragraphs) - 1)
+    while 0 <= paragraph < len(document.paragraphs):
+        sentences = document.sentences_in(paragraph)
+        for sentence in sentences if direction > 0 else reversed(sentences):
+            yield sentence.start, sentence.end
+        paragraph += direction
+
+
+def clauses_from(document: Document, offset: int, direction: int) -> Iterator[tuple[int, int]]:
+    """The clauses (`text_units.clause_spans`) from the paragraph holding `offset` on,
+    forwards (`direction` 1) or backwards (-1)."""
+    for start, end in sentences_from(document, offset, direction):
+        clauses = clause_spans(document.text, start, end)
+        yield from clauses if direction > 0 else reversed(clauses)
+
+
+_WORD = _words()
+_SENTENCE = _spans_unit(sentences_from)
+_CLAUSE = _spans_unit(clauses_from)
 
 
 def extend_by_sentence(document: Document, cursor: Cursor, direction: int) -> Cursor:
-    """Move the extending selection's head by one sentence (`direction` 1 or -1)."""
-    # The head is a sentence end while the selection grows forward from the anchor
-    # and a sentence start while it grows backward, so the selection never takes in
-    # the white space between sentences.
-    cursor = extend(cursor)
-    assert cursor.anchor is not None
-    anchor_start, anchor_end = cursor.anchor
-    head = cursor.head
-    if not document.paragraphs:
-        return cursor
-    if direction > 0:
-        if head < anchor_start:
-            following = sentence_after(document, head + 1)
-            head = min(following.start, anchor_start) if following else anchor_start
-        else:
-            following = _sentence_ending_after(document, head)
-            head = following.end if following else head
-    elif head > anchor_end:
-        current = document.sentence_at(head - 1)
-        previous = sentence_before(document, current.start)
-        head = max(previous.end, anchor_end) if previous else anchor_end
-    else:
-        previous = sentence_before(document, min(head, anchor_start))
-        head = previous.start if previous else head
-    return _extended_to(cursor, head)
+    """Move the moving end by one sentence (`direction` 1 or -1), growing or trimming the
+    selection; starts extending if not yet. An end stays off the white space between
+    sentences."""
+    return _move_head(document, cursor, _SENTENCE, direction)
 
 
 def extend_by_word(document: Document, cursor: Cursor, direction: int) -> Cursor:
-    """Move the extending selection's head by one word (`direction` 1 or -1); starts
-    extending if not yet."""
-    # Words as annotations.text_units defines them: a CJK ideograph or an emoji is a
-    # word of its own, and a boundary never falls inside a grapheme cluster.
+    """Move the moving end by one word (`direction` 1 or -1); starts extending if not yet.
+    Words as `text_units` has them: a CJK ideograph or an emoji is a word of its own, and
+    an end takes in a closing quotation mark or bracket whose opening one is selected."""
+    return _move_head(document, cursor, _WORD, direction)
+
+
+def extend_by_clause(document: Document, cursor: Cursor, direction: int) -> Cursor:
+    """Move the moving end by one clause (`direction` 1 or -1); starts extending if not
+    yet. An end stays off the separator (`,` `;` `:` `—`) between clauses."""
+    return _move_head(document, cursor, _CLAUSE, direction)
+
+
+def switch_end(cursor: Cursor) -> Cursor:
+    """Make the other end of the selection the moving one (vim's `o` in visual mode);
+    starts extending, moving the start, if not yet."""
+    if not cursor.extending:
+        return replace(extend(cursor), head=cursor.start)
+    return replace(cursor, head=cursor.end if _moving_start(cursor) else cursor.start)
+
+
+def extend_to_match(document: Document, cursor: Cursor, match: tuple[int, int]) -> Cursor:
+    """Move the moving end to a search match, as vim's `v/pattern`: the selection's end to
+    the match's end, or — when the match starts before the other end — the start to the
+    match's start. Starts extending if not yet."""
     cursor = extend(cursor)
-    assert cursor.anchor is not None
-    anchor_start, anchor_end = cursor.anchor
-    text, head = document.text, cursor.head
-    if direction > 0:
-        if head < anchor_start:  # shrinking from the left: to the next word's start
-            following_end = next_word_end(text, next_word_end(text, head))
-            following = previous_word_start(text, following_end)
-            head = min(following, anchor_start) if following > head else anchor_start
-        else:  # growing to the right, from the anchor's end
-            head = next_word_end(text, max(head, anchor_end))
-    elif head > anchor_end:  # shrinking from the right: to the previous word's end
-        word_start = previous_word_start(text, head)
-        previous_end = next_word_end(text, previous_word_start(text, word_start))
-        head = max(previous_end, anchor_end) if previous_end < head else anchor_end
-    else:  # growing to the left, from the anchor's start as by sentence
-        head = previous_word_start(text, min(head, anchor_start))
-    return _extended_to(cursor, head)
+    start, end = cursor.selection
+    match_start, match_end = match
+    if _moving_start(cursor):
+        if match_start < end:
+            return _tidied(document, cursor, match_start, end, head_at_start=True)
+        return _tidied(document, cursor, start, match_end, head_at_start=False)
+    if match_start >= start:
+        return _tidied(document, cursor, start, max(match_end, start + 1), head_at_start=False)
+    return _tidied(document, cursor, match_start, end, head_at_start=True)
+
+
+# -- clauses, not extending ---------------------------------------------------------------
+
+
+def _clause_holding(document: Document, offset: int) -> tuple[int, int] | None:
+    return next((c for c in clauses_from(document, offset, 1) if c[1] > offset), None)
+
+
+def _is_sentence(document: Document, span: tuple[int, int]) -> bool:
+    sentence = document.sentence_at(span[0])
+    return (sentence.start, sentence.end) == span
+
+
+def _inside_one_clause(document: Document, span: tuple[int, int]) -> bool:
+    clause = _clause_holding(document, span[0])
+    return clause is not None and clause != span and clause[0] <= span[0] and span[1] <= clause[1]
+
+
+def next_clause(document: Document, cursor: Cursor) -> Cursor:
+    """The next clause: from a whole sentence, or part of a clause (a search match), the
+    clause the selection starts in; else the first clause after the selection. While
+    extending, the moving end moves by a clause."""
+    if cursor.extending:
+        return extend_by_clause(document, cursor, 1)
+    if not document.paragraphs:
+        return cursor
+    span = cursor.selection
+    if _is_sentence(document, span) or _inside_one_clause(document, span):
+        clause = _clause_holding(document, span[0])
+    else:
+        clause = next((c for c in clauses_from(document, span[1], 1) if c[0] >= span[1]), None)
+    return select(*clause) if clause else cursor
+
+
+def previous_clause(document: Document, cursor: Cursor) -> Cursor:
+    """The previous clause: from a whole sentence, or part of a clause, the clause the
+    selection ends in; else the last clause before the selection. While extending, the
+    moving end moves back by a clause."""
+    if cursor.extending:
+        return extend_by_clause(document, cursor, -1)
+    if not document.paragraphs:
+        return cursor
+    span = cursor.selection
+    if _is_sentence(document, span) or _inside_one_clause(document, span):
+        clause = next((c for c in clauses_from(document, span[1], -1) if c[0] < span[1]), None)
+    else:
+        clause = next((c for c in clauses_from(document, span[0], -1) if c[1] <= span[0]), None)
+    return select(*clause) if clause else cursor
 
 
 def head_span(cursor: Cursor) -> tuple[int, int]:

@@ -243,6 +243,212 @@ def previous_word_start(text: str, offset: int) -> int:
     return 0
 
 
+# -- quotation marks and brackets at a span's ends ----------------------------------------
+
+# Opening mark -> its closing mark. A straight quote closes itself; "’" is also an apostrophe
+# (Russia’s), so it closes a "‘" only where one is open.
+_PAIRS = {
+    "(": ")", "[": "]", "{": "}", "“": "”", "‘": "’", "«": "»", "„": "“", '"': '"', "'": "'",
+    "「": "」", "『": "』", "（": "）", "《": "》", "〈": "〉", "【": "】", "‹": "›",
+}  # fmt: skip
+_CLOSING = {close: open_ for open_, close in _PAIRS.items() if open_ != "„"}
+_OPENING = frozenset(_PAIRS)
+
+
+def _open_marks(text: str, start: int, end: int) -> list[str]:
+    """The quotation marks and brackets opened in `text[start:end]` and not closed there,
+    innermost last. A ’ or ' closes only a mark that is open: otherwise it is an
+    apostrophe (Russia’s, Damascus’ ties)."""
+    stack: list[str] = []
+    for index in range(start, end):
+        char = text[index]
+        top = stack[-1] if stack else None
+        if top is not None and char == _PAIRS[top]:
+            stack.pop()
+        elif char in _OPENING and not (char == "'" and index > 0 and text[index - 1].isalpha()):
+            stack.append(char)
+    return stack
+
+
+def _closed_marks(text: str, start: int, end: int) -> list[str]:
+    """The closing marks in `text[start:end]` whose opening mark lies before `start`,
+    outermost last."""
+    stack: list[str] = []
+    for index in range(end - 1, start - 1, -1):
+        char = text[index]
+        if stack and char == _CLOSING[stack[-1]]:
+            stack.pop()
+        elif char in _CLOSING and not _is_apostrophe(text, index, len(text)):
+            stack.append(char)
+    return stack
+
+
+def end_with_closing_marks(text: str, start: int, end: int) -> int:
+    """`end` moved past closing quotation marks and brackets whose opening one lies in
+    `text[start:end]`: `"experts"`, `“shadow regime”`, `(BRICS)` keep their last mark."""
+    open_ = _open_marks(text, start, end)
+    while open_ and end < len(text) and text[end] == _PAIRS[open_[-1]]:
+        open_.pop()
+        end += 1
+    return end
+
+
+def start_with_opening_marks(text: str, start: int, end: int) -> int:
+    """`start` moved back over opening quotation marks and brackets whose closing one lies
+    in `text[start:end]`."""
+    closed = _closed_marks(text, start, end)
+    while closed and start > 0 and _PAIRS.get(text[start - 1]) == closed[-1]:
+        closed.pop()
+        start -= 1
+    return start
+
+
+def without_unpaired_closing(text: str, start: int, end: int) -> int:
+    """`end` moved back over closing marks (and the white space before them) whose opening
+    one is not in `text[start:end]`: trimming `“buying time”` to `time”` lets go of `”`."""
+    while (
+        end > start + 1
+        and text[end - 1] in _CLOSING
+        and not _is_apostrophe(text, end - 1, len(text))
+    ):
+        if _CLOSING[text[end - 1]] in _open_marks(text, start, end - 1):
+            break
+        end -= 1
+    return end
+
+
+def without_unpaired_opening(text: str, start: int, end: int) -> int:
+    """`start` moved on over opening marks whose closing one is not in `text[start:end]`."""
+    while start < end - 1 and text[start] in _OPENING and text[start] != "'":
+        if _PAIRS[text[start]] in _closed_marks(text, start + 1, end):
+            break
+        start += 1
+    return start
+
+
+def next_word_start(text: str, offset: int) -> int:
+    """The start of the word after the one at `offset` (`len(text)` if none): where a
+    selection's start moves when it is trimmed by a word. Marks before the word at
+    `offset` ("“buying") go with it."""
+    following_end = next_word_end(text, next_word_end(text, offset))
+    start = previous_word_start(text, following_end)
+    return start if start > offset else len(text)
+
+
+def previous_word_end(text: str, offset: int) -> int:
+    """The end of the word before the one that ends at (or just before) `offset`, 0 if
+    none: where a selection's end moves when it is trimmed by a word. Punctuation after the
+    last word ("Syria.") goes with it."""
+    word_start = previous_word_start(text, offset)
+    if word_start == 0:
+        return 0
+    end = next_word_end(text, previous_word_start(text, word_start))
+    return end if end <= word_start else 0
+
+
+# -- clauses -----------------------------------------------------------------------------
+
+# After these a clause ends (Latin, Persian and Arabic, CJK full-width forms).
+_CLAUSE_SEPARATORS = frozenset(",;:،؛，；：")
+_DASHES = frozenset("—–")
+_BRACKETS = frozenset("([{（【〈《")
+_QUOTES = frozenset('“‘«„"「『‹')
+# A quotation of more words than this is a clause of its own; a shorter one ("experts",
+# “shadow regime”) is a phrase inside its clause.
+_QUOTED_PHRASE_WORDS = 3
+_HAS_WORD = regex.compile(r"[\p{L}\p{N}]")
+
+
+def clause_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
+    """Split `text[start:end]` (one sentence) into clauses, as `(start, end)` spans.
+
+    A clause ends before `,` `;` `:` (and `،` `؛`, `，` `；` `：`) and around a spaced dash
+    (" — ", " – "); a parenthesis and a quotation of more than three words are clauses
+    of their own, brackets and marks included. Separators between digits (5,000, 10:30)
+    and anything inside brackets or quotation marks do not split. Each clause is trimmed of
+    white space and of its separator; a sentence's final punctuation stays on its last
+    clause, and a piece of nothing but punctuation joins the clause before it.
+    """
+    end = len(text) if end is None else end
+    cuts: list[tuple[int, int]] = []  # (end of one clause, start of the next)
+    index = start
+    while index < end:
+        char = text[index]
+        if char in _BRACKETS or char in _QUOTES:
+            closer = _matching_close(text, index, end)
+            if closer is None:
+                index += 1
+                continue
+            quoted = char in _QUOTES
+            if not quoted or len(text[index:closer].split()) > _QUOTED_PHRASE_WORDS:
+                cuts.append((index, index))
+                cuts.append((closer + 1, closer + 1))
+            index = closer + 1
+            continue
+        separator = char in _CLAUSE_SEPARATORS and not _between_digits(text, index, start, end)
+        if separator or _is_spaced_dash(text, index, start, end):
+            cuts.append((index, index + 1))
+        index += 1
+    pieces: list[tuple[int, int]] = []
+    piece_start = start
+    for piece_end, next_start in [*cuts, (end, end)]:
+        low, high = _trimmed(text, piece_start, piece_end)
+        # A cut never falls inside a cluster (a comma with a combining mark on it).
+        low, high = grapheme_end(text, low), grapheme_end(text, high)
+        piece_start = max(piece_start, next_start)
+        if high <= low:
+            continue
+        if pieces and not _HAS_WORD.search(text, low, high):
+            pieces[-1] = (pieces[-1][0], high)  # ")." or a lone "." after a quotation
+        else:
+            pieces.append((low, high))
+    if len(pieces) > 1 and not _HAS_WORD.search(text, *pieces[0]):
+        pieces[:2] = [(pieces[0][0], pieces[1][1])]
+    return pieces
+
+
+def _matching_close(text: str, opening: int, end: int) -> int | None:
+    """The index of the mark closing the one at `opening`, within `end`; None if none."""
+    char = text[opening]
+    close = _PAIRS[char]
+    depth = 0
+    for index in range(opening + 1, end):
+        here = text[index]
+        if here == close and (close != "’" or not _is_apostrophe(text, index, end)):
+            if depth == 0:
+                return index
+            depth -= 1
+        elif here == char and char != close:
+            depth += 1
+    return None
+
+
+def _is_apostrophe(text: str, index: int, end: int) -> bool:
+    """True for a ’ or ' between two letters (Russia’s, don't)."""
+    return 0 < index < end - 1 and text[index - 1].isalpha() and text[index + 1].isalpha()
+
+
+def _is_spaced_dash(text: str, index: int, start: int, end: int) -> bool:
+    return (
+        text[index] in _DASHES
+        and start < index < end - 1
+        and text[index - 1].isspace()
+        and text[index + 1].isspace()
+    )
+
+
+def _between_digits(text: str, index: int, start: int, end: int) -> bool:
+    return start < index < end - 1 and text[index - 1].isdigit() and text[index + 1].isdigit()
+
+
+def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
 # -- terminal cells ----------------------------------------------------------------------
 
 

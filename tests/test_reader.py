@@ -341,7 +341,9 @@ async def test_extending_by_word_in_chinese_and_backwards(tmp_path: Path) -> Non
         document = screen.document
         second = document.sentences_in(0)[1]  # "Но надолго ли?"
         screen.select_span(second.start, second.end)
-        await pilot.press("v", "b")  # grows left from the anchor's start, a word at a time
+        await pilot.press("b")  # trims the end by a word, its "?" with it
+        assert text[slice(*screen.selection)] == "Но надолго"
+        await pilot.press("escape", "O", "b")  # the start moves: grows left a word at a time
         assert text[slice(*screen.selection)] == "союзники. Но надолго ли?"
         await pilot.press("escape")
         chinese = document.sentences_in(1)[0]  # "俄罗斯和伊朗是盟友。"

@@ -41,6 +41,8 @@ _SHOWN = {
     "question_mark": "?",
     "slash": "/",
     "colon": ":",
+    "left_parenthesis": "(",
+    "right_parenthesis": ")",
 }
 # Textual's names for some characters, where they differ from the Unicode name.
 _TEXTUAL_NAMES = {
@@ -103,12 +105,23 @@ ACTIONS: tuple[KeyAction, ...] = (
               "Moving"),
     # -- selecting
     KeyAction("select.extend", "v", "extend", "Extend the selection",
-              "extend the selection: then j/k by sentence, w/b by word, esc cancels",
-              "Selecting", footer="Extend"),
-    KeyAction("select.word_forward", "w", "extend_word(1)", "Extend by a word forward",
-              "extend (or shrink) the selection by a word forward", "Selecting"),
-    KeyAction("select.word_back", "b", "extend_word(-1)", "Extend by a word back",
-              "extend (or shrink) the selection by a word back", "Selecting"),
+              "extend the selection: then j/k by sentence, ( ) by clause, w/b by word, O "
+              "the other end, / to a match, esc cancels", "Selecting", footer="Extend"),
+    KeyAction("select.word_forward", "w", "extend_word(1)", "Move the end a word forward",
+              "move the selection's moving end a word forward (grows the end, trims the "
+              "start)", "Selecting"),
+    KeyAction("select.word_back", "b", "extend_word(-1)", "Move the end a word back",
+              "move the selection's moving end a word back (trims the end, grows the start)",
+              "Selecting"),
+    KeyAction("select.next_clause", "right_parenthesis", "next_clause", "Next clause",
+              "next clause (from a sentence: its first); extending, the moving end a clause "
+              "forward", "Selecting"),
+    KeyAction("select.previous_clause", "left_parenthesis", "previous_clause",
+              "Previous clause", "previous clause (from a sentence: its last); extending, "
+              "the moving end a clause back", "Selecting"),
+    KeyAction("select.switch_end", "O", "switch_end", "Move the other end",
+              "switch which end of the selection moves, start or end (vim's visual o)",
+              "Selecting"),
     KeyAction("select.paragraph", "p", "select_paragraph", "Select the paragraph",
               "select the whole paragraph", "Selecting"),
     KeyAction("select.cancel", "escape", "cancel", "Cancel",

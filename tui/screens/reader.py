@@ -324,7 +324,7 @@ class ReaderScreen(Screen[None]):
         matches = self.search.find(query)
         self.pane.set_matches(matches or [])
         if matches:
-            index = self.search.first_from(matches, self.selection[0]) % len(matches)
+            index = self.search.first_from(matches, self._search_from[0]) % len(matches)
             self.pane.scroll_to_span(*matches[index])
         else:
             self.pane.scroll_to_span(*self.selection)
@@ -333,15 +333,24 @@ class ReaderScreen(Screen[None]):
     def _search_submitted(self, query: str | None) -> None:
         hit = None
         if query is not None:
-            query, hit = self.search.submit(query, self.selection)
+            query, hit = self.search.submit(query, self._search_from)
             if query and self.search.find(query) == []:
                 self.notify(f"No match for “{visible(query, newline=' ')}”.", markup=False)
         # Cancelled, empty or nothing found: the search as it was, the cursor unmoved.
         self.pane.set_matches(self.search.matches)
         if hit is None:
             self.pane.scroll_to_span(*self.selection)
+        elif self.cursor.extending:  # vim's v/pattern: the moving end goes to the match
+            self._move(navigation.extend_to_match(self.document, self.cursor, hit.span))
         else:
             self._go_to_match(hit)
+
+    @property
+    def _search_from(self) -> tuple[int, int]:
+        """Where a search starts: the selection, or while extending its moving end."""
+        if self.cursor.extending:
+            return (self.cursor.head, self.cursor.head)
+        return self.selection
 
     def action_next_match(self) -> None:
         self._go_to_match(self.search.step(self.selection, 1))
@@ -512,6 +521,15 @@ class ReaderScreen(Screen[None]):
     def action_extend_word(self, direction: int) -> None:
         self._move(navigation.extend_by_word(self.document, self.cursor, direction))
 
+    def action_next_clause(self) -> None:
+        self._move(navigation.next_clause(self.document, self.cursor))
+
+    def action_previous_clause(self) -> None:
+        self._move(navigation.previous_clause(self.document, self.cursor))
+
+    def action_switch_end(self) -> None:
+        self._move(navigation.switch_end(self.cursor))
+
     def action_cancel(self) -> None:
         if self.cursor.extending:
             self._move(navigation.cancel(self.cursor))
@@ -589,6 +607,12 @@ class ReaderScreen(Screen[None]):
             return f"“{query}” match {current + 1:,}/{count:,} · "
         return f"“{query}” {count:,} match{'es' if count != 1 else ''} · "
 
+    def _extending_status(self) -> str:
+        if not self.cursor.extending:
+            return ""
+        moving = "start" if self.cursor.head == self.selection[0] else "end"
+        return f"EXTENDING {moving}: j/k sentence, ( ) clause, w/b word, O other end · "
+
     def _update_status(self) -> None:
         document = self.document
         paragraph = document.paragraph_index(self.selection[0]) + 1
@@ -600,7 +624,7 @@ class ReaderScreen(Screen[None]):
             f"{count} annotation{'s' if count != 1 else ''} · "
             f"{visible(self.analyst, newline=' ')} · "
         )
-        mode = "EXTENDING: j/k sentence, w/b word, esc cancels · " if self.cursor.extending else ""
+        mode = self._extending_status()
         if self.search.active:
             mode += self._search_status()
         if self.panel_filter is not None:
