@@ -50,7 +50,10 @@ def test_parentheses_and_long_quotations_are_clauses_of_their_own() -> None:
 
 
 def test_short_quotations_numbers_and_hyphens_do_not_split() -> None:
-    text = 'a steady number of "advisors" and "experts" for 5,000 men at 10:30 in Russian-Iranian “shadow regime” talks.'
+    text = (
+        'a steady number of "advisors" and "experts" for 5,000 men at 10:30 in '
+        "Russian-Iranian “shadow regime” talks."
+    )
     assert clauses(text) == [text]
 
 
