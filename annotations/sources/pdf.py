@@ -211,26 +211,42 @@ def _paragraphs(lines: list[_Line]) -> tuple[Block, ...]:
         {line.size for line in lines if line.size >= body_size * 1.15}, reverse=True
     )
 
+    rights = _column_rights(lines)
     items: list[tuple[str, int | None, int]] = []
     current: list[str] = []
     current_page = lines[0].page
     current_size = lines[0].size
-    column_right = lines[0].right
-    previous: _Line | None = None
-    for line in lines:
-        if previous is not None and _starts_paragraph(previous, line, pitch, column_right):
+    for index, line in enumerate(lines):
+        if index and _starts_paragraph(lines[index - 1], line, pitch, rights[index - 1]):
             items.append(_item(current, current_page, current_size, heading_sizes))
             current, current_page, current_size = [], line.page, line.size
-            column_right = line.right
-        if previous is not None and (
-            line.baseline > previous.baseline or line.page != previous.page
-        ):
-            column_right = line.right
         current.append(line.text)
-        column_right = max(column_right, line.right)
-        previous = line
     items.append(_item(current, current_page, current_size, heading_sizes))
     return blocks_from(items)
+
+
+def _column_rights(lines: list[_Line]) -> list[float]:
+    """For each line, the right edge of its column: the furthest any line of the page
+    reaches that starts near where it starts (within a few ems: an indent is the same
+    column, the next column is not). A line well short of it was ended on purpose."""
+    rights = [line.right for line in lines]
+    by_page: dict[int, list[int]] = {}
+    for index, line in enumerate(lines):
+        by_page.setdefault(line.page, []).append(index)
+    for indexes in by_page.values():
+        indexes.sort(key=lambda i: lines[i].left)
+        column: list[int] = []
+        for index in [*indexes, None]:
+            if index is None or (
+                column and lines[index].left - lines[column[0]].left > 6 * lines[index].size
+            ):
+                right = max(lines[i].right for i in column)
+                for i in column:
+                    rights[i] = right
+                column = []
+            if index is not None:
+                column.append(index)
+    return rights
 
 
 def _starts_paragraph(before: _Line, line: _Line, pitch: float, column_right: float) -> bool:
