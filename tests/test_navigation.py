@@ -29,7 +29,7 @@ PIECES = [
     "Iran, on the other hand; ",
     "“buying time” – ",
     "(Russia, Brazil) ",
-    "\"experts\", ",
+    '"experts", ',
     "ایران، روسیه؛ ",
     "伊朗，俄罗斯；",
 ]
