@@ -141,3 +141,25 @@ def test_a_bad_citation_style_is_one_line(
         f"gloss: {settings}, line 2: [citation] style must be one of plain, markdown, "
         "chicago (not 'apa')\n"
     )
+
+
+async def test_headings_are_drawn_as_headings(report: Path, store_path: Path) -> None:
+    from tui.widgets.reading_pane import ReadingPane
+
+    app = GlossApp(paths=[report], db=store_path, analyst="ana")
+    async with app.run_test(size=SIZE) as pilot:
+        reader = await open_reader(pilot)
+        await pilot.press("j")  # the cursor off the heading, so only its own style shows
+        await pilot.pause()
+        pane = reader.query_one(ReadingPane)
+
+        def bold_words(y: int) -> set[str]:
+            return {
+                word
+                for segment in pane.render_line(y)
+                if segment.style is not None and segment.style.bold
+                for word in segment.text.split()
+            }
+
+        assert {"Findings", "Review"} <= bold_words(0)  # "Findings of the Review"
+        assert not bold_words(10) & {"paragraph", "analysts"}  # paragraph 3: body text

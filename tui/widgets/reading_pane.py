@@ -53,6 +53,7 @@ class ReadingPane(ScrollingLines, can_focus=True, inherit_bindings=False):
         "reading-pane--cursor",
         "reading-pane--extending",
         "reading-pane--gutter",
+        "reading-pane--heading",
         "reading-pane--match",
     }
 
@@ -216,6 +217,9 @@ class ReadingPane(ScrollingLines, can_focus=True, inherit_bindings=False):
         full_width = width + SCROLLBAR_WIDTH
         if line is None:
             return Strip([Segment(" " * width, base), bar], full_width)
+        if self.document.heading_level(line.paragraph):
+            # A converted source's heading (a PDF's larger type, an <h2>, a Word heading).
+            base = base + self.cached_style("reading-pane--heading")
         gutter_style = self.cached_style("reading-pane--gutter")
         if line.row == 0:
             number = str(line.paragraph + 1).rjust(self._gutter_width - _GUTTER_GAP)
