@@ -69,6 +69,9 @@ class Codebook:
         """Read and validate a codebook file; `CodebookError` names the line and reason.
         `reserved`: keys a code may not take (the reader's own, as the interface says)."""
         path = Path(path)
+        if path.exists() and not path.is_dir() and not path.is_file():
+            # A FIFO would wait for a writer for ever, /dev/zero never end.
+            raise CodebookError(f"{path}: is not a regular file")
         try:
             text = path.read_text(encoding="utf-8")
         except FileNotFoundError:
@@ -86,11 +89,16 @@ class Codebook:
         cls, text: str, *, source: str = "codebook", reserved: Collection[str] = ()
     ) -> Codebook:
         """Parse and validate codebook TOML; no code may take a key in `reserved`."""
+        # A byte order mark (some Windows editors write one) is not part of the TOML.
+        text = text.removeprefix("\ufeff")
         try:
             data = tomllib.loads(text)
+            return _validate(data, _LineFinder(text), source, frozenset(reserved))
         except tomllib.TOMLDecodeError as error:
             raise CodebookError(_toml_error_message(source, error)) from None
-        return _validate(data, _LineFinder(text), source, frozenset(reserved))
+        except RecursionError:
+            # tomllib (and a repr of what it read) recurse once per level of nesting.
+            raise CodebookError(f"{source}: arrays or tables nested too deeply") from None
 
     # -- look-ups ----------------------------------------------------------------------
 
@@ -195,15 +203,18 @@ class _LineFinder:
 
     def __init__(self, text: str) -> None:
         self.lines = text.splitlines()
+        # The line of every `[[header]]`, found in one pass: looking each table up from the
+        # top made checking a codebook of 5,000 codes take half a minute.
+        self._tables: dict[str, list[int]] = {}
+        for number, line in enumerate(self.lines, start=1):
+            if line.lstrip().startswith("[["):
+                header = line.strip().replace(" ", "")
+                if header.endswith("]]"):
+                    self._tables.setdefault(header[2:-2], []).append(number)
 
     def table_line(self, header: str, index: int) -> int:
-        seen = -1
-        for number, line in enumerate(self.lines, start=1):
-            if line.strip().replace(" ", "") == f"[[{header}]]":
-                seen += 1
-                if seen == index:
-                    return number
-        return 1
+        lines = self._tables.get(header, [])
+        return lines[index] if index < len(lines) else 1
 
     def top_level_line(self, key: str) -> int:
         """The line of a key outside any table, or of a table `[key]` / `[[key]]`."""
@@ -292,6 +303,7 @@ def _validate(
         raise fail(1, "the codebook has no codes")
 
     groups: list[Group] = []
+    group_ids: set[str] = set()
     for index, raw in enumerate(raw_groups):
         line = where.table_line("groups", index)
         _check_fields(
@@ -300,7 +312,7 @@ def _validate(
         group_id = raw.get("id")
         if not isinstance(group_id, str) or not _GROUP_ID.match(group_id):
             raise fail(line, f"group id {group_id!r} must be lower-case letters, digits, - or _")
-        if any(g.id == group_id for g in groups):
+        if group_id in group_ids:
             raise fail(line, f"group {group_id!r} is defined twice")
         exclusive = raw.get("exclusive", False)
         if not isinstance(exclusive, bool):
@@ -311,8 +323,11 @@ def _validate(
             raw, "label", group_id, fail, partial(where.field_line, "groups", index)
         )
         groups.append(Group(group_id, label, exclusive))
+        group_ids.add(group_id)
 
     codes: list[Code] = []
+    code_ids: set[str] = set()
+    code_by_key: dict[str, Code] = {}
     for index, raw in enumerate(raw_codes):
         line = where.table_line("codes", index)
         _check_fields(
@@ -321,10 +336,10 @@ def _validate(
         code_id = raw.get("id")
         if not isinstance(code_id, str) or not _CODE_ID.match(code_id):
             raise fail(line, f"code id {code_id!r} must be 'group/code' in lower case")
-        if any(c.id == code_id for c in codes):
+        if code_id in code_ids:
             raise fail(line, f"code {code_id!r} is defined twice")
         group_id = code_id.split("/", 1)[0]
-        if not any(g.id == group_id for g in groups):
+        if group_id not in group_ids:
             raise fail(line, f"code {code_id!r} names unknown group {group_id!r}")
         # A code may have no key (an imported codebook with more codes than free keys):
         # it is then tagged through the tag picker only.
@@ -336,7 +351,7 @@ def _validate(
             raise fail(key_line, f"code {code_id!r}: key must be one printable character")
         if key in reserved:
             raise fail(key_line, f"code {code_id!r}: key {key!r} is one of the reader's keys")
-        clash = next((c for c in codes if key and c.key == key), None)
+        clash = code_by_key.get(key) if key else None
         if clash is not None:
             raise fail(key_line, f"code {code_id!r}: key {key!r} is already used by {clash.id!r}")
         color = raw.get("color", "#888888")
@@ -348,5 +363,9 @@ def _validate(
         field_line = partial(where.field_line, "codes", index)
         label = _text_field(raw, "label", code_id.split("/", 1)[1], fail, field_line)
         description = _text_field(raw, "description", "", fail, field_line)
-        codes.append(Code(code_id, label, key, color, description))
+        code = Code(code_id, label, key, color, description)
+        codes.append(code)
+        code_ids.add(code_id)
+        if key:
+            code_by_key[key] = code
     return Codebook(name=name, groups=tuple(groups), codes=tuple(codes))
