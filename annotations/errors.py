@@ -17,6 +17,10 @@ class StoreError(GlossError):
     """The store cannot be opened or written; the message names the file."""
 
 
+class ExportError(GlossError):
+    """An export cannot be made or written: unknown format, empty store, unwritable path."""
+
+
 class PasswordRequired(DocumentError):
     """An encrypted document needs its password (or the one given was wrong)."""
 

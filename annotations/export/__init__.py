@@ -11,10 +11,8 @@ without a store. `select()` builds a scope from a store with the filters of
 
 from __future__ import annotations
 
-import contextlib
 import os
 import re
-import secrets
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
@@ -27,10 +25,11 @@ from typing import Protocol
 from annotations.anchoring import Report, reanchor, relocate
 from annotations.codebook import Codebook
 from annotations.document import Document, utc_now
-from annotations.errors import GlossError
+from annotations.errors import ExportError as ExportError  # importable from here, as before
 from annotations.journal import paused_gc
 from annotations.library import current_version, superseded_versions
 from annotations.model import Annotation
+from annotations.output_file import write_file
 
 
 class AnnotationSource(Protocol):
@@ -45,10 +44,6 @@ class AnnotationSource(Protocol):
     def annotations(
         self, document: str | None = None, *, analyst: str | None = None, tag: str | None = None
     ) -> list[Annotation]: ...
-
-
-class ExportError(GlossError):
-    """An export cannot be made or written: unknown format, empty store, unwritable path."""
 
 
 @dataclass(frozen=True)
@@ -313,30 +308,6 @@ def export_to(name: str, scope: ExportScope, path: str | Path) -> Path:
     path = Path(path).expanduser()
     write_file(path, data)
     return path
-
-
-def check_output(path: Path) -> None:
-    """`ExportError` when `path` plainly cannot be written: a folder, or in no folder."""
-    if path.is_dir():
-        raise ExportError(f"{path}: is a folder; name a file to write")
-    if not path.parent.is_dir():
-        raise ExportError(f"{path}: cannot write (no folder {path.parent})")
-
-
-def write_file(path: Path, data: bytes) -> None:
-    """Write `data` to `path` through a temporary file beside it; `ExportError` if it fails."""
-    check_output(path)
-    temporary = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
-    try:
-        # os.open with 0o666 lets the umask decide the permissions, as for any new file.
-        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-        with os.fdopen(descriptor, "wb") as handle:
-            handle.write(data)
-        os.replace(temporary, path)
-    except OSError as error:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise ExportError(f"{path}: cannot write ({error.strerror})") from None
 
 
 def default_filename(title: str, extension: str) -> str:

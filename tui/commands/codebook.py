@@ -15,8 +15,9 @@ from rich.table import Table
 from rich.text import Text
 
 from annotations.codebook import Codebook
-from annotations.export import check_output, safe_colour, write_file
+from annotations.export import safe_colour
 from annotations.export.qdpx import codebook_xml
+from annotations.output_file import check_output, write_file
 from annotations.safe_text import visible
 from tui.commands import common
 from tui.keys import reserved_keys

@@ -10,13 +10,12 @@ from annotations.anchoring import Report
 from annotations.errors import RecordError, StoreError
 from annotations.export import (
     FORMAT_NAMES,
-    check_output,
     export_format,
     render,
     select,
     select_file,
-    write_file,
 )
+from annotations.output_file import check_output, store_files, write_file
 from annotations.safe_text import visible
 from annotations.store import Store
 from annotations.validation import check_export, parse_json
@@ -71,10 +70,10 @@ def run_export(options: argparse.Namespace) -> int:
     export = export_format(options.format)
     if export.needs_file and options.output is None:
         return common.fail(f"--format {export.name} writes a zip: name the file with -o FILE")
-    if options.output is not None:
-        check_output(options.output.expanduser())
     codebook = common.codebook(options)
     path = common.existing_store_path(options.db)
+    if options.output is not None:
+        check_output(options.output.expanduser(), protected=store_files(path))
     with Store(path, read_only=True) as store, progress_bar("exporting") as progress:
         if options.document and Path(options.document).expanduser().is_file():
             # A file is read as it is now; its annotations follow its text if it changed.
@@ -104,7 +103,7 @@ def run_export(options: argparse.Namespace) -> int:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
         return 0
-    write_file(options.output.expanduser(), data)
+    write_file(options.output.expanduser(), data, protected=store_files(path))
     count = len(scope.annotations)
     print(
         f"wrote {count} annotation{'s' if count != 1 else ''} to {options.output}",

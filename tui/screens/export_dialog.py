@@ -30,6 +30,7 @@ from annotations.export import (
     export_to,
     select,
 )
+from annotations.output_file import check_output, store_files
 from annotations.safe_text import visible
 
 SCOPES = ("document", "all", "filter")
@@ -179,6 +180,9 @@ class ExportDialog(ModalScreen[Path | None]):
             # The store is read here, on the app's thread; the rendering and writing —
             # most of the work for a large store — go to a thread of their own.
             scope = self._scope()
+            # Never over the store's own files (the AnnotationSource of a test has none).
+            store_path = getattr(self.store, "path", None)
+            check_output(Path(raw).expanduser(), store_files(store_path) if store_path else ())
         except GlossError as error:
             self._show_error(str(error))
             return
