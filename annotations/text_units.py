@@ -474,21 +474,33 @@ def tab_stop(cell_x: int, tab_size: int = 8) -> int:
 # -- display order of right-to-left text -------------------------------------------------
 
 _RIGHT_TO_LEFT = regex.compile(r"[\p{Bidi_Class=R}\p{Bidi_Class=AL}\p{Bidi_Class=AN}]")
+# The explicit embeddings, overrides and isolates (LRE RLE PDF LRO RLO, LRI RLI FSI PDI).
+# Gloss shows each as a visible symbol (safe_text), so it orders them as that symbol: a
+# neutral. Obeyed, an override spoofs the display ("exe.live" drawn as "evil.exe"), and
+# python-bidi asserts on an isolate in a right-to-left paragraph.
+_EXPLICIT_FORMATTING = regex.compile("[\u202a-\u202e\u2066-\u2069]")
+
+
+def _as_shown(paragraph: str) -> str:
+    """`paragraph` with every explicit bidi formatting character as U+FFFD, one for one."""
+    return _EXPLICIT_FORMATTING.sub("\ufffd", paragraph)
 
 
 def is_right_to_left(paragraph: str) -> bool:
     """True when the paragraph's first strong character is right-to-left (Arabic, Persian…)."""
-    return bidi_algorithm.get_base_level(paragraph) == 1
+    return bidi_algorithm.get_base_level(_as_shown(paragraph)) == 1
 
 
 def bidi_levels(paragraph: str) -> list[int] | None:
     """The Unicode bidi embedding level of each code point, or None for left-to-right text.
 
     For display only: offsets stay logical. Computed once per paragraph, then sliced for
-    each wrapped line and passed to `visual_order`.
+    each wrapped line and passed to `visual_order`. Embeddings, overrides and isolates
+    count as neutral characters: they are shown as symbols, never obeyed.
     """
     if not _RIGHT_TO_LEFT.search(paragraph):
         return None
+    paragraph = _as_shown(paragraph)
     storage = bidi_algorithm.get_empty_storage()
     base_level = bidi_algorithm.get_base_level(paragraph)
     storage["base_level"] = base_level
