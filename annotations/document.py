@@ -22,6 +22,7 @@ from typing import Any
 import regex
 
 from annotations.errors import DocumentError
+from annotations.safe_text import path_text
 from annotations.sources import convert, source_format
 from annotations.structure import Structure
 
@@ -115,7 +116,7 @@ def decode_bytes(data: bytes, *, encoding: str | None = None, name: str = "file"
 
 def read_file(path: Path) -> bytes:
     """A regular file's bytes, or `DocumentError` naming the file and why it cannot be read."""
-    name = str(path)
+    name = path_text(path)
     if path.is_dir():
         raise DocumentError(f"{name}: is a folder, not a file")
     if path.exists() and not path.is_file():
@@ -182,9 +183,9 @@ class Document:
         metadata = dict(metadata or {})
         resolved_title = title or metadata.get("title") or first_line(text)
         if not resolved_title and path is not None:
-            resolved_title = Path(path).name
+            resolved_title = path_text(Path(path).name)
         if path is not None:
-            path = str(Path(path).resolve())
+            path = path_text(Path(path).resolve())
         return cls(
             id=document_id(text),
             title=resolved_title or "Untitled",
@@ -212,7 +213,7 @@ class Document:
         file, or one that cannot be converted (`PasswordRequired` for a locked PDF).
         """
         path = Path(path)
-        name = str(path)
+        name = path_text(path)
         data = read_file(path)
         if source_format(path):
             return cls.from_source(path, data, password=password, progress=progress)

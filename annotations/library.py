@@ -19,7 +19,7 @@ from annotations.citation import source_fields
 from annotations.document import Document, original_hash, read_file, utc_now
 from annotations.errors import DocumentError, StoreError
 from annotations.model import Annotation
-from annotations.safe_text import visible
+from annotations.safe_text import path_text, visible
 from annotations.sources import SOURCE_SUFFIXES, source_format
 from annotations.span_index import SpanIndex
 from annotations.store import Store
@@ -200,7 +200,7 @@ def load(
     data = read_file(path)
     known = converted_before(store, original_hash(data))
     if known is not None:
-        resolved = str(path.expanduser().resolve())
+        resolved = path_text(path.expanduser().resolve())
         return known if known.path == resolved else replace(known, path=resolved)
 
     def report(done: int, total: int) -> None:
@@ -239,7 +239,7 @@ def _open_one(store: Store, path: Path, document: Document) -> Opened:
 
 def current_version(store: Store, path: str | Path) -> Document | None:
     """The stored document last opened from `path` (the one not superseded), if any."""
-    resolved = str(Path(path).expanduser().resolve())
+    resolved = path_text(Path(path).expanduser().resolve())
     candidates = [
         document
         for document in store.documents()

@@ -1,7 +1,8 @@
 """Untrusted text made safe to show: control characters become visible symbols, one for one.
 
 Document text, memos and file names may hold escape sequences (ESC, CSI, OSC — an OSC 52
-clipboard write, a title change), bells, backspaces, C1 controls and bidi overrides. None
+clipboard write, a title change), bells, backspaces, C1 controls, bidi overrides and (a
+file name that is not UTF-8) lone surrogates. None
 of them may reach a terminal or a reader's screen as themselves. Each is replaced by one
 visible character, so offsets into the text stay the same.
 """
@@ -9,6 +10,7 @@ visible character, so offsets into the text stay the same.
 from __future__ import annotations
 
 import functools
+import os
 import re
 
 # C0 controls show as their Unicode "control picture" (ESC as ␛, BEL as ␇, NUL as ␀).
@@ -19,6 +21,10 @@ _TRANSLATION[0x7F] = "\u2421"  # DEL as ␡
 for code in range(0x80, 0xA0):
     _TRANSLATION[code] = "\ufffd"
 for code in (*range(0x202A, 0x202F), *range(0x2066, 0x206A), 0x061C, 0xFFF9, 0xFFFA, 0xFFFB):
+    _TRANSLATION[code] = "\ufffd"
+# A lone surrogate is no character: it is how Python keeps the bytes of a file name that
+# is not UTF-8, and no terminal, file or store can be sent one.
+for code in range(0xD800, 0xE000):
     _TRANSLATION[code] = "\ufffd"
 # U+2028/2029 are line breaks to some programs and invisible to others.
 _TRANSLATION[0x2028] = "\u21b5"
@@ -57,3 +63,22 @@ def _table(newline: str | None, tab: str | None) -> dict[int, str]:
 def is_safe(text: str) -> bool:
     """True when `text` holds nothing `visible` would replace (newlines and tabs aside)."""
     return not any(ord(ch) in _TRANSLATION for ch in text if ch != "\t")
+
+
+def path_text(path: str | os.PathLike[str] | bytes) -> str:
+    """A file name as text that a store, a file and a terminal can all hold.
+
+    Python keeps the bytes of a name that is not UTF-8 as lone surrogates, which cannot be
+    written as UTF-8; those bytes become `\\xNN` escapes (`café` in Latin-1 reads
+    `caf\\xe9`), so that the same file always gets the same text. Other names are
+    returned as they are.
+    """
+    raw = os.fspath(path)
+    if isinstance(raw, bytes):
+        return raw.decode("utf-8", "backslashreplace")
+    if _SURROGATE.search(raw) is None:
+        return raw
+    return os.fsencode(raw).decode("utf-8", "backslashreplace")
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")

@@ -70,6 +70,7 @@ from annotations.errors import GlossError, StoreError
 from annotations.journal import Operation
 from annotations.journaled_tables import JOURNAL_LIMIT, Change, JournaledTables, StoreSaveError
 from annotations.model import Annotation
+from annotations.safe_text import path_text
 from annotations.storage import (
     ANNOTATIONS_PREFIX,
     DOCUMENTS_TABLE,
@@ -268,7 +269,7 @@ class Store:
         """
         if reference in self._documents:
             return self._documents[reference]
-        resolved = str(Path(reference).expanduser().resolve())
+        resolved = path_text(Path(reference).expanduser().resolve())
         documents = list(self._documents.values())
         for matches in (
             [d for d in documents if d.path == resolved],
