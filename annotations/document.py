@@ -23,7 +23,7 @@ import regex
 
 from annotations.errors import DocumentError
 from annotations.safe_text import path_text
-from annotations.sources import convert, source_format
+from annotations.sources import CONVERSION, convert, source_format
 from annotations.structure import Structure
 
 BUNDLED_ARTICLE = "russia-iran-marriage-of-convenience.txt"
@@ -250,6 +250,7 @@ class Document:
             **converted.metadata,
             "format": converted.format,
             "original": original_hash(data),
+            "conversion": CONVERSION,
         }
         if converted.warnings:
             metadata["notices"] = list(converted.warnings)

@@ -20,7 +20,7 @@ from annotations.document import Document, original_hash, read_file, utc_now
 from annotations.errors import DocumentError, StoreError
 from annotations.model import Annotation
 from annotations.safe_text import path_text, visible
-from annotations.sources import SOURCE_SUFFIXES, source_format
+from annotations.sources import CONVERSION, SOURCE_SUFFIXES, source_format
 from annotations.span_index import SpanIndex
 from annotations.store import Store
 from annotations.text_units import snap_to_graphemes
@@ -211,9 +211,11 @@ def load(
 
 
 def converted_before(store: Store, original: str) -> Document | None:
-    """The stored conversion of the source file whose bytes hash to `original`, if any."""
+    """The stored conversion of the source file whose bytes hash to `original`, if any
+    (made by this version of the converters: an older one's is converted again)."""
     for document in store.documents():
-        if document.metadata.get("original") == original:
+        metadata = document.metadata
+        if metadata.get("original") == original and metadata.get("conversion") == CONVERSION:
             return document
     return None
 
@@ -221,6 +223,15 @@ def converted_before(store: Store, original: str) -> Document | None:
 def _open_one(store: Store, path: Path, document: Document) -> Opened:
     previous = current_version(store, document.path) if document.path else None
     stored = store.add_document(document)
+    conversion = {
+        key: document.metadata[key]
+        for key in ("original", "conversion")
+        if key in document.metadata and stored.metadata.get(key) != document.metadata[key]
+    }
+    if conversion:
+        # The same text from other bytes (a PDF saved again) or a newer converter: the
+        # stored document names them, so that the next open finds it without converting.
+        stored = store.set_document_metadata(stored.id, **conversion)
     if previous is None or previous.id == stored.id:
         if stored.metadata.get("superseded_by"):
             # The file went back to a version it had before: that version is current again.

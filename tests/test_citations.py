@@ -163,3 +163,48 @@ async def test_headings_are_drawn_as_headings(report: Path, store_path: Path) ->
 
         assert {"Findings", "Review"} <= bold_words(0)  # "Findings of the Review"
         assert not bold_words(10) & {"paragraph", "analysts"}  # paragraph 3: body text
+
+
+async def test_the_app_asks_for_an_encrypted_pdf_s_password(
+    tmp_path: Path, store_path: Path
+) -> None:
+    import asyncio
+
+    from tui.widgets.password_prompt import PasswordPrompt
+
+    locked = made.encrypted_pdf(tmp_path / "locked.pdf")
+    app = GlossApp(paths=[locked], db=store_path, analyst="ana")
+
+    async def prompt(pilot) -> PasswordPrompt:
+        for _ in range(200):
+            if isinstance(pilot.app.screen, PasswordPrompt):
+                return pilot.app.screen
+            await asyncio.sleep(0.025)
+        raise AssertionError("no password prompt")
+
+    async with app.run_test(size=SIZE) as pilot:
+        await prompt(pilot)
+        await pilot.press(*"guess", "enter")
+        asked = await prompt(pilot)  # wrong: asked again, saying so
+        assert "the password is wrong" in asked.reason
+        await pilot.press(*"secret", "enter")
+        reader = await open_reader(pilot)
+        assert reader.document.text == "This report was sent encrypted."
+
+
+async def test_giving_up_on_the_password_is_one_line(tmp_path: Path, store_path: Path) -> None:
+    import asyncio
+
+    from tui.widgets.password_prompt import PasswordPrompt
+
+    locked = made.encrypted_pdf(tmp_path / "locked.pdf")
+    app = GlossApp(paths=[locked], db=store_path, analyst="ana")
+    async with app.run_test(size=SIZE) as pilot:
+        for _ in range(200):
+            if isinstance(app.screen, PasswordPrompt):
+                break
+            await asyncio.sleep(0.025)
+        await pilot.press("escape")
+        await pilot.pause()
+    assert app.error_message == f"{locked}: it is encrypted — give its password (--password)"
+    assert app.return_code == 2

@@ -106,3 +106,41 @@ def test_a_store_of_schema_4_with_structures_in_records_is_migrated(
     assert tables["texts"][document.id]["structure"] == structure
     (kept,) = [b for b in list_backups(store_path) if "-schema4" in b.name]
     assert kept.read_bytes() == original
+
+
+def test_the_same_text_from_new_bytes_is_recognised_next_time(
+    tmp_path: Path, store_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pdf = made.report_pdf(tmp_path / "report.pdf")
+    with Store(store_path) as store:
+        (first,) = open_paths(store, [pdf]).documents
+    made.report_pdf(pdf)  # saved again: new bytes (its creation time), the same text
+    pdf.write_bytes(pdf.read_bytes() + b"\n% saved again\n")
+    with Store(store_path) as store:
+        (again,) = open_paths(store, [pdf]).documents  # converted: the bytes are new
+        assert again.id == first.id
+        assert again.metadata["original"] != first.metadata["original"]
+    monkeypatch.setattr("annotations.document.convert", _no_conversion)
+    with Store(store_path) as store:
+        (third,) = open_paths(store, [pdf]).documents  # found by the new bytes' hash
+        assert third.id == first.id
+
+
+def test_exporting_a_converted_file_converts_nothing(
+    tmp_path: Path, store_path: Path, monkeypatch: pytest.MonkeyPatch, capsys
+) -> None:
+    from tui.cli import main
+
+    pdf = made.report_pdf(tmp_path / "report.pdf")
+    with Store(store_path) as store:
+        (document,) = open_paths(store, [pdf]).documents
+        sentence = document.sentences_in(1)[0]
+        store.annotate(document.id, sentence.start, sentence.end, tags=["actor/iran"])
+    monkeypatch.setattr("annotations.document.convert", _no_conversion)
+    assert main(["export", "--format", "csv", "--document", str(pdf), "--db", str(store_path)]) == 0
+    out, err = capsys.readouterr()
+    assert err == "" and ",1,Jane Roe," in out  # page 1, the author
+
+
+def _no_conversion(*args, **kwargs):
+    raise AssertionError("converted again")

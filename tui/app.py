@@ -16,7 +16,7 @@ from textual.widgets import LoadingIndicator, Static
 
 from annotations.citation import DEFAULT_STYLE
 from annotations.document import Document
-from annotations.errors import GlossError
+from annotations.errors import GlossError, PasswordRequired
 from annotations.library import (
     Opened,
     OpenResult,
@@ -32,6 +32,7 @@ from tui import keys
 from tui.screens.help import HelpScreen
 from tui.screens.library import LibraryScreen
 from tui.screens.reader import ReaderScreen, reader_screen_for
+from tui.widgets.password_prompt import PasswordPrompt
 from tui.widgets.type_ahead import TypeAheadModal
 
 # Files larger than this (in all) are read in a thread behind a loading screen, so the
@@ -89,6 +90,7 @@ class GlossApp(App[None]):
         store: Store | None = None,
         converted: dict[Path, Document] | None = None,
         citation_style: str | None = None,
+        password: str | None = None,
     ) -> None:
         super().__init__()
         self.paths = list(paths or [])
@@ -102,6 +104,7 @@ class GlossApp(App[None]):
         self.store: Store | None = store
         # Sources the command line converted already (with its progress bar).
         self.converted = dict(converted or {})
+        self.password = password  # an encrypted PDF's (asked for when it is missing)
         # `--citation-style`, else config.toml's [citation] style, else plain.
         self.citation_style = citation_style or load_settings().citation_style or DEFAULT_STYLE
         self.error_message: str | None = None
@@ -156,6 +159,7 @@ class GlossApp(App[None]):
                 encoding=self.encoding,
                 converted=self.converted,
                 progress=self._conversion_progress,
+                password=self.password,
             )
         current = current_documents(self.store)
         if len(current) > 1:
@@ -175,10 +179,24 @@ class GlossApp(App[None]):
     def _open_in_background(self) -> None:
         try:
             result = self._open()
+        except PasswordRequired as error:
+            self.call_from_thread(self._ask_password, error)
         except GlossError as error:
             self.call_from_thread(self._fail, error)
         else:
             self.call_from_thread(self._show, result)
+
+    def _ask_password(self, error: PasswordRequired) -> None:
+        """An encrypted PDF: ask for its password, then open again (escape gives up)."""
+
+        def answered(password: str | None) -> None:
+            if password is None:
+                self._fail(error)
+            else:
+                self.password = password
+                self._open_in_background()
+
+        self.push_screen(PasswordPrompt(str(error)), answered)
 
     def _show(self, result: OpenResult) -> None:
         assert self.store is not None

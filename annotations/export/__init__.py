@@ -27,7 +27,7 @@ from annotations.codebook import Codebook
 from annotations.document import Document, utc_now
 from annotations.errors import ExportError as ExportError  # importable from here, as before
 from annotations.journal import paused_gc
-from annotations.library import current_version, superseded_versions
+from annotations.library import current_version, load, superseded_versions
 from annotations.model import Annotation
 from annotations.output_file import write_file
 
@@ -210,7 +210,8 @@ def select_file(
     stored version (marked superseded by the file's text, as the reader will mark it),
     and those an earlier re-anchoring left on older versions.
     """
-    current = Document.from_path(path, encoding=encoding)
+    # A PDF, web page, Word file or EPUB the store converted before is not converted again.
+    current = load(store, Path(path), encoding=encoding)  # type: ignore[arg-type]
     # The text as it is now may be stored already (the reader re-anchored it); else the
     # version last opened from this path, not an older one that it superseded.
     stored = (

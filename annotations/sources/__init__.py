@@ -16,6 +16,7 @@ from annotations.sources.converted import NO_TEXT_LAYER, Block, Converted
 from annotations.sources.language import detect_language
 
 __all__ = [
+    "CONVERSION",
     "NO_TEXT_LAYER",
     "SOURCE_SUFFIXES",
     "Block",
@@ -34,6 +35,11 @@ SOURCE_SUFFIXES = {
 }
 
 Progress = Callable[[int, int], None]
+
+# Raised when a converter changes what it makes of a file: a source converted by an older
+# one is converted again when it is next opened (and its annotations re-anchored, as for
+# an edited text), instead of being taken from the store as it was.
+CONVERSION = 2
 
 
 def source_format(path: str | Path) -> str | None:

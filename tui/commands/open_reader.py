@@ -61,6 +61,7 @@ def run(options: argparse.Namespace) -> int:
             store=store,
             converted=converted,
             citation_style=options.citation_style,
+            password=options.password,
         )
         app.run()
     finally:
