@@ -11,11 +11,15 @@ from textual.app import App
 from textual.widgets import Input, Static
 
 from annotations import Codebook, Document, Store
+from tui.app import GlossApp
 from tui.screens.export_dialog import ExportDialog
+from tui.widgets.filter_prompt import PanelFilter
 
 
 class Host(App[None]):
     """Pushes the dialog on mount and keeps what it dismissed with."""
+
+    CSS_PATH = GlossApp.CSS_PATH_FILE  # styled as in Gloss
 
     def __init__(self, dialog: ExportDialog) -> None:
         super().__init__()
@@ -81,7 +85,9 @@ async def test_keys_choose_format_and_scope(store, tmp_path: Path) -> None:
 
 
 async def test_current_filter_scope_narrows_to_the_filter(store, tmp_path: Path) -> None:
-    dialog = ExportDialog(store, Codebook.default(), hostile_document().id, filter_tag="actor/iran")
+    dialog = ExportDialog(
+        store, Codebook.default(), hostile_document().id, PanelFilter(tag="actor/iran")
+    )
     app = Host(dialog)
     async with app.run_test() as pilot:
         await pilot.press("down", "down", "tab", "down", "down")  # json, current filter

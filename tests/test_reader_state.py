@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from annotations import Store
@@ -68,3 +69,50 @@ async def test_moving_in_the_panel_ends_extending_in_the_status_line_too(
         # And the next key in the text moves from the entry's span, not extending.
         await pilot.press("tab", "j")
         assert "EXTENDING" not in status.text
+
+
+async def export_current_filter(app: GlossApp, pilot, target: Path) -> None:
+    """ctrl+e, json, the scope "current filter", the file, enter."""
+    await pilot.press("ctrl+e")
+    await pilot.pause()
+    await pilot.press("down", "down", "tab", "down", "down")
+    assert "current filter" in str(app.screen.query_one("#export-scope").highlighted_option.prompt)
+    app.screen.query_one("#export-path").value = str(target)
+    await pilot.pause()
+    await pilot.press("enter")
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def set_filter(pilot, query: str) -> None:
+    await pilot.press("f", *(c if c != " " else "space" for c in query), "enter")
+    await pilot.pause()
+
+
+async def test_the_export_dialog_exports_exactly_what_the_filter_shows(
+    store_path: Path, tmp_path: Path
+) -> None:
+    app = GlossApp(db=store_path, analyst="ana")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = reader(app)
+        sentences = screen.document.sentences
+        # Russia on a sentence with "Moscow" and on one without; Iran on one with it.
+        with_moscow = [s for s in sentences if "Moscow" in screen.document.text[s.start : s.end]]
+        without = [s for s in sentences if "Moscow" not in screen.document.text[s.start : s.end]]
+        for span, key in ((with_moscow[0], "r"), (without[3], "r"), (with_moscow[1], "i")):
+            screen.select_span(span.start, span.end)
+            await pilot.press(key)
+        await set_filter(pilot, "r moscow")
+        panel = screen.query_one(AnnotationPanel)
+        assert [a.span for a in panel.annotations] == [(with_moscow[0].start, with_moscow[0].end)]
+        await export_current_filter(app, pilot, tmp_path / "tag-and-word.json")
+        # A filter of words alone is a filter too.
+        await set_filter(pilot, "moscow")
+        assert len(panel.annotations) == 2
+        await export_current_filter(app, pilot, tmp_path / "word.json")
+    exported = json.loads((tmp_path / "tag-and-word.json").read_bytes())["annotations"]
+    assert [(a["start"], a["end"]) for a in exported] == [
+        (with_moscow[0].start, with_moscow[0].end)
+    ]
+    exported = json.loads((tmp_path / "word.json").read_bytes())["annotations"]
+    assert len(exported) == 2 and all("Moscow" in a["quote"] for a in exported)

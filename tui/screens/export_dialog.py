@@ -28,38 +28,18 @@ from annotations.export import (
     default_filename,
     export_format,
     export_to,
+    make_scope,
     select,
 )
 from annotations.output_file import check_output, store_files
 from annotations.safe_text import visible
+from tui.widgets.filter_prompt import PanelFilter
 
 SCOPES = ("document", "all", "filter")
 
 
 class ExportDialog(ModalScreen[Path | None]):
     """Export annotated notes to a file; dismisses with its path, or None when cancelled."""
-
-    DEFAULT_CSS = """
-    ExportDialog {
-        align: center middle;
-        background: $background 60%;
-    }
-    ExportDialog #export-dialog {
-        width: 72;
-        max-width: 100%;
-        height: auto;
-        max-height: 100%;
-        padding: 1 2;
-        border: thick $primary 80%;
-        background: $surface;
-    }
-    ExportDialog .dialog-title { text-style: bold; width: 100%; }
-    ExportDialog .dialog-subtitle { margin-top: 1; color: $text-muted; }
-    ExportDialog #export-document { color: $text-muted; }
-    ExportDialog OptionList { height: auto; max-height: 8; }
-    ExportDialog #export-error { color: $error; height: auto; }
-    ExportDialog .dialog-help { margin-top: 1; color: $text-muted; }
-    """
 
     BINDINGS = [
         Binding("enter", "export", "Export", priority=True, id="export.run"),
@@ -71,15 +51,13 @@ class ExportDialog(ModalScreen[Path | None]):
         store: AnnotationSource,
         codebook: Codebook,
         document_id: str,
-        filter_tag: str | None = None,
-        filter_analyst: str | None = None,
+        panel_filter: PanelFilter | None = None,
     ) -> None:
         super().__init__()
         self.store = store
         self.codebook = codebook
         self.document_id = document_id
-        self.filter_tag = filter_tag
-        self.filter_analyst = filter_analyst
+        self.panel_filter = panel_filter
         self.document = store.document(document_id)
         self.exporting = False
 
@@ -123,12 +101,9 @@ class ExportDialog(ModalScreen[Path | None]):
         self.query_one("#export-format", OptionList).focus()
 
     def _filter_text(self) -> str:
-        parts = []
-        if self.filter_tag:
-            parts.append(f"tag {self.filter_tag}")
-        if self.filter_analyst:
-            parts.append(f"analyst {self.filter_analyst}")
-        return visible(", ".join(parts), newline=" ")
+        if self.panel_filter is None:
+            return ""
+        return visible(self.panel_filter.describe(self.codebook), newline=" ")
 
     def _default_path(self, name: str) -> str:
         return str(Path("~") / default_filename(self.document.title, name))
@@ -159,13 +134,22 @@ class ExportDialog(ModalScreen[Path | None]):
     def _scope(self) -> ExportScope:
         if self.chosen_scope == "all":
             return select(self.store, self.codebook)
-        if self.chosen_scope == "filter":
-            return select(
+        if self.chosen_scope == "filter" and self.panel_filter is not None:
+            # Exactly what the panel lists: the store narrows by tag and analyst, the
+            # filter's words then, as the panel does; no orphans (the panel has none).
+            active = self.panel_filter
+            found = select(
                 self.store,
                 self.codebook,
                 document=self.document_id,
-                tag=self.filter_tag,
-                analyst=self.filter_analyst,
+                tag=active.tag,
+                analyst=active.analyst,
+            )
+            return make_scope(
+                found.documents,
+                (a for a in found.annotations if active.matches(a)),
+                self.codebook,
+                filters=active.describe(self.codebook),
             )
         return select(self.store, self.codebook, document=self.document_id)
 

@@ -208,14 +208,7 @@ class ReaderScreen(Screen[None]):
     # -- actions: export, filter, analysis -----------------------------------------------
 
     def action_export(self) -> None:
-        active = self.panel_filter
-        dialog = ExportDialog(
-            self.store,
-            self.codebook,
-            self.document.id,
-            filter_tag=active.tag if active else None,
-            filter_analyst=active.analyst if active else None,
-        )
+        dialog = ExportDialog(self.store, self.codebook, self.document.id, self.panel_filter)
         self.app.push_screen(dialog, self._exported)
 
     def _exported(self, path: Path | None) -> None:
