@@ -213,7 +213,7 @@ async def test_the_panel_follows_the_cursor_through_many_annotations(
         thumb = panel.cached_style("scrolling-lines--thumb").bgcolor
 
         def entry_in_view(index: int) -> bool:
-            top = panel._tops[index]
+            top = panel.entry_line(index)
             return panel.top_line <= top and top + 2 < panel.top_line + panel.view_height
 
         for _ in range(3):

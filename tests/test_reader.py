@@ -251,7 +251,7 @@ async def test_a_click_on_a_panel_entry_goes_to_its_span(store_path: Path) -> No
         await pilot.press("j", "j", "r", "j", "j", "i", "G")
         first, second = screen.annotations
         panel = screen.query_one(AnnotationPanel)
-        await pilot.click(AnnotationPanel, offset=(4, panel._tops[1] + 1))
+        await pilot.click(AnnotationPanel, offset=(4, panel.entry_line(1) + 1))
         assert screen.selection == (second.start, second.end)
         await pilot.click(AnnotationPanel, offset=(4, 0))
         assert screen.selection == (first.start, first.end)

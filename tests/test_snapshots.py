@@ -87,9 +87,29 @@ def test_analysis_quotes(snap_compare, store_path: Path) -> None:
     assert snap_compare(app, press=["a", "enter"], terminal_size=(80, 24))
 
 
+def pressing_with_a_steady_cursor(*keys: str):
+    """Press `keys`, then stop the text cursors of the screen on top from blinking: where
+    in the blink a screenshot falls depends on the machine's load (the dialogs' snapshots
+    failed under -n auto). A steady cursor is always drawn."""
+
+    async def run_before(pilot) -> None:
+        await pilot.press(*keys)
+        await pilot.pause()
+        fields = list(pilot.app.screen.query("Input, TextArea"))
+        for field in fields:
+            field.cursor_blink = False
+            field.refresh()  # redrawn whatever the blink's phase was
+        await pilot.pause()
+        assert pilot.app.screen.focused in fields
+
+    return run_before
+
+
 def test_memo_editor(snap_compare, store_path: Path) -> None:
-    assert snap_compare(seeded_app(store_path), press=["j", "j", "m"], terminal_size=(120, 40))
+    run_before = pressing_with_a_steady_cursor("j", "j", "m")
+    assert snap_compare(seeded_app(store_path), run_before=run_before, terminal_size=(120, 40))
 
 
 def test_tag_picker(snap_compare, store_path: Path) -> None:
-    assert snap_compare(seeded_app(store_path), press=["j", "j", "t"], terminal_size=(120, 40))
+    run_before = pressing_with_a_steady_cursor("j", "j", "t")
+    assert snap_compare(seeded_app(store_path), run_before=run_before, terminal_size=(120, 40))

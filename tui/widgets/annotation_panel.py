@@ -113,6 +113,10 @@ class AnnotationPanel(ScrollingLines, can_focus=True, inherit_bindings=False):
         if scroll and index is not None:
             self._scroll_to_entry(index)
 
+    def entry_line(self, index: int) -> int:
+        """The panel line (from its top, not the view's) entry `index` starts on."""
+        return self._tops[index]
+
     @property
     def highlighted_annotation(self) -> Annotation | None:
         if self.highlighted is None or self.highlighted >= len(self.annotations):
