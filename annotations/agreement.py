@@ -1,4 +1,4 @@
-"""Agreement between analysts, per code, over sentence units (DESIGN §7, §9).
+"""Agreement between analysts, per code, over sentence units (docs/architecture.md, Analysis).
 
 Every sentence of every document compared is a *unit*. An analyst *applies* a code to a
 unit when one of their annotations carrying the code overlaps the sentence (shares at

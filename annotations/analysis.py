@@ -2,11 +2,12 @@
 convergence vs divergence per interest, and where in a document the annotations fall.
 
 The matrix crosses the codebook's *row* group with its *column* group: `actor` and
-`interest` in the default codebook (DESIGN §4). A codebook without those groups uses its
-first two groups, so a custom codebook still gets a table. A cell counts the annotations
-that carry both codes (DESIGN §9): an annotation tagged Russia, military and diplomacy
-counts once in each of its two cells. The relation table crosses the column group with
-the `relation` group (convergence, divergence) the same way.
+`interest` in the default codebook (docs/architecture.md, Codebook). A codebook without
+those groups uses its first two groups, so a custom codebook still gets a table. A cell
+counts the annotations that carry both codes (docs/architecture.md, Analysis): an
+annotation tagged Russia, military and diplomacy counts once in each of its two cells.
+The relation table crosses the column group with the `relation` group (convergence,
+divergence) the same way.
 
 Agreement between analysts is in `annotations.agreement`.
 """

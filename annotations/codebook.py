@@ -60,7 +60,7 @@ class Codebook:
 
     @classmethod
     def default(cls) -> Codebook:
-        """The codebook that ships with Gloss (DESIGN §4)."""
+        """The codebook that ships with Gloss (docs/architecture.md, Codebook)."""
         resource = resources.files("annotations") / "data" / "codebook.toml"
         return cls.from_toml(resource.read_text(encoding="utf-8"), source="default codebook")
 

@@ -122,7 +122,7 @@ class Annotation:
         return self.start < end and start < self.end
 
     def to_record(self) -> dict[str, Any]:
-        """The annotation as a plain JSON-ready dict with the fields of DESIGN §5."""
+        """The annotation as a plain JSON-ready dict (docs/architecture.md, Records)."""
         # Spelled out, in RECORD_FIELDS' order: an export of 100,000 makes one each.
         return {
             "id": self.id,

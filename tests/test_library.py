@@ -32,6 +32,7 @@ from annotations.library import (
     reattach,
     summaries,
 )
+from tui.app import GlossApp
 from tui.screens.library import LibraryScreen
 
 DOCUMENTS = Path(__file__).parent / "data" / "documents"
@@ -314,6 +315,8 @@ def test_put_many_saves_all_or_nothing(store_path: Path) -> None:
 
 class Host(App[None]):
     """Pushes the library on mount and keeps what it dismissed with."""
+
+    CSS_PATH = GlossApp.CSS_PATH_FILE  # styled as in Gloss
 
     def __init__(self, store: Store) -> None:
         super().__init__()

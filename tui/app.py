@@ -77,6 +77,8 @@ class GlossApp(App[None]):
     and closes it, instead of opening it a second time."""
 
     CSS_PATH = "gloss.tcss"
+    # All of Gloss's styling, for any app that hosts one of its screens (tests do).
+    CSS_PATH_FILE = Path(__file__).parent / "gloss.tcss"
     TITLE = "Gloss"
     BINDINGS = keys.bindings("app")
 

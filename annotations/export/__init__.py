@@ -1,4 +1,4 @@
-"""Exports: annotated notes in the formats an analyst hands on (DESIGN §6).
+"""Exports: annotated notes in the formats an analyst hands on (docs/architecture.md, Exports).
 
 Every format is a module with one function, `render(scope) -> bytes`, over plain data —
 an `ExportScope` of documents, annotations and the codebook — so that it can be tested
@@ -205,7 +205,7 @@ def select_file(
     `encoding` when it is neither UTF-8 nor UTF-16 with a BOM).
 
     When its text changed since it was annotated, its annotations are re-anchored to the
-    new text (DESIGN §9) — in the export only; the store is not changed — and the
+    new text (docs/architecture.md) — in the export only; the store is not changed — and the
     `Report` says what moved and what was orphaned. The scope's orphans are those, on the
     stored version (marked superseded by the file's text, as the reader will mark it),
     and those an earlier re-anchoring left on older versions.

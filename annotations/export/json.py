@@ -1,4 +1,6 @@
-"""Gloss JSON: the store's own records, lossless; `gloss import` reads it back (DESIGN §9).
+"""Gloss JSON: the store's own records, lossless; `gloss import` reads it back.
+
+The records are those of docs/architecture.md, Records.
 
 `{"gloss": 1, "documents": [...], "annotations": [...]}` with every field of every record.
 An export of one document carries its orphans too — annotations a re-anchoring could not

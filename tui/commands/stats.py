@@ -1,5 +1,5 @@
 """`gloss stats`: counts per code, the actor x interest matrix, convergence vs divergence
-per interest, and where in the documents the annotations fall (DESIGN §7, §9).
+per interest, and where in the documents the annotations fall (docs/architecture.md, Analysis).
 
 `--format json` is the stable shape scripts read (`annotations.analysis.stats`); the
 text format is a set of tables for a person at a terminal.

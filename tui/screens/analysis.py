@@ -1,4 +1,6 @@
-"""The analysis screen: what the annotations of the open document add up to (DESIGN §7).
+"""The analysis screen: what the open document's annotations add up to.
+
+See docs/architecture.md, Analysis.
 
 Interests against actors (counts; arrow keys move between cells, `enter` lists the
 quotes of a cell with their memos, `enter` on a quote goes back to the reader with that

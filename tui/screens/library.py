@@ -35,15 +35,6 @@ COLUMNS = ("Title", "Notes", "Annotated", "Orphans", "Last opened")
 class LibraryScreen(Screen[str | None]):
     """The documents of a store; dismisses with the chosen document's id."""
 
-    DEFAULT_CSS = """
-    LibraryScreen #library { height: 1fr; }
-    LibraryScreen #library-heading { padding: 0 1; text-style: bold; height: 1; }
-    LibraryScreen #library-filter { display: none; margin: 0 1; }
-    LibraryScreen #library-empty { padding: 1 2; color: $text-muted; display: none; }
-    LibraryScreen #library-empty.-shown { display: block; }
-    LibraryScreen DataTable { height: 1fr; }
-    """
-
     BINDINGS = [
         # A priority binding runs as the app reads the key, before it hands the keys
         # typed after it to whatever has focus: so "/gam" typed fast all reaches the filter.

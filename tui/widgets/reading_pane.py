@@ -57,12 +57,6 @@ class ReadingPane(ScrollingLines, can_focus=True, inherit_bindings=False):
         "reading-pane--match",
     }
 
-    DEFAULT_CSS = """
-    ReadingPane {
-        padding: 0;
-    }
-    """
-
     class SpanClicked(Message):
         """The reader clicked on the document at code-point `offset`."""
 

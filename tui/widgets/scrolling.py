@@ -24,15 +24,6 @@ class ScrollingLines(Widget, CachedStyles):
     """Subclasses give `total_lines` and draw each line `content_width` cells wide,
     followed by `scrollbar_segment(y)`; they hook `view_resized` and `clicked_at`."""
 
-    DEFAULT_CSS = """
-    ScrollingLines > .scrolling-lines--track {
-        background: $scrollbar-background;
-    }
-    ScrollingLines > .scrolling-lines--thumb {
-        background: $scrollbar;
-    }
-    """
-
     COMPONENT_CLASSES = {"scrolling-lines--track", "scrolling-lines--thumb"}
 
     def __init__(self, *, id: str | None = None) -> None:

@@ -21,12 +21,6 @@ class StatusLine(Widget):
     nothing.
     """
 
-    DEFAULT_CSS = """
-    StatusLine {
-        height: 1;
-    }
-    """
-
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._title = ""
