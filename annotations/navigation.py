@@ -412,3 +412,20 @@ def head_span(cursor: Cursor) -> tuple[int, int]:
     """The span to keep in view while extending: the character at the moving end."""
     head = cursor.head
     return (head - 1 if head == cursor.end else head, head)
+
+
+# Every move the reader binds to a key, by name (the registry's actions name them).
+MOVES: dict[str, Callable[[Document, Cursor], Cursor]] = {
+    "next_sentence": next_sentence,
+    "previous_sentence": previous_sentence,
+    "next_paragraph": next_paragraph,
+    "previous_paragraph": previous_paragraph,
+    "start": lambda document, _: first_sentence(document),
+    "end": lambda document, _: last_sentence(document),
+    "select_paragraph": select_paragraph,
+    "word_forward": lambda document, cursor: extend_by_word(document, cursor, 1),
+    "word_back": lambda document, cursor: extend_by_word(document, cursor, -1),
+    "next_clause": next_clause,
+    "previous_clause": previous_clause,
+    "switch_end": lambda _, cursor: switch_end(cursor),
+}

@@ -23,7 +23,8 @@ import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from annotations.text_units import snap_to_graphemes
+from annotations.safe_text import visible
+from annotations.text_units import display_line, snap_to_graphemes
 
 # Characters a word may hold without the reader seeing them as letters: Arabic tatweel
 # (a stretch), zero-width non-joiner (Persian "می‌خواهم"), soft hyphen. A query need not
@@ -263,6 +264,26 @@ class DocumentSearch:
         if self.active and self._current is not None and selection == self._selected:
             return self._current
         return None
+
+    def preview_span(self, query: str, selection: tuple[int, int]) -> tuple[int, int]:
+        """What to show while `query` is typed: the first match from the selection
+        (around the end), else the selection."""
+        matches = self.find(query)
+        if not matches:
+            return selection
+        return matches[self.first_from(matches, selection[0]) % len(matches)]
+
+    def describe(self, selection: tuple[int, int]) -> str:
+        """The search as the status line says it: “query” match k/N, or “query” N matches."""
+        query = visible(self.query, newline=" ")
+        if len(query) > 24:
+            query = query[:23] + "…"
+        query = display_line(query)  # Persian or Arabic in display order
+        count = len(self.matches)
+        current = self.current_index(selection)
+        if current is not None:
+            return f"“{query}” match {current + 1:,}/{count:,}"
+        return f"“{query}” {count:,} match{'es' if count != 1 else ''}"
 
     def clear(self) -> None:
         """End the search (its marks); `n` finds the last query again."""

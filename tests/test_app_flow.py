@@ -203,7 +203,7 @@ async def test_panel_filter_narrows_the_panel_and_the_export_scope(tmp_path: Pat
         await pilot.pause()
         dialog = app.screen
         assert isinstance(dialog, ExportDialog)
-        assert dialog.filter_tag == "interest/economy"
+        assert dialog.panel_filter is not None and dialog.panel_filter.tag == "interest/economy"
         await pilot.press("escape")
         await pilot.pause()
         await pilot.press("escape")  # clears the filter

@@ -37,21 +37,13 @@ PIECES = [
 texts = st.lists(st.sampled_from(PIECES), min_size=1, max_size=25).map("".join)
 
 MOVES = {
-    "next_sentence": lambda d, c: navigation.next_sentence(d, c),
-    "previous_sentence": lambda d, c: navigation.previous_sentence(d, c),
-    "next_paragraph": lambda d, c: navigation.next_paragraph(d, c),
-    "previous_paragraph": lambda d, c: navigation.previous_paragraph(d, c),
-    "start": lambda d, c: navigation.first_sentence(d),
-    "end": lambda d, c: navigation.last_sentence(d),
+    **navigation.MOVES,  # every move the reader binds to a key
     "extend": lambda d, c: navigation.extend(c),
-    "word_forward": lambda d, c: navigation.extend_by_word(d, c, 1),
-    "word_back": lambda d, c: navigation.extend_by_word(d, c, -1),
     "sentence_forward": lambda d, c: navigation.extend_by_sentence(d, c, 1),
     "sentence_back": lambda d, c: navigation.extend_by_sentence(d, c, -1),
     "clause_forward": lambda d, c: navigation.next_clause(d, c),
     "clause_back": lambda d, c: navigation.previous_clause(d, c),
     "switch_end": lambda d, c: navigation.switch_end(c),
-    "select_paragraph": lambda d, c: navigation.select_paragraph(d, c),
     "cancel": lambda d, c: navigation.cancel(c),
     "stop": lambda d, c: navigation.stop_extending(c),
     "unannotated": lambda d, c: navigation.next_unannotated(d, c, {0, 2}) or c,

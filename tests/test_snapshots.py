@@ -98,7 +98,11 @@ def pressing_with_a_steady_cursor(*keys: str):
         fields = list(pilot.app.screen.query("Input, TextArea"))
         for field in fields:
             field.cursor_blink = False
-            field.refresh()  # redrawn whatever the blink's phase was
+            # TextArea keeps drawn lines under a key that cannot tell "blink off" from
+            # "blinking, hidden just now": a style update drops them, so the line is
+            # drawn again with its cursor.
+            field.notify_style_update()
+            field.refresh()
         await pilot.pause()
         assert pilot.app.screen.focused in fields
 

@@ -31,7 +31,6 @@ from annotations.safe_text import visible
 from annotations.search import DocumentSearch, Hit
 from annotations.span_index import SpanIndex, annotation_at, exact_annotation
 from annotations.store import Store
-from annotations.text_units import display_line
 from tui import keys
 from tui.palette import ReaderCommands
 from tui.screens.analysis import AnalysisScreen
@@ -42,7 +41,7 @@ from tui.widgets.memo_editor import MemoEditor, MemoResult
 from tui.widgets.metadata_form import MetadataForm
 from tui.widgets.orphan_picker import OrphanPicker
 from tui.widgets.page_prompt import PagePrompt
-from tui.widgets.reading_pane import Highlight, ReadingPane
+from tui.widgets.reading_pane import ReadingPane, highlights_of
 from tui.widgets.search_prompt import SearchPrompt
 from tui.widgets.status_line import StatusLine
 from tui.widgets.tag_picker import TagPicker
@@ -85,10 +84,13 @@ class ReaderScreen(Screen[None]):
     # -- layout ------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
+        self.pane = ReadingPane(self.document, id="reading-pane")
+        self.panel = AnnotationPanel(self.codebook, id="annotation-panel")
+        self.status_line = StatusLine(id="status-line")
         with Horizontal(id="reader-body"):
-            yield ReadingPane(self.document, id="reading-pane")
-            yield AnnotationPanel(self.codebook, id="annotation-panel")
-        yield StatusLine(id="status-line")
+            yield self.pane
+            yield self.panel
+        yield self.status_line
         yield Footer()
 
     def on_mount(self) -> None:
@@ -128,14 +130,6 @@ class ReaderScreen(Screen[None]):
                 self.notify(visible(str(error)), severity="error", markup=False, timeout=15)
 
     @property
-    def pane(self) -> ReadingPane:
-        return self.query_one(ReadingPane)
-
-    @property
-    def panel(self) -> AnnotationPanel:
-        return self.query_one(AnnotationPanel)
-
-    @property
     def selection(self) -> tuple[int, int]:
         return self.cursor.selection
 
@@ -150,33 +144,15 @@ class ReaderScreen(Screen[None]):
         """Read this document's annotations from the store again and redraw them."""
         annotations = self.store.annotations(self.document.id)
         self._index = SpanIndex(annotations)
-        self.pane.set_highlights(self._highlights(annotations))
+        self.pane.set_highlights(highlights_of(annotations, self.codebook, self.analyst))
         current = self.annotation_under_cursor(any_analyst=True)
-        shown = annotations
-        if self.panel_filter is not None:
-            shown = [a for a in annotations if self.panel_filter.matches(a)]
-        self.panel.set_annotations(shown, current.id if current else None)
+        self.panel.set_annotations(self._shown(), current.id if current else None)
         self._update_status()
 
-    def _highlights(self, annotations: list[Annotation]) -> list[Highlight]:
-        """The tint of each annotation: its actor's colour, else its first code's."""
-        # Few tag combinations occur: the colour is looked up once for each.
-        colors: dict[tuple[str, ...], str] = {}
-        analyst = self.analyst
-        highlights = []
-        for annotation in annotations:
-            color = colors.get(annotation.tags)
-            if color is None:
-                color = colors[annotation.tags] = self._color_of(annotation.tags)
-            highlights.append(
-                Highlight(annotation.start, annotation.end, color, annotation.analyst == analyst)
-            )
-        return highlights
-
-    def _color_of(self, tags: tuple[str, ...]) -> str:
-        actor = next((tag for tag in tags if tag.startswith("actor/")), None)
-        tag = actor or (tags[0] if tags else None)
-        return self.codebook.color(tag) if tag else "#888888"
+    def _shown(self) -> list[Annotation]:
+        """The annotations the panel lists: the filter's, else all."""
+        active = self.panel_filter
+        return [a for a in self.annotations if active.matches(a)] if active else self.annotations
 
     def annotation_under_cursor(self, *, any_analyst: bool = False) -> Annotation | None:
         """The annotation with exactly the selected span, else the shortest one holding
@@ -281,23 +257,14 @@ class ReaderScreen(Screen[None]):
             return
         self._filter_query = query
         self.panel_filter = PanelFilter.parse(query, self.codebook)
-        self.panel.empty_message = (
-            AnnotationPanel.EMPTY
-            if self.panel_filter is None
-            else "No annotations match the filter (f changes it, esc clears it)."
-        )
+        self.panel.empty_message = AnnotationPanel.EMPTY if not query else _NONE_MATCH
         self.annotations_changed()
 
     def action_analysis(self) -> None:
         active = self.panel_filter
-        shown = self.annotations
-        if active is not None:
-            shown = [a for a in shown if active.matches(a)]
+        described = active.describe(self.codebook) if active else None
         screen = AnalysisScreen(
-            self.document,
-            self.codebook,
-            shown,
-            filter_description=active.describe(self.codebook) if active else None,
+            self.document, self.codebook, self._shown(), filter_description=described
         )
         self.app.push_screen(screen, self._analysis_chose)
 
@@ -316,11 +283,7 @@ class ReaderScreen(Screen[None]):
         """Mark the matches of a query being typed and show the next one; their count."""
         matches = self.search.find(query)
         self.pane.set_matches(matches or [])
-        if matches:
-            index = self.search.first_from(matches, self._search_from[0]) % len(matches)
-            self.pane.scroll_to_span(*matches[index])
-        else:
-            self.pane.scroll_to_span(*self.selection)
+        self.pane.scroll_to_span(*self.search.preview_span(query, self._search_from))
         return None if matches is None else len(matches)
 
     def _search_submitted(self, query: str | None) -> None:
@@ -345,11 +308,8 @@ class ReaderScreen(Screen[None]):
             return (self.cursor.head, self.cursor.head)
         return self.selection
 
-    def action_next_match(self) -> None:
-        self._go_to_match(self.search.step(self.selection, 1))
-
-    def action_previous_match(self) -> None:
-        self._go_to_match(self.search.step(self.selection, -1))
+    def action_match(self, direction: int) -> None:
+        self._go_to_match(self.search.step(self.selection, direction))
 
     def _go_to_match(self, hit: Hit | None) -> None:
         if hit is None:
@@ -372,18 +332,10 @@ class ReaderScreen(Screen[None]):
         self.app.push_screen(OrphanPicker(waiting, self.codebook), self._reattach)
 
     def _reattach(self, orphan: Annotation | None) -> None:
-        if orphan is None:
-            return
-        try:
-            self.editor.reattach(orphan.id, self.selection)
-        except StoreError as error:
-            self.notify(
-                visible(str(error)), title="Not re-attached", severity="error", markup=False
-            )
-            return
-        self._stop_extending()
-        self.annotations_changed()
-        self.notify("Re-attached to the selection.", markup=False)
+        selection = self.selection
+        if orphan and self._edited(lambda: self.editor.reattach(orphan.id, selection)):
+            self._stop_extending()
+            self.notify("Re-attached to the selection.", markup=False)
 
     # -- actions: tagging, memos, history ----------------------------------------------
 
@@ -406,20 +358,17 @@ class ReaderScreen(Screen[None]):
             self._stop_extending()
 
     def action_memo(self) -> None:
-        current = exact_annotation(self._index, self.selection, self.analyst)
-        current = current or self.annotation_under_cursor()
-        if current is not None and not (self.cursor.extending and current.span != self.selection):
-            quote, memo, confidence = current.quote, current.memo, current.confidence
-        else:
-            current = None
-            start, end = self.selection
-            quote, memo, confidence = self.document.text[start:end], "", None
-        target = current.id if current else None
+        # The analyst's annotation of exactly the selection, else the one under the
+        # cursor, unless a selection being extended asks for a new one.
         selection = self.selection
-        self.app.push_screen(
-            MemoEditor(quote, memo, confidence),
-            lambda result: self._memo_written(result, target, selection),
-        )
+        current = exact_annotation(self._index, selection, self.analyst)
+        current = current or self.annotation_under_cursor()
+        if current is not None and self.cursor.extending and current.span != selection:
+            current = None
+        quote = current.quote if current else self.document.text[slice(*selection)]
+        editor = MemoEditor(quote, *((current.memo, current.confidence) if current else ("", None)))
+        target = current.id if current else None
+        self.app.push_screen(editor, lambda result: self._memo_written(result, target, selection))
 
     def _memo_written(
         self, result: MemoResult | None, target: str | None, selection: tuple[int, int]
@@ -440,38 +389,25 @@ class ReaderScreen(Screen[None]):
             self.notify("Annotation deleted — u brings it back.", markup=False)
 
     def action_undo(self) -> None:
-        if not self.editor.can_undo:
-            self.notify("Nothing to undo.", severity="warning")
-            return
-        change = self._edited(self.editor.undo)
-        if change is not None and change.annotation is not None:
-            self._select_if_here(change.annotation)
+        self._history(self.editor.undo if self.editor.can_undo else None, "Nothing to undo.")
 
     def action_redo(self) -> None:
-        if not self.editor.can_redo:
-            self.notify("Nothing to redo.", severity="warning")
-            return
-        change = self._edited(self.editor.redo)
-        if change is not None and change.annotation is not None:
-            self._select_if_here(change.annotation)
+        self._history(self.editor.redo if self.editor.can_redo else None, "Nothing to redo.")
 
-    def _select_if_here(self, annotation: Annotation) -> None:
-        if annotation.document == self.document.id:
+    def _history(self, step: Callable[[], Change | None] | None, nothing: str) -> None:
+        if step is None:
+            self.notify(nothing, severity="warning")
+            return
+        change = self._edited(step)
+        annotation = change.annotation if change else None
+        if annotation is not None and annotation.document == self.document.id:
             self._move(navigation.select(annotation.start, annotation.end))
 
     # -- actions: moving ---------------------------------------------------------------
 
-    def action_next_sentence(self) -> None:
-        self._move(navigation.next_sentence(self.document, self.cursor))
-
-    def action_previous_sentence(self) -> None:
-        self._move(navigation.previous_sentence(self.document, self.cursor))
-
-    def action_next_paragraph(self) -> None:
-        self._move(navigation.next_paragraph(self.document, self.cursor))
-
-    def action_previous_paragraph(self) -> None:
-        self._move(navigation.previous_paragraph(self.document, self.cursor))
+    def action_move(self, name: str) -> None:
+        """One of `navigation.MOVES`: sentences, paragraphs, start and end, words."""
+        self._move(navigation.MOVES[name](self.document, self.cursor))
 
     def action_page(self, direction: int) -> None:
         pane = self.pane
@@ -481,22 +417,9 @@ class ReaderScreen(Screen[None]):
         self._move(cursor, scroll=False)
         pane.scroll_to_span(*cursor.selection)
 
-    def action_start(self) -> None:
-        self._move(navigation.first_sentence(self.document))
-
-    def action_end(self) -> None:
-        self._move(navigation.last_sentence(self.document))
-
-    def action_select_paragraph(self) -> None:
-        self._move(navigation.select_paragraph(self.document, self.cursor))
-
-    def action_next_annotation(self) -> None:
-        annotation = self._index.next_after(self.selection[0])
-        if annotation is not None:
-            self._move(navigation.select(annotation.start, annotation.end))
-
-    def action_previous_annotation(self) -> None:
-        annotation = self._index.previous_before(self.selection[0])
+    def action_annotation(self, direction: int) -> None:
+        index, offset = self._index, self.selection[0]
+        annotation = index.next_after(offset) if direction > 0 else index.previous_before(offset)
         if annotation is not None:
             self._move(navigation.select(annotation.start, annotation.end))
 
@@ -510,18 +433,6 @@ class ReaderScreen(Screen[None]):
 
     def action_extend(self) -> None:
         self._move(navigation.extend(self.cursor), scroll=False)
-
-    def action_extend_word(self, direction: int) -> None:
-        self._move(navigation.extend_by_word(self.document, self.cursor, direction))
-
-    def action_next_clause(self) -> None:
-        self._move(navigation.next_clause(self.document, self.cursor))
-
-    def action_previous_clause(self) -> None:
-        self._move(navigation.previous_clause(self.document, self.cursor))
-
-    def action_switch_end(self) -> None:
-        self._move(navigation.switch_end(self.cursor))
 
     def action_cancel(self) -> None:
         if self.cursor.extending:
@@ -588,18 +499,6 @@ class ReaderScreen(Screen[None]):
         self.panel.highlight_id(current.id if current else None)
         self._update_status()
 
-    def _search_status(self) -> str:
-        search = self.search
-        query = visible(search.query, newline=" ")
-        if len(query) > 24:
-            query = query[:23] + "…"
-        query = display_line(query)  # Persian or Arabic in display order
-        count = len(search.matches)
-        current = search.current_index(self.selection)
-        if current is not None:
-            return f"“{query}” match {current + 1:,}/{count:,} · "
-        return f"“{query}” {count:,} match{'es' if count != 1 else ''} · "
-
     def _extending_status(self) -> str:
         if not self.cursor.extending:
             return ""
@@ -619,13 +518,16 @@ class ReaderScreen(Screen[None]):
         )
         mode = self._extending_status()
         if self.search.active:
-            mode += self._search_status()
+            mode += f"{self.search.describe(self.selection)} · "
         if self.panel_filter is not None:
             mode += f"filter {visible(self.panel_filter.describe(self.codebook))} · "
-        self.query_one(StatusLine).show(
+        self.status_line.show(
             visible(document.title, newline=" "),
             ((mode, True), (facts, False), (self.save_state, self.save_state != "saved")),
         )
+
+
+_NONE_MATCH = "No annotations match the filter (f changes it, esc clears it)."
 
 
 def reader_screen_for(codebook: Codebook) -> type[ReaderScreen]:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import bisect
 import itertools
+from collections.abc import Sequence
 from typing import NamedTuple
 
 from rich.cells import cell_len
@@ -24,7 +25,9 @@ from textual.color import Color
 from textual.message import Message
 from textual.strip import Strip
 
+from annotations.codebook import Codebook
 from annotations.document import Document
+from annotations.model import Annotation
 from annotations.safe_text import visible
 from annotations.span_index import SpanIndex
 from annotations.text_units import bidi_levels, mirror, visual_order
@@ -44,6 +47,27 @@ class Highlight(NamedTuple):
     end: int
     color: str
     own: bool = True
+
+
+def highlights_of(
+    annotations: Sequence[Annotation], codebook: Codebook, analyst: str
+) -> list[Highlight]:
+    """The tint of each annotation: its actor's colour, else its first code's; `own` for
+    `analyst`'s."""
+    # Few tag combinations occur: the colour is looked up once for each.
+    colors: dict[tuple[str, ...], str] = {}
+    highlights = []
+    for annotation in annotations:
+        color = colors.get(annotation.tags)
+        if color is None:
+            tags = annotation.tags
+            actor = next((tag for tag in tags if tag.startswith("actor/")), None)
+            tag = actor or (tags[0] if tags else None)
+            color = colors[tags] = codebook.color(tag) if tag else "#888888"
+        highlights.append(
+            Highlight(annotation.start, annotation.end, color, annotation.analyst == analyst)
+        )
+    return highlights
 
 
 class ReadingPane(ScrollingLines, can_focus=True, inherit_bindings=False):
