@@ -254,9 +254,12 @@ class Document:
         }
         if converted.warnings:
             metadata["notices"] = list(converted.warnings)
+        # Without a title of its own, the first heading names the source (its first line
+        # is often a running header, a logo's alt text or "Draft").
+        heading = next((block.text for block in converted.blocks if block.heading), None)
         return cls.from_text(
             converted.text,
-            title=converted.metadata.get("title") or None,
+            title=converted.metadata.get("title") or heading,
             path=path,
             metadata=metadata,
             structure=converted.structure,

@@ -315,3 +315,14 @@ def test_explicit_bad_source_raises_before_anything_is_stored(tmp_path: Path, st
     with pytest.raises(DocumentError, match=r"broken\.docx"):
         open_paths(store, [good, bad])
     assert store.documents() == []
+
+
+def test_a_source_without_a_title_is_named_by_its_first_heading(tmp_path: Path) -> None:
+    import docx
+
+    word = docx.Document()
+    word.add_paragraph("Draft — do not circulate")
+    word.add_heading("Interviews in Erbil", level=1)
+    word.add_paragraph("Three officials agreed to speak on the record.")
+    word.save(str(tmp_path / "draft.docx"))
+    assert Document.from_path(tmp_path / "draft.docx").title == "Interviews in Erbil"
