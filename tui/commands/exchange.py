@@ -163,6 +163,8 @@ def run_import(options: argparse.Namespace) -> int:
     kind = import_kind(options.file)
     if kind == "qdpx":
         return importing.run_qdpx(options)
+    if kind == "jsonld":
+        return importing.run_jsonld(options)
     try:
         raw = options.file.read_bytes()
     except FileNotFoundError:

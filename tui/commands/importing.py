@@ -14,6 +14,7 @@ from pathlib import Path
 from annotations.codebook import Codebook
 from annotations.errors import RecordError, StoreError
 from annotations.importing import ImportFailure, ImportPlan
+from annotations.importing.jsonld import read_jsonld
 from annotations.importing.qdpx import read_qdpx
 from annotations.safe_text import visible
 from annotations.store import Store
@@ -59,9 +60,33 @@ def run_qdpx(options: argparse.Namespace) -> int:
     return code
 
 
-def run_plan(options: argparse.Namespace, plan: ImportPlan) -> int:
-    """Merge records an importer read (no codebook), saying what was skipped."""
-    return _merge(options, common.store_path(options.db), plan, None, None)
+def run_jsonld(options: argparse.Namespace) -> int:
+    """Import W3C Web Annotations onto the documents already in the store; those that
+    cannot be anchored are listed on stderr."""
+    store_path = common.store_path(options.db)
+    try:
+        data = options.file.read_bytes()
+    except FileNotFoundError:
+        return common.fail(f"{options.file}: no such file")
+    except IsADirectoryError:
+        return common.fail(f"{options.file}: is a folder, not a jsonld file")
+    except OSError as error:
+        return common.fail(f"{options.file}: cannot be read ({error.strerror})")
+    if not store_path.expanduser().exists():
+        return common.fail(
+            f"{store_path}: no store yet — open the annotated documents with gloss first, "
+            "then import their annotations"
+        )
+    try:
+        with Store(store_path, read_only=True) as store:
+            documents = store.documents()
+    except StoreError as error:
+        return common.fail(visible(str(error), newline=" "))
+    try:
+        plan = read_jsonld(data, label=str(options.file), documents=documents)
+    except ImportFailure as error:
+        return common.fail(visible(str(error), newline=" "))
+    return _merge(options, store_path, plan, None, None)
 
 
 def _merge(
