@@ -235,6 +235,13 @@ def _tidied(
     a quotation mark or bracket that does not belong to it: the moved end takes in the
     marks that close (or open) one inside, the other end lets go of marks left unpaired."""
     text = document.text
+    # No word that way (the text's start, a blank line): an end never rests on white space.
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if start >= end:
+        return cursor
     if head_at_start:
         start = start_with_opening_marks(text, start, end)
         end = without_unpaired_closing(text, start, end)

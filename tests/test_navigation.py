@@ -3,7 +3,7 @@ selection inside the text and on grapheme-cluster boundaries."""
 
 from __future__ import annotations
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from annotations import navigation
@@ -63,6 +63,7 @@ def check(document: Document, cursor: Cursor) -> None:
 
 @settings(max_examples=150, deadline=None)
 @given(texts, st.lists(st.sampled_from(sorted(MOVES)), max_size=40), st.integers(0, 2000))
+@example("\n\nMoscow and Tehran. ", ["switch_end", "word_back"], 0)  # no word before the start
 def test_any_sequence_of_moves_stays_inside_the_text_on_cluster_boundaries(
     text: str, moves: list[str], page_offset: int
 ) -> None:
