@@ -23,6 +23,7 @@ from annotations.text_units import (
     next_word_start,
     previous_word_end,
     previous_word_start,
+    snap_to_graphemes,
     start_with_opening_marks,
     without_unpaired_closing,
     without_unpaired_opening,
@@ -413,6 +414,20 @@ def previous_clause(document: Document, cursor: Cursor) -> Cursor:
     else:
         clause = next((c for c in clauses_from(document, span[0], -1) if c[1] <= span[0]), None)
     return select(*clause) if clause else cursor
+
+
+def dragged(document: Document, anchor: int, offset: int) -> Cursor:
+    """The selection a mouse drag makes from the character at `anchor` to the one at
+    `offset` (either way round): both characters and all between, widened to whole
+    grapheme clusters, without white space at its ends. Not extending."""
+    text = document.text
+    low, high = sorted((anchor, offset))
+    start, end = snap_to_graphemes(text, low, min(high + 1, len(text)))
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return select(start, end) if end > start else select(start, start)
 
 
 def head_span(cursor: Cursor) -> tuple[int, int]:

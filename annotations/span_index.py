@@ -100,3 +100,18 @@ def exact_annotation(
         ),
         None,
     )
+
+
+def annotations_meant(
+    index: SpanIndex[Annotation], selection: tuple[int, int], analyst: str
+) -> list[Annotation]:
+    """The analyst's annotations a key acting on "the annotation here" may mean: the one
+    with exactly the selected span, alone, when there is one; else every one of theirs
+    sharing a character with the selection, in document order (more than one: ask which)."""
+    exact = exact_annotation(index, selection, analyst)
+    if exact is not None:
+        return [exact]
+    start, end = selection
+    if end <= start:
+        return [a for a in index.holding(start) if a.analyst == analyst]
+    return [a for a in index.overlapping(start, end) if a.analyst == analyst]

@@ -6,10 +6,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from textual.widgets import OptionList
 
 from annotations import Document
 from tui.app import GlossApp
 from tui.screens.reader import ReaderScreen
+from tui.widgets.memo_editor import MemoEditor
+from tui.widgets.orphan_picker import AnnotationChooser
+from tui.widgets.reading_pane import ReadingPane
 from tui.widgets.search_prompt import SearchPrompt
 from tui.widgets.status_line import StatusLine
 
@@ -185,3 +189,89 @@ async def test_extending_to_a_search_match(store_path: Path) -> None:
         [annotation] = screen.annotations
         assert annotation.quote == selected(app)
         assert annotation.tags == ("interest/military",)
+
+
+async def test_a_drag_selects_a_span_snapped_to_clusters_and_a_click_still_a_sentence(
+    tmp_path: Path,
+) -> None:
+    # One paragraph: the gutter is "1" and its gap; "é" is e + a combining accent.
+    text = "Iran and Russia disagree about the arme\u0301e. They agree on Assad.\n"
+    path = tmp_path / "drag.txt"
+    path.write_text(text, encoding="utf-8")
+    app = GlossApp(paths=[path], db=tmp_path / "s.json", analyst="ana")
+    async with app.run_test(size=SIZE) as pilot:
+        pane = app.screen.query_one(ReadingPane)
+        gutter = next(x for x in range(20) if pane.render_line(0).text[x] == "I")
+        # From "R" of Russia to the cell of "e" + accent (one cell, two code points), backwards.
+        accent_cell = gutter + text.index("arme\u0301e") + 3
+        await pilot.mouse_down(ReadingPane, offset=(accent_cell, 0))
+        await pilot.hover(ReadingPane, offset=(gutter + 12, 0))
+        await pilot.hover(ReadingPane, offset=(gutter + text.index("Russia"), 0))
+        await pilot.mouse_up(ReadingPane, offset=(gutter + text.index("Russia"), 0))
+        await pilot.pause()
+        assert selected(app) == "Russia disagree about the arme\u0301"  # the accent with its e
+        await pilot.press("r")
+        [annotation] = reader(app).annotations
+        assert annotation.quote == "Russia disagree about the arme\u0301"
+        await pilot.click(ReadingPane, offset=(gutter + text.index("agree on"), 0))
+        await pilot.pause()
+        assert selected(app) == "They agree on Assad."
+
+
+async def test_delete_asks_which_annotation_when_several_overlap_and_none_is_exact(
+    store_path: Path,
+) -> None:
+    document = Document.bundled()
+    app = GlossApp(db=store_path, analyst="ana")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = reader(app)
+        at = document.text.index("Moscow and Tehran have also facilitated")
+        sentence = document.sentence_at(at)
+        screen.select_span(sentence.start, sentence.end)
+        await pilot.press("right_parenthesis", "r")  # the first clause: Russia
+        await pilot.press("right_parenthesis", "i")  # the second: Iran
+        screen.select_span(sentence.start, sentence.end)  # the sentence: neither exactly
+        await pilot.press("delete")
+        await pilot.pause()
+        assert isinstance(app.screen, AnnotationChooser)
+        assert len(app.screen.query_one(OptionList).options) == 2
+        await pilot.press("down", "enter")  # the second listed: the Iran clause
+        await pilot.pause()
+        [left] = screen.annotations
+        assert left.tags == ("actor/russia",)
+        assert left.quote.endswith("onto Syrian soil")
+        await pilot.press("delete")  # one left overlapping: no question
+        await pilot.pause()
+        assert isinstance(app.screen, ReaderScreen) and screen.annotations == []
+
+
+async def test_memo_asks_which_then_escape_leaves_the_selection_as_it_was(
+    store_path: Path,
+) -> None:
+    document = Document.bundled()
+    app = GlossApp(db=store_path, analyst="ana")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = reader(app)
+        sentence = document.sentence_at(document.text.index("Moscow and Tehran have also"))
+        screen.select_span(sentence.start, sentence.end)
+        await pilot.press("right_parenthesis", "r", "right_parenthesis", "i")  # two clauses
+        screen.select_span(sentence.start, sentence.end)
+        await pilot.press("m")
+        await pilot.pause()
+        assert isinstance(app.screen, AnnotationChooser)  # which one's memo?
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, ReaderScreen)
+        assert screen.selection == (sentence.start, sentence.end)
+        await pilot.press("m")
+        await pilot.pause()
+        await pilot.press("enter")  # the first listed: the Russia clause
+        await pilot.pause()
+        assert isinstance(app.screen, MemoEditor)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert screen.selection == (sentence.start, sentence.end)
+        await pilot.press("x")  # so a tag key makes the sentence's own annotation
+        spans = sorted((a.start, a.end, a.tags) for a in screen.annotations)
+        assert (sentence.start, sentence.end, ("actor/both",)) in spans
+        assert len(spans) == 3

@@ -29,7 +29,7 @@ from annotations.model import Annotation
 from annotations.navigation import Cursor
 from annotations.safe_text import visible
 from annotations.search import DocumentSearch, Hit
-from annotations.span_index import SpanIndex, annotation_at, exact_annotation
+from annotations.span_index import SpanIndex, annotation_at, annotations_meant, exact_annotation
 from annotations.store import Store
 from tui import keys
 from tui.palette import ReaderCommands
@@ -39,7 +39,7 @@ from tui.widgets.annotation_panel import AnnotationPanel
 from tui.widgets.filter_prompt import FilterPrompt, PanelFilter
 from tui.widgets.memo_editor import MemoEditor, MemoResult
 from tui.widgets.metadata_form import MetadataForm
-from tui.widgets.orphan_picker import OrphanPicker
+from tui.widgets.orphan_picker import AnnotationChooser, OrphanPicker
 from tui.widgets.page_prompt import PagePrompt
 from tui.widgets.reading_pane import ReadingPane, highlights_of
 from tui.widgets.search_prompt import SearchPrompt
@@ -358,17 +358,33 @@ class ReaderScreen(Screen[None]):
             self._stop_extending()
 
     def action_memo(self) -> None:
-        # The analyst's annotation of exactly the selection, else the one under the
-        # cursor, unless a selection being extended asks for a new one.
+        meant = annotations_meant(self._index, self.selection, self.analyst)
+        if self.cursor.extending and meant and meant[0].span != self.selection:
+            meant = []  # a selection being extended asks for a new annotation
+        self._choose(meant, "Write the memo of which annotation?", self._open_memo)
+
+    def _open_memo(self, current: Annotation | None) -> None:
         selection = self.selection
-        current = exact_annotation(self._index, selection, self.analyst)
-        current = current or self.annotation_under_cursor()
-        if current is not None and self.cursor.extending and current.span != selection:
-            current = None
         quote = current.quote if current else self.document.text[slice(*selection)]
         editor = MemoEditor(quote, *((current.memo, current.confidence) if current else ("", None)))
         target = current.id if current else None
         self.app.push_screen(editor, lambda result: self._memo_written(result, target, selection))
+
+    def _choose(
+        self,
+        meant: list[Annotation],
+        question: str,
+        then: Callable[[Annotation | None], None],
+    ) -> None:
+        """Call `then` with the one annotation meant, or ask which when several are; none
+        meant: `then(None)`. Cancelling the question calls nothing."""
+        if len(meant) <= 1:
+            then(meant[0] if meant else None)
+            return
+        chooser = AnnotationChooser(
+            meant, self.codebook, question, "enter chooses · escape cancels"
+        )
+        self.app.push_screen(chooser, lambda chosen: then(chosen) if chosen else None)
 
     def _memo_written(
         self, result: MemoResult | None, target: str | None, selection: tuple[int, int]
@@ -381,11 +397,14 @@ class ReaderScreen(Screen[None]):
 
     def action_delete(self) -> None:
         self.store.refresh()
-        current = annotation_at(self._index, self.selection, self.analyst)
-        if current is None:
+        meant = annotations_meant(self._index, self.selection, self.analyst)
+        if not meant:
             self.notify("No annotation of yours here to delete.", severity="warning")
             return
-        if self._edited(lambda: self.editor.delete(current.id)):
+        self._choose(meant, "Delete which annotation?", self._delete)
+
+    def _delete(self, annotation: Annotation | None) -> None:
+        if annotation is not None and self._edited(lambda: self.editor.delete(annotation.id)):
             self.notify("Annotation deleted — u brings it back.", markup=False)
 
     def action_undo(self) -> None:
@@ -471,6 +490,12 @@ class ReaderScreen(Screen[None]):
     def _clicked(self, event: ReadingPane.SpanClicked) -> None:
         sentence = self.document.sentence_at(event.offset)
         self._move(navigation.select(sentence.start, sentence.end))
+
+    @on(ReadingPane.SpanDragged)
+    def _dragged(self, event: ReadingPane.SpanDragged) -> None:
+        cursor = navigation.dragged(self.document, event.anchor, event.offset)
+        if cursor.end > cursor.start:
+            self._move(cursor, scroll=False)
 
     # -- the cursor and the status line ------------------------------------------------
 

@@ -1,4 +1,5 @@
-"""The orphan picker: annotations the new text could not hold, to re-attach to the selection."""
+"""Choosing one annotation from a short list: which one a key meant, or an orphan to
+re-attach to the selection."""
 
 from __future__ import annotations
 
@@ -17,45 +18,61 @@ from annotations.model import Annotation
 from annotations.safe_text import visible
 
 
-class OrphanPicker(ModalScreen[Annotation | None]):
-    """`enter` re-attaches the highlighted orphan to the reader's selection."""
+class AnnotationChooser(ModalScreen[Annotation | None]):
+    """`enter` chooses the highlighted annotation, `escape` none: each listed with its
+    tags' labels, its quote shortened and its memo's first line."""
 
     BINDINGS = [
-        Binding("escape", "cancel", "Cancel", priority=True, id="orphans.cancel"),
+        Binding("escape", "cancel", "Cancel", priority=True, id="chooser.cancel"),
     ]
 
-    def __init__(self, orphans: list[Annotation], codebook: Codebook) -> None:
+    def __init__(
+        self, annotations: list[Annotation], codebook: Codebook, title: str, help: str
+    ) -> None:
         super().__init__()
-        self.orphans = orphans
+        self.annotations = annotations
         self.codebook = codebook
+        self.title_text = title
+        self.help_text = help
 
     def compose(self) -> ComposeResult:
         with Vertical(id="orphan-dialog"):
-            yield Label("Orphaned annotations", classes="dialog-title")
+            yield Label(self.title_text, classes="dialog-title")
             options = []
-            for orphan in self.orphans:
+            for annotation in self.annotations:
                 labels = ", ".join(
-                    code.label if (code := self.codebook.code(tag)) else tag for tag in orphan.tags
+                    code.label if (code := self.codebook.code(tag)) else tag
+                    for tag in annotation.tags
                 )
-                quote = textwrap.shorten(" ".join(orphan.quote.split()), 70, placeholder="…")
+                quote = textwrap.shorten(" ".join(annotation.quote.split()), 70, placeholder="…")
                 prompt = Content.assemble(
                     (visible(labels or "(no tags)"), "bold"),
                     f"  “{visible(quote)}”",
-                    f"  {visible(orphan.memo.splitlines()[0])}" if orphan.memo else "",
+                    f"  {visible(annotation.memo.splitlines()[0])}" if annotation.memo else "",
                 )
-                options.append(Option(prompt, id=orphan.id))
+                options.append(Option(prompt, id=annotation.id))
             yield OptionList(*options, id="orphan-list")
-            yield Label(
-                "enter re-attaches to the selection in the reader · escape cancels",
-                classes="dialog-help",
-            )
+            yield Label(self.help_text, classes="dialog-help")
 
     def on_mount(self) -> None:
         self.query_one(OptionList).focus()
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        chosen = next(o for o in self.orphans if o.id == event.option.id)
+        chosen = next(a for a in self.annotations if a.id == event.option.id)
         self.dismiss(chosen)
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+class OrphanPicker(AnnotationChooser):
+    """`enter` re-attaches the highlighted orphan to the reader's selection."""
+
+    def __init__(self, orphans: list[Annotation], codebook: Codebook) -> None:
+        super().__init__(
+            orphans,
+            codebook,
+            "Orphaned annotations",
+            "enter re-attaches to the selection in the reader · escape cancels",
+        )
+        self.orphans = orphans

@@ -7,7 +7,7 @@ drawing the page). Nothing here is proportional to the document's size per key p
 only the lines on screen are wrapped and drawn.
 
 The pane owns only what it draws. The reader screen sets `selection`, `highlights` and
-`matches`; the pane reports clicks with `SpanClicked`.
+`matches`; the pane reports clicks with `SpanClicked` and drags with `SpanDragged`.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from rich.segment import Segment
 from rich.style import Style
 from textual.cache import LRUCache
 from textual.color import Color
+from textual.events import MouseDown, MouseMove, MouseUp
 from textual.message import Message
 from textual.strip import Strip
 
@@ -87,6 +88,20 @@ class ReadingPane(ScrollingLines, can_focus=True, inherit_bindings=False):
         def __init__(self, offset: int) -> None:
             super().__init__()
             self.offset = offset
+
+    class SpanDragged(Message):
+        """The reader dragged the pointer from the character at code point `anchor` to the
+        one at `offset` (either way round)."""
+
+        def __init__(self, anchor: int, offset: int) -> None:
+            super().__init__()
+            self.anchor = anchor
+            self.offset = offset
+
+    # Where a drag began (the character pressed on), and whether the pointer has moved off
+    # it since: then the button's release is a drag's end, not a click.
+    _drag_from: int | None = None
+    _dragged = False
 
     def __init__(self, document: Document, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -192,7 +207,33 @@ class ReadingPane(ScrollingLines, can_focus=True, inherit_bindings=False):
         self.scroll_to_line(min(self.top_line, self.last_top_line))
         self.scroll_to_span(*self.selection)
 
+    def on_mouse_down(self, event: MouseDown) -> None:
+        offset = event.get_content_offset(self)
+        if offset is None or offset.x >= self.content_width:
+            return
+        self._drag_from = self._offset_at_cell(self.top_line + offset.y, offset.x)
+        self._dragged = False
+        self.capture_mouse()
+
+    def on_mouse_move(self, event: MouseMove) -> None:
+        if self._drag_from is None:
+            return
+        offset = event.get_content_offset_capture(self)
+        y = max(0, min(offset.y, self.view_height - 1))
+        here = self._offset_at_cell(self.top_line + y, max(0, offset.x))
+        if here is not None and (self._dragged or here != self._drag_from):
+            self._dragged = True
+            self.post_message(self.SpanDragged(self._drag_from, here))
+
+    def on_mouse_up(self, event: MouseUp) -> None:
+        if self._drag_from is not None:
+            self._drag_from = None
+            self.capture_mouse(False)
+
     def clicked_at(self, line: int, x: int) -> None:
+        if self._dragged:  # the end of a drag, already reported
+            self._dragged = False
+            return
         offset = self._offset_at_cell(line, x)
         if offset is not None:
             self.post_message(self.SpanClicked(offset))
