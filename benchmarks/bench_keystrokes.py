@@ -306,7 +306,9 @@ def replay(document_path: Path | None, claims: list[Claim], sequences: list[list
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("coding", type=Path)
+    parser.add_argument(
+        "coding", type=Path, nargs="?", default=HERE / "data" / "article-coding.json"
+    )
     parser.add_argument("--document", type=Path)
     parser.add_argument("--replay", action="store_true")
     parser.add_argument("--format", choices=("text", "json"), default="text")
