@@ -45,21 +45,40 @@ from annotations.codebook import Codebook  # noqa: E402
 from annotations.document import Document  # noqa: E402
 from annotations.navigation import Cursor  # noqa: E402
 from annotations.search import DocumentSearch  # noqa: E402
+from tui import keys  # noqa: E402
 
-# The reader's movement and selection keys (tui/keys.py) and the navigation function each
-# one calls (tui/screens/reader.py): the keys a sequence may use.
+# The reader's keys a sequence may use, as tui/keys.py binds them: each calls the
+# navigation function its action names (`move('next_clause')` is
+# `navigation.MOVES["next_clause"]`, `extend` is `navigation.extend`).
+PLANNED = (
+    "move.next_sentence",
+    "move.previous_sentence",
+    "move.next_paragraph",
+    "select.extend",
+    "select.word_forward",
+    "select.word_back",
+    "select.next_clause",
+    "select.previous_clause",
+    "select.switch_end",
+)
 Move = Callable[[Document, Cursor], Cursor]
-MOVES: dict[str, Move] = {
-    "j": navigation.next_sentence,
-    "k": navigation.previous_sentence,
-    "J": navigation.next_paragraph,
-    ")": navigation.next_clause,
-    "(": navigation.previous_clause,
-    "w": lambda d, c: navigation.extend_by_word(d, c, 1),
-    "b": lambda d, c: navigation.extend_by_word(d, c, -1),
-    "O": lambda d, c: navigation.switch_end(c),
-    "v": lambda d, c: navigation.extend(c),
-}
+
+
+def planned_moves() -> dict[str, Move]:
+    """Each planned key (as typed: `)`, `O`) and the navigation function it calls."""
+    moves: dict[str, Move] = {}
+    for action_id in PLANNED:
+        action = keys.BY_ID[action_id]
+        key = keys.show_key(action.keys.split(",")[0])
+        if action.action == "extend":
+            moves[key] = lambda _, cursor: navigation.extend(cursor)
+        else:
+            name = action.action.removeprefix("move('").removesuffix("')")
+            moves[key] = navigation.MOVES[name]
+    return moves
+
+
+MOVES = planned_moves()
 # How tmux send-keys names a key, where it differs from the character.
 TMUX_NAME = {"/": "/", "enter": "Enter", ";": "\\;"}
 LONGEST_QUERY = 24
