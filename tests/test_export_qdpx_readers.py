@@ -215,3 +215,34 @@ def test_qdapy_reads_every_coding_memo_and_analyst(tmp_path: Path) -> None:
     memo_only = [a for a in scope.annotations if not a.tags]
     assert list(uncoded["text"]) == [a.quote for a in memo_only]
     assert list(uncoded["comment"]) == [visible(a.memo).strip() for a in memo_only]
+
+
+# -- qdpxlib: MAXQDA-style reader, the next best to qualitative-coding ---------------------
+# qualitative-coding (`qc import`) cannot be a test extra: 1.7.8 pins rich<14 while Textual
+# 8.2.8 needs rich>=14.2, and its REFI-QDA reader stops at a `breakpoint()` it left in.
+# qdpxlib reads `sources/<source guid>.txt` (lower case, as qc does) and codings by offset.
+
+
+def test_qdpxlib_reads_every_coding_at_its_text(tmp_path: Path, monkeypatch) -> None:
+    import tempfile
+
+    from qdpxlib.qdpxlib import QDPXFile
+
+    # It unpacks into a temporary folder it never removes: keep that inside tmp_path.
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+
+    scope = same_span_scope()  # ASCII text: qdpxlib seeks bytes, which are then code points
+    path = tmp_path / "project.qdpx"
+    path.write_bytes(render("qdpx", scope))
+    project = QDPXFile(str(path), filter_std=None)
+    found = {
+        (start, end): (text, sorted(codes)) for _, text, _, (start, end), codes in project.codings
+    }
+    codebook = scope.codebook
+    expected: dict[tuple[int, int], tuple[str, list[str]]] = {}
+    for a in scope.annotations:
+        names = expected.setdefault((a.start, a.end), (a.quote, []))[1]
+        for tag in a.tags:
+            group = codebook.group(tag.split("/")[0]).label
+            names.append(f"{codebook.code(tag).label} ({group})")
+    assert found == {place: (quote, sorted(names)) for place, (quote, names) in expected.items()}
