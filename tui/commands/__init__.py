@@ -2,7 +2,7 @@
 
 from collections.abc import Callable
 
-from tui.commands import agree, codebook, doctor, exchange, open_reader, stats
+from tui.commands import agree, codebook, doctor, exchange, open_reader, query, stats
 
 COMMANDS: dict[str, Callable] = {
     "open": open_reader.register,
@@ -12,4 +12,5 @@ COMMANDS: dict[str, Callable] = {
     "stats": stats.register,
     "agree": agree.register,
     "codebook": codebook.register,
+    "query": query.register,
 }
