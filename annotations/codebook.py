@@ -2,6 +2,9 @@
 
 A codebook file has a `name`, `[[groups]]` (id, label, exclusive) and `[[codes]]` (id,
 label, key, color, description); a code without a key is tagged through the tag picker.
+A code may give `keys = ["r", "к", "ق"]` instead of `key`: the first is its key, the
+others the same key under other keyboard layouts (Russian, Persian), so an analyst
+tags without switching layouts.
 A code id is `group/code`. Every error names the line it
 is on and why it is wrong, because an analyst edits these files by hand.
 """
@@ -36,13 +39,20 @@ class Group:
 
 @dataclass(frozen=True, slots=True)
 class Code:
-    """One tag an annotation can carry; `key` is "" for a code without a key."""
+    """One tag an annotation can carry; `key` is "" for a code without a key, and
+    `alternate_keys` the same key under other keyboard layouts."""
 
     id: str
     label: str
     key: str
     color: str
     description: str = ""
+    alternate_keys: tuple[str, ...] = ()
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        """Every key that toggles this code: its key first, then the alternates."""
+        return (self.key, *self.alternate_keys) if self.key else ()
 
     @property
     def group(self) -> str:
@@ -147,7 +157,7 @@ class Codebook:
 
     @cached_property
     def _by_key(self) -> dict[str, Code]:
-        return {code.key: code for code in self.codes if code.key}
+        return {key: code for code in self.codes for key in code.keys}
 
     def to_toml(self) -> str:
         """The codebook as TOML that `from_toml` reads back."""
@@ -165,7 +175,7 @@ class Codebook:
                 "[[codes]]",
                 f"id = {_toml_string(code.id)}",
                 f"label = {_toml_string(code.label)}",
-                *([f"key = {_toml_string(code.key)}"] if code.key else []),
+                *_toml_keys(code),
                 f"color = {_toml_string(code.color)}",
                 f"description = {_toml_string(code.description)}",
                 "",
@@ -188,6 +198,13 @@ def _toml_error_message(source: str, error: tomllib.TOMLDecodeError) -> str:
         reason += " (a key is given twice)"
     where = f"line {position.group(1)}" if position.group(1) else "at the end"
     return f"{source}, {where}: {reason}"
+
+
+def _toml_keys(code: Code) -> list[str]:
+    """The `key` line of a code, `keys = [...]` when it has alternates, none without."""
+    if code.alternate_keys:
+        return [f"keys = [{', '.join(_toml_string(key) for key in code.keys)}]"]
+    return [f"key = {_toml_string(code.key)}"] if code.key else []
 
 
 def _toml_string(value: str) -> str:
@@ -244,7 +261,7 @@ class _LineFinder:
 
 _TOP_LEVEL_FIELDS = ("name", "groups", "codes")
 _GROUP_FIELDS = ("id", "label", "exclusive")
-_CODE_FIELDS = ("id", "label", "key", "color", "description")
+_CODE_FIELDS = ("id", "label", "key", "keys", "color", "description")
 
 
 def _check_fields(
@@ -277,6 +294,34 @@ def _text_field(
     if not isinstance(value, str):
         raise fail(field_line(name), f"{name} must be a string in quotes, not {value!r}")
     return value
+
+
+def _code_keys(
+    raw: dict[str, Any],
+    code_id: str,
+    field_line: Callable[[str], int],
+    fail: Callable[[int, str], CodebookError],
+) -> list[tuple[str, int]]:
+    """A code's keys (`key = "r"`, or `keys = ["r", "к"]`) with the line each is on."""
+    if "key" in raw and "keys" in raw:
+        raise fail(field_line("keys"), f"code {code_id!r}: give key or keys, not both")
+    field = "keys" if "keys" in raw else "key"
+    line = field_line(field)
+    if field == "keys":
+        keys = raw["keys"]
+        if not isinstance(keys, list) or not keys:
+            raise fail(line, f'code {code_id!r}: keys must be a list such as ["r", "к"]')
+    else:
+        keys = [raw["key"]] if raw.get("key", "") != "" else []
+    for key in keys:
+        if not isinstance(key, str) or len(key) != 1 or not key.isprintable() or key.isspace():
+            raise fail(line, f"code {code_id!r}: key must be one printable character")
+    seen = set()
+    for key in keys:
+        if key in seen:
+            raise fail(line, f"code {code_id!r}: key {key!r} is listed twice")
+        seen.add(key)
+    return [(key, line) for key in keys]
 
 
 def _validate(
@@ -327,7 +372,7 @@ def _validate(
 
     codes: list[Code] = []
     code_ids: set[str] = set()
-    code_by_key: dict[str, Code] = {}
+    code_by_key: dict[str, str] = {}
     for index, raw in enumerate(raw_codes):
         line = where.table_line("codes", index)
         _check_fields(
@@ -343,17 +388,14 @@ def _validate(
             raise fail(line, f"code {code_id!r} names unknown group {group_id!r}")
         # A code may have no key (an imported codebook with more codes than free keys):
         # it is then tagged through the tag picker only.
-        key = raw.get("key", "")
-        key_line = where.field_line("codes", index, "key")
-        if not isinstance(key, str) or len(key) > 1 or (key and not key.isprintable()):
-            raise fail(key_line, f"code {code_id!r}: key must be one printable character")
-        if key.isspace():
-            raise fail(key_line, f"code {code_id!r}: key must be one printable character")
-        if key in reserved:
-            raise fail(key_line, f"code {code_id!r}: key {key!r} is one of the reader's keys")
-        clash = code_by_key.get(key) if key else None
-        if clash is not None:
-            raise fail(key_line, f"code {code_id!r}: key {key!r} is already used by {clash.id!r}")
+        code_keys = _code_keys(raw, code_id, partial(where.field_line, "codes", index), fail)
+        for key, key_line in code_keys:
+            if key in reserved:
+                raise fail(key_line, f"code {code_id!r}: key {key!r} is one of the reader's keys")
+            clash = code_by_key.get(key)
+            if clash is not None:
+                raise fail(key_line, f"code {code_id!r}: key {key!r} is already used by {clash!r}")
+            code_by_key[key] = code_id
         color = raw.get("color", "#888888")
         if not isinstance(color, str) or not _COLOUR.match(color):
             raise fail(
@@ -363,9 +405,7 @@ def _validate(
         field_line = partial(where.field_line, "codes", index)
         label = _text_field(raw, "label", code_id.split("/", 1)[1], fail, field_line)
         description = _text_field(raw, "description", "", fail, field_line)
-        code = Code(code_id, label, key, color, description)
-        codes.append(code)
+        keys = [key for key, _ in code_keys]
+        codes.append(Code(code_id, label, *keys[:1] or [""], color, description, tuple(keys[1:])))
         code_ids.add(code_id)
-        if key:
-            code_by_key[key] = code
     return Codebook(name=name, groups=tuple(groups), codes=tuple(codes))

@@ -210,8 +210,14 @@ def keys_of(action: KeyAction, keymap: Mapping[str, str] | None = None) -> str:
 
 
 def keys_of_code(code: Code, keymap: Mapping[str, str] | None = None) -> str:
-    """The key of a code in force: the keymap's (`tag.<id>`), else the codebook's."""
-    return (keymap or {}).get(f"tag.{code.id}", code.key)
+    """The keys of a code in force, comma-separated: the keymap's (`tag.<id>`), else the
+    codebook's key and its alternates under other layouts."""
+    return (keymap or {}).get(f"tag.{code.id}", ",".join(code.keys))
+
+
+def show_code_keys(code: Code, keymap: Mapping[str, str] | None = None) -> str:
+    """A code's keys in force as a person reads them: `r к ق`, made safe to print."""
+    return " ".join(visible(show_key(key)) for key in keys_of_code(code, keymap).split(","))
 
 
 def bindings(scope: str) -> list[Binding]:
@@ -224,10 +230,11 @@ def bindings(scope: str) -> list[Binding]:
 
 
 def codebook_bindings(codebook: Codebook) -> list[Binding]:
-    """A binding per code (`tag.<id>`, toggling it), so a keymap can move it too."""
+    """A binding per code (`tag.<id>`, toggling it, by its key and every alternate), so
+    a keymap can move it too."""
     return [
         Binding(
-            code.key,
+            ",".join(code.keys),
             f"toggle_tag({code.id!r})",
             visible(code.label, newline=" "),
             show=False,
@@ -280,10 +287,10 @@ def check_keymap(
             raise SettingsError(f'{source}: [keys] "{action_id}" = "{keys}": {why}')
         normalized[action_id] = ",".join(key_name(k) for k in keys.split(",") if k.strip())
     in_force = [(a.id, keys_of(a, normalized)) for a in ACTIONS]
-    in_force += [(code_id, normalized.get(code_id, code.key)) for code_id, code in codes.items()]
+    in_force += [(code_id, keys_of_code(code, normalized)) for code_id, code in codes.items()]
     taken: dict[str, str] = {}
     for action_id, keys in in_force:
-        for key in (key_name(k) for k in keys.split(",")):
+        for key in (key_name(k) for k in keys.split(",") if k.strip()):
             other = taken.setdefault(key, action_id)
             if other != action_id:
                 moved = action_id if action_id in normalized else other
@@ -338,7 +345,7 @@ def _codebook_rows(codebook: Codebook) -> list[str]:
     rows = []
     for group in codebook.groups:
         codes = codebook.codes_in(group.id)
-        keys = " ".join(f"`{code.key}`" for code in codes)
+        keys = " ".join(f"`{code.key}`" for code in codes if code.key)
         labels = " / ".join(code.label for code in codes)
         one = "; one at a time" if group.exclusive else ""
         rows.append(f"| {keys} | {group.label}: {labels} (toggle{one}) |")

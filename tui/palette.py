@@ -42,9 +42,9 @@ class ReaderCommands(Provider):
                 lambda target=target, name=action.action: target.run_action(name),
             )
         for code in screen.codebook.codes:
-            key = keys.keys_of_code(code, keymap)
+            key = keys.show_code_keys(code, keymap)
             yield (
-                f"Tag {_safe(code.label)}  {_safe(key)}",
+                f"Tag {_safe(code.label)}  {key}",
                 _safe(code.description) or f"toggle {_safe(code.id)} on the selection",
                 lambda code_id=code.id: screen.action_toggle_tag(code_id),
             )

@@ -47,7 +47,7 @@ class HelpScreen(ModalScreen[None]):
                 for code in self.codebook.codes_in(group.id):
                     lines.append(
                         Content.assemble(
-                            (f"{visible(keys.keys_of_code(code, self.keymap)):>6}  ", "bold"),
+                            (f"{keys.show_code_keys(code, self.keymap):>6}  ", "bold"),
                             (visible(code.label), f"bold {code.color}"),
                             f" — {visible(code.description)}",
                         )

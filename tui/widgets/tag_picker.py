@@ -12,6 +12,7 @@ from textual.widgets.selection_list import Selection
 
 from annotations.codebook import Codebook
 from annotations.safe_text import visible
+from tui.keys import show_code_keys
 from tui.widgets.type_ahead import TypeAheadModal
 
 
@@ -61,11 +62,14 @@ class TagPicker(TypeAheadModal[tuple[str, ...] | None]):
         highlighted = codes.highlighted
         words = query.lower().split()
         codes.clear_options()
+        # Keys in a column of one width: a digit has fewer layouts' keys than a letter.
+        width = max(len(show_code_keys(code)) for code in self.codebook.codes)
         for code in self.codebook.codes:
-            haystack = f"{code.id} {code.label} {code.description} {code.key}".lower()
+            shown_keys = show_code_keys(code)
+            haystack = f"{code.id} {code.label} {code.description} {shown_keys}".lower()
             if all(word in haystack for word in words):
                 prompt = Content.assemble(
-                    (f"{code.key} ", "bold"),
+                    (f"{shown_keys:<{width}} ", "bold"),
                     (visible(code.label), f"bold {code.color}"),
                     f"  {visible(code.description)}" if code.description != code.label else "",
                 )
