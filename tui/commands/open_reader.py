@@ -51,6 +51,9 @@ def run(options: argparse.Namespace) -> int:
     try:
         converted = convert_sources(store, options.paths, options.password)
         from tui.app import GlossApp  # Textual loads only when the reader really opens.
+        from tui.terminal_input import tolerate_invalid_utf8
+
+        tolerate_invalid_utf8()  # a paste that is not UTF-8 must not end the app
 
         app = GlossApp(
             paths=list(options.paths) or None,
