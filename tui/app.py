@@ -31,6 +31,7 @@ from annotations.store import Store
 from tui import keys
 from tui.screens.help import HelpScreen
 from tui.screens.library import LibraryScreen
+from tui.screens.quit_confirm import quit_or_ask
 from tui.screens.reader import ReaderScreen, reader_screen_for
 from tui.widgets.password_prompt import PasswordPrompt
 from tui.widgets.type_ahead import TypeAheadModal
@@ -233,7 +234,7 @@ class GlossApp(App[None]):
     def _library_chose(self, document_id: str | None) -> None:
         assert self.store is not None
         if document_id is None:
-            self.exit()
+            self.action_quit()
             return
         document = self.store.document(document_id)
         self.open_reader(Opened(document, Path(document.path or "")), from_library=True)
@@ -257,6 +258,10 @@ class GlossApp(App[None]):
         for notice in opened.document.metadata.get("notices") or ():
             # "page 3 has no text layer — run OCR first": said each time it is read.
             self.notify(visible(str(notice)), severity="warning", markup=False, timeout=10)
+
+    def action_quit(self) -> None:
+        """Quit; with changes the disk refused still in memory, ask first."""
+        quit_or_ask(self, self.store, self.codebook)
 
     def _fail(self, error: Exception) -> None:
         # The CLI prints this as one line after the terminal is restored.
