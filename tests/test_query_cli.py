@@ -173,3 +173,50 @@ def test_a_bad_query_is_refused_before_the_store_is_looked_for(capsys, tmp_path:
     code, _, err = run(capsys, "query", "a | ", "--db", str(tmp_path / "none.json"))
     assert code == 2
     assert err.startswith("gloss: bad query at character 5")
+
+
+# -- gloss export --query ------------------------------------------------------------------
+
+
+def test_export_query_keeps_only_the_matches(capsys, filled) -> None:
+    store, report, paged = filled
+    code, out, err = run(
+        capsys, "export", "--query", "iran & !convergence", "-f", "json", "--db", str(store)
+    )
+    assert (code, err) == (0, "")
+    exported = json.loads(out)["annotations"]
+    assert [(a["document"], a["analyst"]) for a in exported] == [
+        (report.id, "ben"),
+        (paged.id, "ben"),
+        (paged.id, "ana"),
+    ]
+    code, out, _ = run(capsys, "export", "--query", "@ana & russia", "-f", "md", "--db", str(store))
+    assert code == 0
+    assert "query @ana & russia" in out.replace("\\", "")
+    assert "Para three on bases." in out
+    assert "Para one" not in out and "Page two" not in out
+
+
+def test_export_query_with_the_other_filters(capsys, filled) -> None:
+    store, _, _ = filled
+    code, out, _ = run(
+        capsys,
+        "export",
+        *("--query", "society", "--analyst", "ben", "--document", "Report", "-f", "csv"),
+        *("--db", str(store)),
+    )
+    assert code == 0
+    rows = list(csv.DictReader(io.StringIO(out.removeprefix("\ufeff"))))
+    assert [row["quote"] for row in rows] == ["Para one on shrines."]
+
+
+def test_export_a_bad_query_writes_nothing(capsys, filled, tmp_path: Path) -> None:
+    store, _, _ = filled
+    output = tmp_path / "out.json"
+    code, out, err = run(capsys, "export", "--query", "!", "-o", str(output), "--db", str(store))
+    assert (code, out) == (2, "")
+    assert (
+        err
+        == 'gloss: bad query at character 2: expected a code, an @analyst or "text", not the end\n'
+    )
+    assert not output.exists()

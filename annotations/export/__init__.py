@@ -30,6 +30,7 @@ from annotations.journal import paused_gc
 from annotations.library import current_version, load, superseded_versions
 from annotations.model import Annotation
 from annotations.output_file import write_file
+from annotations.query import Query
 
 
 class AnnotationSource(Protocol):
@@ -190,6 +191,17 @@ def select(
 def _filters(tag: str | None, analyst: str | None) -> str:
     parts = [f"tag {tag}" if tag else "", f"analyst {analyst}" if analyst else ""]
     return ", ".join(part for part in parts if part)
+
+
+def narrowed(scope: ExportScope, query: Query) -> ExportScope:
+    """`scope` with only the annotations (and orphans) that `query` matches, its filters
+    saying so (`gloss export --query`, `gloss query`)."""
+    return replace(
+        scope,
+        annotations=tuple(query.filter(scope.annotations)),
+        orphans=tuple(query.filter(scope.orphans)),
+        filters=", ".join(part for part in (scope.filters, f"query {query}") if part),
+    )
 
 
 def select_file(

@@ -2,7 +2,7 @@
 
 from collections.abc import Callable
 
-from tui.commands import agree, codebook, doctor, exchange, open_reader, query, stats
+from tui.commands import agree, codebook, doctor, exchange, open_reader, query, search, stats
 
 COMMANDS: dict[str, Callable] = {
     "open": open_reader.register,
@@ -13,4 +13,5 @@ COMMANDS: dict[str, Callable] = {
     "agree": agree.register,
     "codebook": codebook.register,
     "query": query.register,
+    "search": search.register,
 }

@@ -11,11 +11,13 @@ from annotations.errors import RecordError, StoreError
 from annotations.export import (
     FORMAT_NAMES,
     export_format,
+    narrowed,
     render,
     select,
     select_file,
 )
 from annotations.output_file import check_output, store_files, write_file
+from annotations.query import Query
 from annotations.safe_text import visible
 from annotations.store import Store
 from annotations.validation import check_export, parse_json
@@ -43,6 +45,11 @@ def register_export(subparsers: argparse._SubParsersAction) -> None:
         "--encoding", metavar="NAME", help="the --document file's encoding when not UTF-8"
     )
     parser.add_argument("--tag", metavar="CODE", help="only annotations with this code")
+    parser.add_argument(
+        "--query",
+        metavar="EXPR",
+        help="only the annotations this code query matches (as gloss query: iran & !convergence)",
+    )
     common.add_analyst_option(parser, "only this analyst's annotations (default: everyone's)")
     common.add_codebook_option(parser)
     parser.add_argument("-o", "--output", type=Path, metavar="FILE", help="file (default: stdout)")
@@ -71,6 +78,7 @@ def run_export(options: argparse.Namespace) -> int:
     if export.needs_file and options.output is None:
         return common.fail(f"--format {export.name} writes a zip: name the file with -o FILE")
     codebook = common.codebook(options)
+    query = Query.parse(options.query, codebook) if options.query is not None else None
     path = common.existing_store_path(options.db)
     if options.output is not None:
         check_output(options.output.expanduser(), protected=store_files(path))
@@ -96,6 +104,8 @@ def run_export(options: argparse.Namespace) -> int:
                 analyst=options.analyst,
                 progress=progress,
             )
+        if query is not None:
+            scope = narrowed(scope, query)
         data = render(export.name, scope)
     if scope.orphans:
         report_orphans(len(scope.orphans), export.name, included=export.carries_orphans)

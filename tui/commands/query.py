@@ -6,10 +6,9 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from dataclasses import replace
 
 from annotations.document import Document
-from annotations.export import ExportScope, render
+from annotations.export import ExportScope, narrowed, render
 from annotations.export.json import escape_unsafe
 from annotations.model import Annotation
 from annotations.query import Query
@@ -50,7 +49,7 @@ def run(options: argparse.Namespace) -> int:
     query = Query.parse(options.expression, codebook)
     path = common.existing_store_path(options.db)
     with Store(path, read_only=True) as store:
-        scope = narrow(read_scope(store, codebook, options.document, options.analyst), query)
+        scope = narrowed(read_scope(store, codebook, options.document, options.analyst), query)
     if options.format == "csv":
         sys.stdout.buffer.write(render("csv", scope))
     elif options.format == "json":
@@ -58,16 +57,6 @@ def run(options: argparse.Namespace) -> int:
     else:
         print(text_report(query, scope), end="")
     return 0
-
-
-def narrow(scope: ExportScope, query: Query) -> ExportScope:
-    """The scope with only the annotations (and orphans) the query matches."""
-    return replace(
-        scope,
-        annotations=tuple(query.filter(scope.annotations)),
-        orphans=tuple(query.filter(scope.orphans)),
-        filters=", ".join(part for part in (scope.filters, f"query {query}") if part),
-    )
 
 
 def json_result(query: Query, scope: ExportScope) -> dict:
