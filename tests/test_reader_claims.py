@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from textual.widgets import OptionList
+from textual.widgets._toast import Toast
 
 from annotations import Document
 from tui.app import GlossApp
@@ -275,3 +276,36 @@ async def test_memo_asks_which_then_escape_leaves_the_selection_as_it_was(
         spans = sorted((a.start, a.end, a.tags) for a in screen.annotations)
         assert (sentence.start, sentence.end, ("actor/both",)) in spans
         assert len(spans) == 3
+
+
+async def test_extending_and_search_matches_differ_without_colour(store_path: Path) -> None:
+    app = GlossApp(db=store_path, analyst="ana")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = reader(app)
+        await search(pilot, "Russia")
+        await pilot.press("v", "w", "w")
+        pane = screen.query_one(ReadingPane)
+        drawn = [
+            (segment.text, bool(segment.style.reverse), bool(segment.style.underline))
+            for y in range(pane.view_height)
+            for segment in pane.render_line(y)
+            if segment.style is not None
+        ]
+        # The extending selection is reversed; the other matches are underlined, not reversed.
+        assert any(reverse and "and Iran" in text for text, reverse, _ in drawn)
+        assert any(
+            text == "Russia" and underline and not reverse for text, reverse, underline in drawn
+        )
+
+
+async def test_a_notice_never_covers_the_status_line(store_path: Path) -> None:
+    app = GlossApp(db=store_path, analyst="ana")
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await pilot.pause()
+        app.notify("A notice of some length, as a search wrapping around says.", timeout=30)
+        app.notify("And a second one.", timeout=30)
+        await pilot.pause(0.3)
+        status = app.screen.query_one(StatusLine).region
+        toasts = [toast.region for toast in app.screen.query(Toast)]
+        assert toasts
+        assert all(not toast.overlaps(status) for toast in toasts)
