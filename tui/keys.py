@@ -156,7 +156,8 @@ ACTIONS: tuple[KeyAction, ...] = (
     KeyAction("search.previous", "N", "match(-1)", "Previous match",
               "previous match, around the start", "Finding"),
     KeyAction("panel.filter", "f", "filter", "Filter the panel",
-              "filter the panel: a code, @analyst, words (esc clears)", "Finding"),
+              "filter the panel: codes (russia military: both), -code, @analyst, words of "
+              "quotes and memos; the status line shows how it was read (esc clears)", "Finding"),
     # -- screens
     KeyAction("focus.switch", "tab", "switch_focus", "Switch to the panel",
               "between the reading pane and the annotation panel (there: j/k, enter jumps)",

@@ -1,70 +1,17 @@
-"""The panel filter prompt: narrow the annotation panel by code, analyst or text."""
+"""The panel filter prompt: narrow the annotation panel by codes, analyst or text (the
+query is read by `annotations.panel_filter`)."""
 
 from __future__ import annotations
-
-from dataclasses import dataclass
 
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import Input, Label
 
-from annotations.codebook import Codebook
-from annotations.model import Annotation
+from annotations.panel_filter import PanelFilter
 from tui.widgets.type_ahead import TypeAheadModal
 
-
-@dataclass(frozen=True, slots=True)
-class PanelFilter:
-    """Which annotations the panel lists: all of `tag`, `analyst` and `words` must match."""
-
-    tag: str | None = None
-    analyst: str | None = None
-    words: tuple[str, ...] = ()
-
-    @classmethod
-    def parse(cls, query: str, codebook: Codebook) -> PanelFilter | None:
-        """`military`, `actor/iran` or a code's key picks a code; `@ana` an analyst; other
-        words must appear in the quote or memo. An empty query is no filter (None)."""
-        tag = analyst = None
-        words: list[str] = []
-        for token in query.split():
-            lowered = token.casefold()
-            code = next(
-                (
-                    c
-                    for c in codebook.codes
-                    if lowered in (c.id, c.label.casefold(), c.key.casefold())
-                ),
-                None,
-            )
-            if token.startswith("@") and len(token) > 1:
-                analyst = token[1:]
-            elif code is not None and tag is None:
-                tag = code.id
-            else:
-                words.append(lowered)
-        if tag is None and analyst is None and not words:
-            return None
-        return cls(tag, analyst, tuple(words))
-
-    def matches(self, annotation: Annotation) -> bool:
-        if self.tag is not None and self.tag not in annotation.tags:
-            return False
-        if self.analyst is not None and annotation.analyst != self.analyst:
-            return False
-        haystack = f"{annotation.quote} {annotation.memo}".casefold()
-        return all(word in haystack for word in self.words)
-
-    def describe(self, codebook: Codebook) -> str:
-        parts = []
-        if self.tag:
-            code = codebook.code(self.tag)
-            parts.append(code.label if code else self.tag)
-        if self.analyst:
-            parts.append(f"@{self.analyst}")
-        parts += [f"“{word}”" for word in self.words]
-        return " ".join(parts)
+__all__ = ["FilterPrompt", "PanelFilter"]
 
 
 class FilterPrompt(TypeAheadModal[str | None]):
@@ -83,7 +30,8 @@ class FilterPrompt(TypeAheadModal[str | None]):
         with Vertical(id="filter-dialog"):
             yield Label("Filter the annotation panel", classes="dialog-title")
             yield Input(
-                self.current, placeholder="a code (military, r, actor/iran), @analyst, words"
+                self.current,
+                placeholder="codes (russia military, r 1), -code, @analyst, words",
             )
             yield Label("enter applies · empty clears · escape cancels", classes="dialog-help")
 
