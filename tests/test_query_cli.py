@@ -220,3 +220,11 @@ def test_export_a_bad_query_writes_nothing(capsys, filled, tmp_path: Path) -> No
         == 'gloss: bad query at character 2: expected a code, an @analyst or "text", not the end\n'
     )
     assert not output.exists()
+
+
+def test_an_empty_store_says_there_is_nothing_to_query(capsys, store_path: Path) -> None:
+    with Store(store_path):
+        pass
+    code, out, err = run(capsys, "query", "iran", "--db", str(store_path))
+    assert (code, out) == (2, "")
+    assert err == f"gloss: {store_path}: the store holds no documents: nothing to query\n"

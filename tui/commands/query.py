@@ -49,6 +49,8 @@ def run(options: argparse.Namespace) -> int:
     query = Query.parse(options.expression, codebook)
     path = common.existing_store_path(options.db)
     with Store(path, read_only=True) as store:
+        if not store.documents():
+            return common.fail(f"{path}: the store holds no documents: nothing to query")
         scope = narrowed(read_scope(store, codebook, options.document, options.analyst), query)
     if options.format == "csv":
         sys.stdout.buffer.write(render("csv", scope))
