@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from test_export_support import bundled_scope
 
+from annotations import Codebook
 from annotations.export import render
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -73,8 +74,8 @@ def test_html_export_renders_with_text_and_highlights(tmp_path: Path) -> None:
     assert len(colours) > 200
     ink = sum(count for count, rgb in colours if max(rgb) < 100)
     assert ink > 5_000  # dark text pixels
-    # A Russia highlight (the codebook's #d9534f at alpha 0x4d over the background).
-    russia = blend("#d9534f", 0x4D, BACKGROUND)
+    # A Russia highlight (the codebook's colour at alpha 0x4d over the background).
+    russia = blend(Codebook.default().color("actor/russia"), 0x4D, BACKGROUND)
     near = sum(
         count
         for count, rgb in colours

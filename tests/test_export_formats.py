@@ -314,7 +314,7 @@ def test_html_highlights_in_code_colours_with_notes_legend_and_matrix() -> None:
     marks = [attributes for tag, attributes in page.tags if tag == "mark"]
     assert len(marks) >= len(scope.annotations)
     # The Russia colour of the default codebook colours the highlights.
-    assert "#d9534f4d" in page.style
+    assert f"{Codebook.default().color('actor/russia')}4d" in page.style
     notes = [a for tag, a in page.tags if tag == "div" and "note" in (a.get("class") or "")]
     assert len(notes) == len(scope.annotations)
     assert "Actor × Interest" in page.joined
@@ -334,7 +334,9 @@ def test_html_overlapping_annotations_get_striped_highlights() -> None:
         render("html", make_scope([document], [first, second], Codebook.default())).decode()
     )
     assert "linear-gradient" in page.style
-    assert "#d9534f66" in page.style and "#2e9e5b66" in page.style
+    codebook = Codebook.default()
+    assert f"{codebook.color('actor/russia')}66" in page.style
+    assert f"{codebook.color('actor/iran')}66" in page.style
 
 
 def test_html_text_is_every_character_of_the_document() -> None:

@@ -8,10 +8,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
-from textual.widgets import Label, RadioButton, RadioSet, Static, TextArea
+from textual.widgets import Label, RadioSet, Static, TextArea
 
 from annotations.model import CONFIDENCE_LEVELS
 from annotations.safe_text import visible
+from tui.widgets.state_glyphs import GlyphRadioButton
 from tui.widgets.type_ahead import TypeAheadModal
 
 
@@ -48,9 +49,9 @@ class MemoEditor(TypeAheadModal[MemoResult | None]):
             yield TextArea(self.memo, id="memo-text", soft_wrap=True, show_line_numbers=False)
             yield Label("Confidence", classes="dialog-subtitle")
             with RadioSet(id="memo-confidence"):
-                yield RadioButton("none", value=self.confidence is None)
+                yield GlyphRadioButton("none", value=self.confidence is None)
                 for level in CONFIDENCE_LEVELS:
-                    yield RadioButton(level, value=self.confidence == level)
+                    yield GlyphRadioButton(level, value=self.confidence == level)
             yield Label("ctrl+s save · escape cancel · tab confidence", classes="dialog-help")
 
     def on_mount(self) -> None:

@@ -13,6 +13,7 @@ from textual.widgets.selection_list import Selection
 from annotations.codebook import Codebook
 from annotations.safe_text import visible
 from tui.keys import show_code_keys
+from tui.widgets.state_glyphs import GlyphSelectionList
 from tui.widgets.type_ahead import TypeAheadModal
 
 
@@ -37,7 +38,7 @@ class TagPicker(TypeAheadModal[tuple[str, ...] | None]):
         with Vertical(id="picker-dialog"):
             yield Label("Tags", classes="dialog-title")
             yield Input(placeholder="type to filter the codebook", id="picker-filter")
-            yield SelectionList[str](id="picker-codes")
+            yield GlyphSelectionList(id="picker-codes")
             yield Label(
                 "type to filter · ↓ to the list · space toggles · enter applies · escape cancels",
                 classes="dialog-help",
