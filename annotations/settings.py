@@ -7,11 +7,19 @@
     [citation]
     style = "chicago"              # how `y` cites: "plain" (the default), "markdown", "chicago"
 
+    [analyst]
+    name = "ana"                   # when neither --analyst nor $GLOSS_ANALYST is given
+
+    [codebook]
+    path = "codebooks/syria.toml"  # when --codebook is not given; relative to this file
+
+    [theme]
+    name = "textual-light"         # a Textual theme (gloss config check lists them)
+
 This module reads and checks the file's shape: each section known, each value of the
 right type, every error one line naming the file, the line and the field. What a key
-means — whether an id exists, whether a key is taken — is the interface's to check
-(`tui.keys.check_keymap`), which knows the keys. Later sections (analyst, theme, citation
-style) are added to `_SECTIONS` and `Settings` here.
+means — whether an id exists, whether a key is taken — and which themes exist are the
+interface's to check (`tui.keys.check_keymap`, `tui.commands.config`), which knows them.
 """
 
 from __future__ import annotations
@@ -26,13 +34,19 @@ from platformdirs import user_config_path
 
 from annotations.citation import CITATION_STYLES
 from annotations.errors import GlossError
+from annotations.safe_text import is_safe
 
 CONFIG_ENV = "GLOSS_CONFIG"
 # Each section of config.toml and what it holds.
 _SECTIONS = {
     "keys": "a table of action id = key",
     "citation": 'a table such as style = "chicago"',
+    "analyst": 'a table such as name = "ana"',
+    "codebook": 'a table such as path = "codebook.toml"',
+    "theme": 'a table such as name = "textual-light"',
 }
+# The one setting of each single-setting section.
+_ONLY_FIELD = {"citation": "style", "analyst": "name", "codebook": "path", "theme": "name"}
 
 
 class SettingsError(GlossError):
@@ -46,6 +60,9 @@ class Settings:
     keys: Mapping[str, str] = field(default_factory=dict)
     source: str = "config.toml"
     citation_style: str | None = None  # [citation] style; None: the default (plain)
+    analyst: str | None = None  # [analyst] name
+    codebook: Path | None = None  # [codebook] path, made absolute from the file's folder
+    theme: str | None = None  # [theme] name, checked by the interface
 
 
 def settings_path(environ: Mapping[str, str] | None = None) -> tuple[Path, bool]:
@@ -103,24 +120,48 @@ def parse_settings(text: str, *, source: str = "config.toml") -> Settings:
                 f"{source}, line {_line_of(text, action_id)}: [keys] {action_id!r} must be "
                 f'a key in quotes, such as "M" or "ctrl+m" (not {key!r})'
             )
-    citation = data.get("citation", {})
-    for name in citation:
-        if name != "style":
-            raise SettingsError(
-                f"{source}, line {_line_of(text, name)}: [citation] {name!r} is not a setting "
-                "(the one there is: style)"
-            )
-    style = citation.get("style")
+    for section, only in _ONLY_FIELD.items():
+        for name in data.get(section, {}):
+            if name != only:
+                line = _line_in(text, section, name)
+                raise SettingsError(
+                    f"{source}, line {line}: [{section}] {name!r} is not a setting (the one "
+                    f"there is: {only})"
+                )
+    style = data.get("citation", {}).get("style")
     if style is not None and style not in CITATION_STYLES:
+        line = _line_in(text, "citation", "style")
         raise SettingsError(
-            f"{source}, line {_line_of(text, 'style')}: [citation] style must be one of "
+            f"{source}, line {line}: [citation] style must be one of "
             f"{', '.join(CITATION_STYLES)} (not {style!r})"
         )
+    analyst = _text(data, "analyst", text, source)
+    if analyst is not None and not (analyst.isprintable() and is_safe(analyst)):
+        raise SettingsError(
+            f"{source}, line {_line_in(text, 'analyst', 'name')}: [analyst] name must be one "
+            "line of printable text"
+        )
+    codebook = _text(data, "codebook", text, source)
     return Settings(
         keys={action_id: key.strip() for action_id, key in keys.items()},
         source=source,
         citation_style=style,
+        analyst=analyst.strip() if analyst else None,
+        codebook=Path(source).parent / Path(codebook).expanduser() if codebook else None,
+        theme=_text(data, "theme", text, source),
     )
+
+
+def _text(data: dict[str, dict[str, object]], section: str, text: str, source: str) -> str | None:
+    """The one setting of `section` (None when it is not given): a non-empty string."""
+    field = _ONLY_FIELD[section]
+    value = data.get(section, {}).get(field)
+    if value is not None and (not isinstance(value, str) or not value.strip()):
+        raise SettingsError(
+            f"{source}, line {_line_in(text, section, field)}: [{section}] {field} must be text in "
+            f"quotes (not {value!r})"
+        )
+    return value
 
 
 def _line_of(text: str, name: str) -> int:
@@ -130,3 +171,16 @@ def _line_of(text: str, name: str) -> int:
         if stripped.startswith((name, f'"{name}"', f"'{name}'")):
             return number
     return 1
+
+
+def _line_in(text: str, section: str, name: str) -> int:
+    """The line of `name` inside `[section]` (else of the section, else 1)."""
+    lines = text.splitlines()
+    start = _line_of(text, section)
+    for number in range(start + 1, len(lines) + 1):
+        stripped = lines[number - 1].strip()
+        if stripped.startswith("["):
+            break
+        if stripped.startswith((name, f'"{name}"', f"'{name}'")):
+            return number
+    return start

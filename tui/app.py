@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import gc
-import getpass
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -29,6 +28,7 @@ from annotations.settings import load_settings
 from annotations.sources import source_format
 from annotations.store import Store
 from tui import keys
+from tui.commands.common import analyst_name
 from tui.screens.help import HelpScreen
 from tui.screens.library import LibraryScreen
 from tui.screens.quit_confirm import quit_or_ask
@@ -98,7 +98,7 @@ class GlossApp(App[None]):
         super().__init__()
         self.paths = list(paths or [])
         self.db_path = db
-        self.analyst = analyst or _login_name()
+        self.analyst = analyst or analyst_name(None)  # $GLOSS_ANALYST, config.toml, login
         # The keymap in force (`[keys]` of config.toml): the palette and help show it.
         # The command line has checked both already and said what is wrong in one line.
         self.codebook, self.keymap_in_force = keys.codebook_and_keymap(codebook)
@@ -109,7 +109,10 @@ class GlossApp(App[None]):
         self.converted = dict(converted or {})
         self.password = password  # an encrypted PDF's (asked for when it is missing)
         # `--citation-style`, else config.toml's [citation] style, else plain.
-        self.citation_style = citation_style or load_settings().citation_style or DEFAULT_STYLE
+        settings = load_settings()
+        self.citation_style = citation_style or settings.citation_style or DEFAULT_STYLE
+        if settings.theme in self.available_themes:  # `gloss` has said what is wrong with it
+            self.theme = settings.theme
         self.error_message: str | None = None
 
     # -- opening -----------------------------------------------------------------------
@@ -290,10 +293,3 @@ class GlossApp(App[None]):
         for command in super().get_system_commands(screen):
             if not (reader and command.title == "Quit"):
                 yield command
-
-
-def _login_name() -> str:
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return "analyst"

@@ -20,8 +20,9 @@ from pathlib import Path
 from textual.binding import Binding
 
 from annotations.codebook import Code, Codebook
+from annotations.errors import CodebookError
 from annotations.safe_text import visible
-from annotations.settings import SettingsError, load_settings
+from annotations.settings import Settings, SettingsError, load_settings
 
 # How keys are written for people (footer, help, palette, README): the name Textual
 # gives a key, as typed.
@@ -305,14 +306,26 @@ def check_keymap(
 
 
 def codebook_and_keymap(codebook_path: Path | None) -> tuple[Codebook, dict[str, str]]:
-    """The codebook (`--codebook`, else the default) and the user's keymap, each checked
-    against the keys in force. `CodebookError` or `SettingsError` in one line."""
+    """The codebook (`--codebook`, else config.toml's, else the default) and the user's
+    keymap, each checked against the keys in force. `CodebookError` or `SettingsError` in
+    one line."""
     settings = load_settings()
-    if codebook_path is None:
-        codebook = Codebook.default()
-    else:
+    if codebook_path is not None:
         codebook = Codebook.load(codebook_path, reserved=reserved_keys(settings.keys))
+    else:
+        codebook = settings_codebook(settings) or Codebook.default()
     return codebook, check_keymap(settings.keys, codebook, settings.source)
+
+
+def settings_codebook(settings: Settings) -> Codebook | None:
+    """The codebook config.toml names (`[codebook] path`), checked against the keys in
+    force; None when it names none. The error says the settings named it."""
+    if settings.codebook is None:
+        return None
+    try:
+        return Codebook.load(settings.codebook, reserved=reserved_keys(settings.keys))
+    except CodebookError as error:
+        raise CodebookError(f"{error} (the [codebook] path of {settings.source})") from None
 
 
 def _named(action_id: str) -> str:

@@ -2,7 +2,17 @@
 
 from collections.abc import Callable
 
-from tui.commands import agree, codebook, doctor, exchange, open_reader, query, search, stats
+from tui.commands import (
+    agree,
+    codebook,
+    config,
+    doctor,
+    exchange,
+    open_reader,
+    query,
+    search,
+    stats,
+)
 
 COMMANDS: dict[str, Callable] = {
     "open": open_reader.register,
@@ -14,4 +24,5 @@ COMMANDS: dict[str, Callable] = {
     "codebook": codebook.register,
     "query": query.register,
     "search": search.register,
+    "config": config.register,
 }

@@ -19,8 +19,9 @@ from annotations.export import safe_colour
 from annotations.export.qdpx import codebook_xml
 from annotations.output_file import check_output, write_file
 from annotations.safe_text import visible
+from annotations.settings import load_settings
 from tui.commands import common
-from tui.keys import reserved_keys
+from tui.keys import reserved_keys, settings_codebook
 
 EXPORT_FORMATS = ("toml", "qdc")
 
@@ -94,6 +95,10 @@ def _chosen(options: argparse.Namespace) -> tuple[Codebook, str]:
         raise _UsageError("name one codebook: FILE or --codebook FILE, not both")
     path = file or option
     if path is None:
+        settings = load_settings()  # config.toml's [codebook] path, else the default
+        named = settings_codebook(settings)
+        if named is not None:
+            return named, str(settings.codebook)
         return Codebook.default(), "the default codebook"
     path = path.expanduser()
     return Codebook.load(path, reserved=reserved_keys()), str(path)

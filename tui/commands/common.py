@@ -13,7 +13,8 @@ from platformdirs import user_data_path
 from annotations.codebook import Codebook
 from annotations.errors import StoreError
 from annotations.safe_text import visible
-from tui.keys import reserved_keys
+from annotations.settings import Settings, load_settings
+from tui.keys import reserved_keys, settings_codebook
 
 EXIT_ERROR = 2
 
@@ -40,9 +41,9 @@ def add_document_option(parser: argparse.ArgumentParser) -> None:
 
 
 def codebook(options: argparse.Namespace) -> Codebook:
-    """`--codebook FILE`, else the default codebook."""
+    """`--codebook FILE`, else config.toml's [codebook] path, else the default codebook."""
     if not options.codebook:
-        return Codebook.default()
+        return settings_codebook(load_settings()) or Codebook.default()
     return Codebook.load(options.codebook, reserved=reserved_keys())
 
 
@@ -68,15 +69,24 @@ def existing_store_path(option: Path | None) -> Path:
 
 
 def analyst_name(option: str | None) -> str:
-    """`--analyst`, else `$GLOSS_ANALYST`, else the login name."""
+    """`--analyst`, else `$GLOSS_ANALYST`, else config.toml's [analyst] name, else the
+    login name."""
+    return analyst_and_source(option)[0]
+
+
+def analyst_and_source(option: str | None, settings: Settings | None = None) -> tuple[str, str]:
+    """The analyst in force and where the name comes from, as `gloss config` says it."""
     if option:
-        return option
+        return option, "--analyst"
     if os.environ.get("GLOSS_ANALYST"):
-        return os.environ["GLOSS_ANALYST"]
+        return os.environ["GLOSS_ANALYST"], "$GLOSS_ANALYST"
+    settings = load_settings() if settings is None else settings
+    if settings.analyst:
+        return settings.analyst, "config.toml"
     try:
-        return getpass.getuser()
+        return getpass.getuser(), "the login name"
     except (KeyError, OSError):
-        return "analyst"
+        return "analyst", "no login name"
 
 
 def fail(message: str) -> int:

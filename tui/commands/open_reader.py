@@ -8,9 +8,11 @@ from pathlib import Path
 from annotations.citation import CITATION_STYLES
 from annotations.document import Document
 from annotations.library import expand_paths
+from annotations.settings import load_settings
 from annotations.sources import source_format
 from annotations.store import Store
 from tui.commands import common
+from tui.commands.config import check_theme
 from tui.commands.converting import add_password_option, convert_sources
 from tui.keys import codebook_and_keymap
 
@@ -29,7 +31,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="how y cites a quotation: plain, markdown or chicago "
         "(default: [citation] style in config.toml, else plain)",
     )
-    common.add_analyst_option(parser, "who is annotating (default: $GLOSS_ANALYST, login name)")
+    common.add_analyst_option(
+        parser,
+        "who is annotating (default: $GLOSS_ANALYST, else [analyst] name in config.toml, "
+        "else the login name)",
+    )
     common.add_store_options(parser)
     parser.set_defaults(handler=run)
 
@@ -44,6 +50,7 @@ def run(options: argparse.Namespace) -> int:
         if explicit and (not path.exists() or path.stat().st_size < 1_000_000):
             Document.from_path(path, encoding=options.encoding)
     codebook_and_keymap(options.codebook)  # and config.toml's [keys]
+    check_theme(load_settings())
     db = common.store_path(options.db)
     # A damaged store is reported here, before the screen changes; the app then uses this
     # store rather than reading it again (a year of annotations takes a moment to read).
