@@ -36,9 +36,12 @@ class ReaderCommands(Provider):
                 continue  # the palette itself
             target = screen if action.scope == "reader" else self.app
             shown = keys.show_keys(keys.keys_of(action, keymap))
+            # A help line that only says the title again ("Next sentence" / "next
+            # sentence") doubles the list's length for nothing.
+            says_more = action.help.casefold() != action.description.casefold()
             yield (
                 f"{action.description}  {shown}",
-                action.help,
+                action.help if says_more else "",
                 lambda target=target, name=action.action: target.run_action(name),
             )
         for code in screen.codebook.codes:
@@ -65,7 +68,7 @@ class ReaderCommands(Provider):
 
 def _plain(text: str) -> Any:
     # The palette reads a help string as markup, and passes content through as it is.
-    return Content(text)
+    return Content(text) if text else None
 
 
 def _highlight(matcher: Any, text: str) -> Content:
