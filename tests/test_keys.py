@@ -92,6 +92,11 @@ async def test_the_palette_reads_as_a_person_says_it_and_lists_nothing_twice(
     assert "Tag Russia  r к ق" in titles
     assert len(titles) == len(set(titles)), [t for t in titles if titles.count(t) > 1]
     assert not any("move." in title or "right_square_bracket" in title for title in titles)
+    # A help line under an entry says more than its title, or is not there.
+    for prompt in prompts:
+        title, *help_lines = prompt.split("\n")
+        words = title.rsplit("  ", 1)[0]
+        assert [line.casefold() for line in help_lines] != [words.casefold()], prompt
 
 
 HOSTILE = """
