@@ -99,7 +99,8 @@ def _code_at(
             return code, len(label_words)
     word = typed[0]
     for code in codebook.codes:
-        if word in (code.id.casefold(), code.key.casefold(), code.label.casefold()):
+        keys = [key.casefold() for key in code.keys]  # under every layout: r, к, ق
+        if word in (code.id.casefold(), *keys, code.label.casefold()):
             return code, 1
     having = [code for code in codebook.codes if word in code.label.casefold().split()]
     if len(having) == 1:

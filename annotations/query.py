@@ -196,8 +196,8 @@ class _CodeNames:
         self.by_label_word: dict[str, set[str]] = {}
         for code in codebook.codes:
             self.by_name.setdefault(fold(code.id.split("/", 1)[1]), set()).add(code.id)
-            if code.key:
-                self.by_key.setdefault(code.key, set()).add(code.id)
+            for key in code.keys:  # under every layout: r, к, ق
+                self.by_key.setdefault(key, set()).add(code.id)
             self.by_label.setdefault(fold(" ".join(code.label.split())), set()).add(code.id)
             self.by_group.setdefault(fold(code.group), set()).add(code.id)
             for word in fold(code.label).split():

@@ -44,6 +44,9 @@ def test_labels_their_words_ids_and_keys_are_all_codes() -> None:
     assert read("global leverage").include == ("interest/leverage",)
     assert read("access").include == ("interest/access",)
     assert read("actor/iran 1").include == ("actor/iran", "interest/military")
+    # A key under a Russian or Persian layout names its code too.
+    assert read("к ۱").include == ("actor/russia", "interest/military")
+    assert read("ه").include == ("actor/iran",)
     assert read("geostrategic access @ana").describe(CODEBOOK) == "geostrategic access @ana"
 
 

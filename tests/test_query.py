@@ -74,7 +74,7 @@ def test_hand_worked_examples(expression: str, expected: list[str]) -> None:
 
 @pytest.mark.parametrize(
     "expression",
-    ["actor/iran", "iran", "IRAN", "i", "Iran"],
+    ["actor/iran", "iran", "IRAN", "i", "Iran", "ш", "ه"],  # its key under three layouts
 )
 def test_a_code_by_id_name_key_or_label(expression: str) -> None:
     assert ids(expression) == ["a", "b"]

@@ -191,7 +191,7 @@ def describe(codebook: Codebook, source: str) -> list[Text | Group]:
             if code.description:
                 described.append(" — " + visible(code.description, newline=" "))
             table.add_row(
-                Text(visible(code.key)),
+                Text(visible(" ".join(code.keys))),
                 Text(code.id),
                 Text.assemble(("██", safe_colour(code.color)), " ", code.color),
                 described,
