@@ -4,7 +4,9 @@ A thin screen (docs/architecture.md): the cursor and its movements are
 `annotations.navigation`, the annotations and the rules for changing them with undo are
 `annotations.editing` over the store, the search is `annotations.search`. The screen turns
 keys into those calls, draws the result in the reading pane, the panel and the status
-line, and opens the dialogs.
+line, and opens the dialogs. Its actions come in parts of their own, mixed in here:
+annotating (`reader_annotating.py`), search (`reader_search.py`) and the source's
+citation, pages and details (`reader_sources.py`).
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from textual.screen import Screen
 from textual.widgets import Footer
 
 from annotations import navigation
-from annotations.citation import DEFAULT_STYLE, metadata_changes, quotation, source_fields
+from annotations.citation import DEFAULT_STYLE
 from annotations.codebook import Codebook
 from annotations.document import Document
 from annotations.editing import Change, Editor
@@ -28,26 +30,23 @@ from annotations.library import orphans
 from annotations.model import Annotation
 from annotations.navigation import Cursor
 from annotations.safe_text import visible
-from annotations.search import DocumentSearch, Hit
-from annotations.span_index import SpanIndex, annotation_at, annotations_meant, exact_annotation
+from annotations.search import DocumentSearch
+from annotations.span_index import SpanIndex, annotation_at
 from annotations.store import Store
 from tui import keys
 from tui.palette import ReaderCommands
 from tui.screens.analysis import AnalysisScreen
 from tui.screens.export_dialog import ExportDialog
+from tui.screens.reader_annotating import AnnotatingActions
+from tui.screens.reader_search import SearchActions
+from tui.screens.reader_sources import SourceActions
 from tui.widgets.annotation_panel import AnnotationPanel
 from tui.widgets.filter_prompt import FilterPrompt, PanelFilter
-from tui.widgets.memo_editor import MemoEditor, MemoResult
-from tui.widgets.metadata_form import MetadataForm
-from tui.widgets.orphan_picker import AnnotationChooser, OrphanPicker
-from tui.widgets.page_prompt import PagePrompt
 from tui.widgets.reading_pane import ReadingPane, highlights_of
-from tui.widgets.search_prompt import SearchPrompt
 from tui.widgets.status_line import StatusLine
-from tui.widgets.tag_picker import TagPicker
 
 
-class ReaderScreen(Screen[None]):
+class ReaderScreen(AnnotatingActions, SearchActions, SourceActions, Screen[None]):
     """Read one document and annotate it from the keyboard."""
 
     BINDINGS = keys.bindings("reader")  # the codebook's: `reader_screen_for`
@@ -191,64 +190,6 @@ class ReaderScreen(Screen[None]):
         if path is not None:
             self.notify(f"Exported to {visible(str(path))}", title="Exported", markup=False)
 
-    # -- actions: citing and the source ---------------------------------------------------
-
-    def action_copy_citation(self) -> None:
-        """Copy the annotation under the cursor (else the selection: a sentence, usually)
-        as a quotation with its citation, to the terminal's clipboard (OSC 52)."""
-        annotation = annotation_at(self._index, self.selection, None)
-        start, end = annotation.span if annotation is not None else self.selection
-        if end <= start:
-            return
-        text = quotation(self.document, start, end, self.citation_style)
-        self.app.copy_to_clipboard(text)
-        shown = visible(" ".join(text.split()))
-        if len(shown) > 120:
-            shown = shown[:119] + "…"
-        self.notify(shown, title="Citation copied", markup=False)
-
-    def action_go_to_page(self) -> None:
-        structure = self.document.structure
-        if structure is not None and structure.has_pages:
-            first, last = structure.label(0), structure.label(structure.page_count - 1)
-            prompt = PagePrompt("page", f"{first} to {last}")
-        else:
-            prompt = PagePrompt("paragraph", f"1 to {len(self.document.paragraphs)}")
-        self.app.push_screen(prompt, self._go_to)
-
-    def _go_to(self, where: str | None) -> None:
-        if where is None:
-            return
-        document = self.document
-        structure = document.structure
-        if structure is not None and structure.has_pages:
-            paragraph = structure.first_paragraph_of_page(where)
-        elif where.isdigit() and 1 <= int(where) <= len(document.paragraphs):
-            paragraph = int(where) - 1
-        else:
-            paragraph = None
-        if paragraph is None:
-            self.notify(f"No page {visible(where)} in this document", markup=False)
-            return
-        self._move(navigation.paragraph_start(document, paragraph))
-
-    def action_edit_metadata(self) -> None:
-        self.app.push_screen(MetadataForm(source_fields(self.document)), self._metadata_edited)
-
-    def _metadata_edited(self, edited: dict[str, str] | None) -> None:
-        if edited is None:
-            return
-        changes = metadata_changes(self.document, edited)
-        if not changes:
-            return
-        try:
-            self.document = self.store.set_document_metadata(self.document.id, **changes)
-        except StoreError as error:
-            self.notify(str(error), severity="error", markup=False)
-            return
-        self._update_status()
-        self.notify("Source details saved.", markup=False)
-
     def action_filter(self) -> None:
         self.app.push_screen(FilterPrompt(self._filter_query), self._filter_chosen)
 
@@ -272,155 +213,6 @@ class ReaderScreen(Screen[None]):
         if span is not None:
             self._move(navigation.select(*span))
             self.pane.focus()
-
-    # -- actions: search ---------------------------------------------------------------
-
-    def action_search(self) -> None:
-        prompt = SearchPrompt(self._preview_search, self.search.history)
-        self.app.push_screen(prompt, self._search_submitted)
-
-    def _preview_search(self, query: str) -> int | None:
-        """Mark the matches of a query being typed and show the next one; their count."""
-        matches = self.search.find(query)
-        self.pane.set_matches(matches or [])
-        self.pane.scroll_to_span(*self.search.preview_span(query, self._search_from))
-        return None if matches is None else len(matches)
-
-    def _search_submitted(self, query: str | None) -> None:
-        hit = None
-        if query is not None:
-            query, hit = self.search.submit(query, self._search_from)
-            if query and self.search.find(query) == []:
-                self.notify(f"No match for “{visible(query, newline=' ')}”.", markup=False)
-        # Cancelled, empty or nothing found: the search as it was, the cursor unmoved.
-        self.pane.set_matches(self.search.matches)
-        if hit is None:
-            self.pane.scroll_to_span(*self.selection)
-        elif self.cursor.extending:  # vim's v/pattern: the moving end goes to the match
-            self._move(navigation.extend_to_match(self.document, self.cursor, hit.span))
-        else:
-            self._go_to_match(hit)
-
-    @property
-    def _search_from(self) -> tuple[int, int]:
-        """Where a search starts: the selection, or while extending its moving end."""
-        if self.cursor.extending:
-            return (self.cursor.head, self.cursor.head)
-        return self.selection
-
-    def action_match(self, direction: int) -> None:
-        self._go_to_match(self.search.step(self.selection, direction))
-
-    def _go_to_match(self, hit: Hit | None) -> None:
-        if hit is None:
-            self.notify("No search yet: / searches the document.", markup=False)
-            return
-        self.pane.set_matches(self.search.matches)
-        if hit.wrapped == "end":
-            self.notify("Search reached the end: continued from the top.", timeout=3)
-        elif hit.wrapped == "start":
-            self.notify("Search reached the start: continued from the end.", timeout=3)
-        self._move(navigation.select(*hit.span))
-
-    # -- actions: orphans --------------------------------------------------------------
-
-    def action_orphans(self) -> None:
-        waiting = orphans(self.store, self.document.id)
-        if not waiting:
-            self.notify("No orphaned annotations for this document.", markup=False)
-            return
-        self.app.push_screen(OrphanPicker(waiting, self.codebook), self._reattach)
-
-    def _reattach(self, orphan: Annotation | None) -> None:
-        selection = self.selection
-        if orphan and self._edited(lambda: self.editor.reattach(orphan.id, selection)):
-            self._stop_extending()
-            self.notify("Re-attached to the selection.", markup=False)
-
-    # -- actions: tagging, memos, history ----------------------------------------------
-
-    def action_toggle_tag(self, code_id: str) -> None:
-        selection = self.selection
-        if selection[1] > selection[0]:
-            self._edited(lambda: self.editor.toggle_tag(selection, code_id, self.codebook))
-            self._stop_extending()
-
-    def action_pick_tags(self) -> None:
-        current = exact_annotation(self._index, self.selection, self.analyst)
-        self.app.push_screen(
-            TagPicker(self.codebook, current.tags if current else ()), self._tags_picked
-        )
-
-    def _tags_picked(self, tags: tuple[str, ...] | None) -> None:
-        if tags is not None:
-            selection = self.selection
-            self._edited(lambda: self.editor.set_tags(selection, tags))
-            self._stop_extending()
-
-    def action_memo(self) -> None:
-        meant = annotations_meant(self._index, self.selection, self.analyst)
-        if self.cursor.extending and meant and meant[0].span != self.selection:
-            meant = []  # a selection being extended asks for a new annotation
-        self._choose(meant, "Write the memo of which annotation?", self._open_memo)
-
-    def _open_memo(self, current: Annotation | None) -> None:
-        selection = self.selection
-        quote = current.quote if current else self.document.text[slice(*selection)]
-        editor = MemoEditor(quote, *((current.memo, current.confidence) if current else ("", None)))
-        target = current.id if current else None
-        self.app.push_screen(editor, lambda result: self._memo_written(result, target, selection))
-
-    def _choose(
-        self,
-        meant: list[Annotation],
-        question: str,
-        then: Callable[[Annotation | None], None],
-    ) -> None:
-        """Call `then` with the one annotation meant, or ask which when several are; none
-        meant: `then(None)`. Cancelling the question calls nothing."""
-        if len(meant) <= 1:
-            then(meant[0] if meant else None)
-            return
-        chooser = AnnotationChooser(
-            meant, self.codebook, question, "enter chooses · escape cancels"
-        )
-        self.app.push_screen(chooser, lambda chosen: then(chosen) if chosen else None)
-
-    def _memo_written(
-        self, result: MemoResult | None, target: str | None, selection: tuple[int, int]
-    ) -> None:
-        if result is None:
-            return
-        memo, confidence = result.memo, result.confidence
-        self._edited(lambda: self.editor.write_memo(target, selection, memo, confidence))
-        self._stop_extending()
-
-    def action_delete(self) -> None:
-        self.store.refresh()
-        meant = annotations_meant(self._index, self.selection, self.analyst)
-        if not meant:
-            self.notify("No annotation of yours here to delete.", severity="warning")
-            return
-        self._choose(meant, "Delete which annotation?", self._delete)
-
-    def _delete(self, annotation: Annotation | None) -> None:
-        if annotation is not None and self._edited(lambda: self.editor.delete(annotation.id)):
-            self.notify("Annotation deleted — u brings it back.", markup=False)
-
-    def action_undo(self) -> None:
-        self._history(self.editor.undo if self.editor.can_undo else None, "Nothing to undo.")
-
-    def action_redo(self) -> None:
-        self._history(self.editor.redo if self.editor.can_redo else None, "Nothing to redo.")
-
-    def _history(self, step: Callable[[], Change | None] | None, nothing: str) -> None:
-        if step is None:
-            self.notify(nothing, severity="warning")
-            return
-        change = self._edited(step)
-        annotation = change.annotation if change else None
-        if annotation is not None and annotation.document == self.document.id:
-            self._move(navigation.select(annotation.start, annotation.end))
 
     # -- actions: moving ---------------------------------------------------------------
 
