@@ -82,7 +82,7 @@ from annotations.storage import (
     schema_of,
     text_record,
 )
-from annotations.validation import check_export
+from annotations.validation import check_against_stored, check_export
 
 __all__ = ["SCHEMA_VERSION", "ImportReport", "Store", "StoreSaveError"]
 
@@ -440,14 +440,23 @@ class Store:
         self,
         data: Mapping[str, Any],
         progress: Callable[[int, int], None] | None = None,
+        *,
+        checked: bool = False,
     ) -> ImportReport:
         """Merge a json export: never duplicates an id; where both sides changed an
         annotation, the later `modified` wins and the clash is counted as a conflict.
 
         All or nothing: the records are checked first, then saved as one journal entry.
-        `progress(done, total)` is called now and then with the annotations handled so far.
+        `checked` says `validation.check_export(data)` has passed already (the command
+        line checks a file before it opens the store): then only what needs the store is
+        checked. `progress(done, total)` is called now and then with the annotations
+        handled so far.
         """
-        check_export(data, {d.id: len(d.text) for d in self._documents.values()})
+        stored_lengths = {d.id: len(d.text) for d in self._documents.values()}
+        if checked:
+            check_against_stored(data, stored_lengths)
+        else:
+            check_export(data, stored_lengths)
         if not isinstance(data, Mapping) or data.get("gloss") != 1:
             raise StoreError('not a Gloss json export (expected {"gloss": 1, ...})')
         document_records = data.get("documents", [])

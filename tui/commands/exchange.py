@@ -192,7 +192,7 @@ def run_import(options: argparse.Namespace) -> int:
         return common.fail(f"{options.file}: {error}")
     with Store(common.store_path(options.db)) as store, progress_bar("importing") as progress:
         try:
-            report = store.import_records(data, progress=progress)
+            report = store.import_records(data, progress=progress, checked=True)
         except StoreError as error:
             return common.fail(f"{options.file}: {error}")
     print(

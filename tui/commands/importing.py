@@ -107,7 +107,7 @@ def _merge(
             if codebook_path is not None and codebook is not None:
                 _write_codebook(codebook_path, codebook)
             try:
-                report = store.import_records(records, progress=progress)
+                report = store.import_records(records, progress=progress, checked=True)
             except StoreError:
                 if codebook_path is not None:
                     with contextlib.suppress(OSError):
