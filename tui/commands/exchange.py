@@ -175,14 +175,7 @@ def run_import(options: argparse.Namespace) -> int:
         return importing.run_qdpx(options)
     if kind == "jsonld":
         return importing.run_jsonld(options)
-    try:
-        raw = options.file.read_bytes()
-    except FileNotFoundError:
-        return common.fail(f"{options.file}: no such file")
-    except IsADirectoryError:
-        return common.fail(f"{options.file}: is a folder, not a json file")
-    except OSError as error:
-        return common.fail(f"{options.file}: cannot be read ({error.strerror})")
+    raw = common.read_import_file(options.file, "json")
     try:
         # Everything the file alone can show is checked before the store is opened (or
         # created); the store checks offsets against the documents it already holds.

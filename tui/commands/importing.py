@@ -64,14 +64,7 @@ def run_jsonld(options: argparse.Namespace) -> int:
     """Import W3C Web Annotations onto the documents already in the store; those that
     cannot be anchored are listed on stderr."""
     store_path = common.store_path(options.db)
-    try:
-        data = options.file.read_bytes()
-    except FileNotFoundError:
-        return common.fail(f"{options.file}: no such file")
-    except IsADirectoryError:
-        return common.fail(f"{options.file}: is a folder, not a jsonld file")
-    except OSError as error:
-        return common.fail(f"{options.file}: cannot be read ({error.strerror})")
+    data = common.read_import_file(options.file, "jsonld")
     if not store_path.expanduser().exists():
         return common.fail(
             f"{store_path}: no store yet — open the annotated documents with gloss first, "
