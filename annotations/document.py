@@ -114,11 +114,12 @@ def decode_bytes(data: bytes, *, encoding: str | None = None, name: str = "file"
     return text
 
 
-def read_file(path: Path) -> bytes:
-    """A regular file's bytes, or `DocumentError` naming the file and why it cannot be read."""
+def read_file(path: Path, what: str = "file") -> bytes:
+    """A regular file's bytes, or `DocumentError` naming the file and why it cannot be read
+    (`what` names what was wanted instead of a folder: "a json file")."""
     name = path_text(path)
     if path.is_dir():
-        raise DocumentError(f"{name}: is a folder, not a file")
+        raise DocumentError(f"{name}: is a folder, not a {what}")
     if path.exists() and not path.is_file():
         # A FIFO or a device (/dev/zero) would block or never end.
         raise DocumentError(f"{name}: is not a regular file")

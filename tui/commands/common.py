@@ -11,7 +11,7 @@ from pathlib import Path
 from platformdirs import user_data_path
 
 from annotations.codebook import Codebook
-from annotations.errors import GlossError, StoreError
+from annotations.errors import StoreError
 from annotations.safe_text import visible
 from annotations.settings import Settings, load_settings
 from tui.keys import reserved_keys, settings_codebook
@@ -87,19 +87,6 @@ def analyst_and_source(option: str | None, settings: Settings | None = None) -> 
         return getpass.getuser(), "the login name"
     except (KeyError, OSError):
         return "analyst", "no login name"
-
-
-def read_import_file(path: Path, kind: str) -> bytes:
-    """The bytes of a file to import; a missing, folder or unreadable one is a `GlossError`
-    whose message (one line, said by `gloss`) names it as a KIND file."""
-    try:
-        return path.read_bytes()
-    except FileNotFoundError:
-        raise GlossError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise GlossError(f"{path}: is a folder, not a {kind} file") from None
-    except OSError as error:
-        raise GlossError(f"{path}: cannot be read ({error.strerror})") from None
 
 
 def fail(message: str) -> int:

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from annotations.anchoring import Report
+from annotations.document import read_file
 from annotations.errors import RecordError, StoreError
 from annotations.export import (
     FORMAT_NAMES,
@@ -175,7 +176,7 @@ def run_import(options: argparse.Namespace) -> int:
         return importing.run_qdpx(options)
     if kind == "jsonld":
         return importing.run_jsonld(options)
-    raw = common.read_import_file(options.file, "json")
+    raw = read_file(options.file, "json file")
     try:
         # Everything the file alone can show is checked before the store is opened (or
         # created); the store checks offsets against the documents it already holds.

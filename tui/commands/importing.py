@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 from annotations.codebook import Codebook
+from annotations.document import read_file
 from annotations.errors import RecordError, StoreError
 from annotations.importing import ImportFailure, ImportPlan
 from annotations.importing.jsonld import read_jsonld
@@ -64,7 +65,7 @@ def run_jsonld(options: argparse.Namespace) -> int:
     """Import W3C Web Annotations onto the documents already in the store; those that
     cannot be anchored are listed on stderr."""
     store_path = common.store_path(options.db)
-    data = common.read_import_file(options.file, "jsonld")
+    data = read_file(options.file, "jsonld file")
     if not store_path.expanduser().exists():
         return common.fail(
             f"{store_path}: no store yet — open the annotated documents with gloss first, "
