@@ -11,13 +11,13 @@ import bisect
 import hashlib
 import itertools
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cached_property
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import regex
 
@@ -25,6 +25,9 @@ from annotations.errors import DocumentError
 from annotations.safe_text import path_text
 from annotations.sources import CONVERSION, convert, source_format
 from annotations.structure import Structure
+
+if TYPE_CHECKING:
+    from annotations.sources.converted import Block
 
 BUNDLED_ARTICLE = "russia-iran-marriage-of-convenience.txt"
 
@@ -255,9 +258,7 @@ class Document:
         }
         if converted.warnings:
             metadata["notices"] = list(converted.warnings)
-        # Without a title of its own, the first heading names the source (its first line
-        # is often a running header, a logo's alt text or "Draft").
-        heading = next((block.text for block in converted.blocks if block.heading), None)
+        heading = _title_heading(converted.blocks)
         return cls.from_text(
             converted.text,
             title=converted.metadata.get("title") or heading,
@@ -360,11 +361,32 @@ class Document:
         return sentences[max(0, bisect.bisect_right(starts, offset) - 1)]
 
 
+# How far into a source its title heading is looked for (a cover page, a contents list).
+_OPENING_BLOCKS = 40
 _MARKDOWN_HEADING = re.compile(r"^#{1,6}\s+|\s+#+\s*$")
 
 
 def _is_bundled(path: Path) -> bool:
     return path.name == BUNDLED_ARTICLE and path.resolve().parent.name == "data"
+
+
+def _title_heading(blocks: Sequence[Block]) -> str | None:
+    """The heading that names a source without a title of its own: the most prominent
+    heading (lowest level) near its start, the first of them on a tie.
+
+    Not simply the first heading, nor the first line: a source often opens with a running
+    header, a logo's alt text or "Draft" set a little larger than the body text, above the
+    title set larger still.
+    """
+    first_page = next((block.page for block in blocks if block.heading), None)
+    opening = [
+        block
+        for block in blocks[:_OPENING_BLOCKS]
+        if block.heading and (first_page is None or block.page == first_page)
+    ]
+    if not opening:
+        return next((block.text for block in blocks if block.heading), None)
+    return min(opening, key=lambda block: block.heading).text
 
 
 def first_line(text: str) -> str:

@@ -326,3 +326,20 @@ def test_a_source_without_a_title_is_named_by_its_first_heading(tmp_path: Path) 
     word.add_paragraph("Three officials agreed to speak on the record.")
     word.save(str(tmp_path / "draft.docx"))
     assert Document.from_path(tmp_path / "draft.docx").title == "Interviews in Erbil"
+
+
+def test_an_untitled_pdf_is_named_by_its_largest_heading_not_a_logo_above_it(
+    tmp_path: Path,
+) -> None:
+    from fpdf import FPDF
+
+    pdf = FPDF(format="A4")
+    pdf.add_page()
+    pdf.set_font("helvetica", "B", 13)
+    pdf.cell(190, 8, "Logo Wide", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("helvetica", "B", 20)
+    pdf.cell(190, 12, "Pipelines and Power", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("helvetica", size=11)
+    pdf.multi_cell(190, 5.5, "The report reads the gas trade as a contest of routes. " * 4)
+    pdf.output(str(tmp_path / "untitled.pdf"))
+    assert Document.from_path(tmp_path / "untitled.pdf").title == "Pipelines and Power"
