@@ -87,6 +87,10 @@ from annotations.validation import check_against_stored, check_export
 __all__ = ["SCHEMA_VERSION", "ImportReport", "Store", "StoreSaveError"]
 
 OPENED_TABLE = "opened"  # document id -> {"last_opened": ISO time}
+# Tables of records about documents and the project, kept beside the annotations and read
+# and written whole by the modules that own them (annotations/attributes.py, memos.py).
+# A store without one simply has none of its records: no schema step.
+SIDE_TABLES = frozenset({"attributes", "memos"})
 
 
 class _KeyedTable(Table):
@@ -106,6 +110,11 @@ class _KeyedTable(Table):
                 table[key] = dict(record)
 
         self._update_table(updater)
+
+
+def _check_side_table(table: str) -> None:
+    if table not in SIDE_TABLES:
+        raise StoreError(f"no side table {table!r} (there are {', '.join(sorted(SIDE_TABLES))})")
 
 
 class _GlossDB(TinyDB):
@@ -254,6 +263,26 @@ class Store:
         document = self._documents.get(document_id)
         return document.metadata.get("last_opened") if document else None
 
+    def side_records(self, table: str) -> dict[str, dict[str, Any]]:
+        """The records of a side table (`SIDE_TABLES`), by key; empty when it has none.
+        The records are the store's own: read them, never change them."""
+        _check_side_table(table)
+        return dict(self._tables.tables.get(table, {}))
+
+    def put_side_records(self, table: str, records: Mapping[str, Mapping[str, Any] | None]) -> None:
+        """Insert or replace records of a side table whole (None removes the record), all
+        in one durable write."""
+        _check_side_table(table)
+        removed = [key for key, record in records.items() if record is None]
+        kept = {key: record for key, record in records.items() if record is not None}
+        with self._tables.changing(), self._tables.batched():
+            side = self._db.table(table)
+            present = [key for key in removed if key in self._tables.tables.get(table, {})]
+            if present:
+                side.remove(doc_ids=present)
+            if kept:
+                side.put(kept)  # type: ignore[attr-defined]
+
     def document(self, document_id: str) -> Document:
         """The document with this id; `StoreError` if there is none."""
         try:
@@ -345,9 +374,10 @@ class Store:
                 raise StoreError(f"no document {annotation.document} in {self.path}")
             self._put_many(annotation.document, {annotation.id: annotation.to_record()})
 
-    def put_many(self, annotations: Iterable[Annotation]) -> None:
-        """Save several annotations as they are in one durable write (all or nothing):
-        re-anchoring a revised document moves all its annotations at once."""
+    def put_many(self, annotations: Iterable[Annotation], *, removing: Iterable[str] = ()) -> None:
+        """Save several annotations as they are, and remove those with the ids `removing`,
+        in one durable write (all or nothing): re-anchoring a revised document moves all
+        its annotations at once; coding from search (and its undo) is one change."""
         by_document: dict[str, dict[str, dict[str, Any]]] = {}
         for annotation in annotations:
             by_document.setdefault(annotation.document, {})[annotation.id] = annotation.to_record()
@@ -355,6 +385,13 @@ class Store:
             unknown = [d for d in by_document if d not in self._documents]
             if unknown:
                 raise StoreError(f"no document {unknown[0]} in {self.path}")
+            gone: dict[str, list[str]] = {}
+            for annotation_id in removing:
+                owner = self._annotation_documents.get(annotation_id)
+                if owner is not None:
+                    gone.setdefault(owner, []).append(annotation_id)
+            for document_id, annotation_ids in gone.items():
+                self._annotations_table(document_id).remove(doc_ids=annotation_ids)
             for document_id, records in by_document.items():
                 self._put_many(document_id, records)
 
