@@ -5,8 +5,13 @@ label, key, color, description); a code without a key is tagged through the tag 
 A code may give `keys = ["r", "к", "ق"]` instead of `key`: the first is its key, the
 others the same key under other keyboard layouts (Russian, Persian), so an analyst
 tags without switching layouts.
-A code id is `group/code`. Every error names the line it
-is on and why it is wrong, because an analyst edits these files by hand.
+A code id is `group/code`, or `group/code/subcode/...` for a code nested under another
+(its parent is the id without its last part, and must be a code too). A code may carry a
+`memo` beside its `description`: the definition analysts write as they code. An
+`[aliases]` table maps ids a code had before (a move, a nest, a merge) to its id now, so
+a file or a colleague's export that still names the old id is read as the new one.
+Every error names the line it is on and why it is wrong, because an analyst edits these
+files by hand.
 """
 
 from __future__ import annotations
@@ -23,7 +28,7 @@ from typing import Any
 from annotations.errors import CodebookError
 from annotations.safe_text import is_safe
 
-_CODE_ID = re.compile(r"^[a-z0-9][a-z0-9_-]*/[a-z0-9][a-z0-9_-]*$")
+_CODE_ID = re.compile(r"^[a-z0-9][a-z0-9_-]*(?:/[a-z0-9][a-z0-9_-]*)+$")
 _GROUP_ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 _COLOUR = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
 
@@ -40,7 +45,8 @@ class Group:
 @dataclass(frozen=True, slots=True)
 class Code:
     """One tag an annotation can carry; `key` is "" for a code without a key, and
-    `alternate_keys` the same key under other keyboard layouts."""
+    `alternate_keys` the same key under other keyboard layouts. `description` says what
+    the code covers; `memo` is the analysts' running note on it."""
 
     id: str
     label: str
@@ -48,6 +54,7 @@ class Code:
     color: str
     description: str = ""
     alternate_keys: tuple[str, ...] = ()
+    memo: str = ""
 
     @property
     def keys(self) -> tuple[str, ...]:
@@ -59,14 +66,32 @@ class Code:
         """The id of the group this code belongs to (before the slash)."""
         return self.id.split("/", 1)[0]
 
+    @property
+    def parent(self) -> str | None:
+        """The id of the code this one is nested under, or None for a code of the group."""
+        head, _, _ = self.id.rpartition("/")
+        return head if "/" in head else None
+
+    @property
+    def name(self) -> str:
+        """The last part of the id (`air-power` of `interest/military/air-power`)."""
+        return self.id.rpartition("/")[2]
+
+    @property
+    def depth(self) -> int:
+        """0 for a code of its group, 1 for one nested under it, and so on."""
+        return self.id.count("/") - 1
+
 
 @dataclass(frozen=True)
 class Codebook:
-    """A named, ordered set of groups and codes."""
+    """A named, ordered set of groups and codes, and the ids codes had before (`aliases`:
+    pairs of old id and id now)."""
 
     name: str
     groups: tuple[Group, ...]
     codes: tuple[Code, ...]
+    aliases: tuple[tuple[str, str], ...] = ()
 
     @classmethod
     def default(cls) -> Codebook:
@@ -110,6 +135,27 @@ class Codebook:
             # tomllib (and a repr of what it read) recurse once per level of nesting.
             raise CodebookError(f"{source}: arrays or tables nested too deeply") from None
 
+    @classmethod
+    def from_data(cls, data: Any, *, source: str = "codebook") -> Codebook:
+        """A codebook from `to_data()`'s shape (as the store keeps it), validated as a
+        file would be; `CodebookError` says what is wrong."""
+        if not isinstance(data, dict):
+            raise CodebookError(f"{source}: not a codebook record")
+        return _validate(data, _LineFinder(""), source, frozenset())
+
+    def to_data(self) -> dict[str, Any]:
+        """The codebook as plain data (what the TOML file holds), for the store."""
+        data: dict[str, Any] = {
+            "name": self.name,
+            "groups": [
+                {"id": g.id, "label": g.label, "exclusive": g.exclusive} for g in self.groups
+            ],
+            "codes": [_code_data(code) for code in self.codes],
+        }
+        if self.aliases:
+            data["aliases"] = dict(self.aliases)
+        return data
+
     # -- look-ups ----------------------------------------------------------------------
 
     def code(self, code_id: str) -> Code | None:
@@ -127,6 +173,31 @@ class Codebook:
     def codes_in(self, group_id: str) -> list[Code]:
         """The codes of one group, in codebook order."""
         return [code for code in self.codes if code.group == group_id]
+
+    def children(self, code_id: str) -> list[Code]:
+        """The codes nested directly under `code_id`, in codebook order."""
+        return [code for code in self.codes if code.parent == code_id]
+
+    def descendants(self, code_id: str) -> list[Code]:
+        """Every code nested under `code_id`, at any depth, in codebook order."""
+        return [code for code in self.codes if code.id.startswith(code_id + "/")]
+
+    def ancestors(self, code_id: str) -> list[str]:
+        """The ids `code_id` is nested under, nearest first (none for a group's code)."""
+        found = []
+        head = code_id.rpartition("/")[0]
+        while "/" in head:
+            found.append(head)
+            head = head.rpartition("/")[0]
+        return found
+
+    def resolve(self, tag: str) -> str:
+        """The id a tag names now: an old id (moved, nested, merged) as its alias says."""
+        seen = {tag}
+        while tag in self._aliases and self._aliases[tag] not in seen:
+            tag = self._aliases[tag]
+            seen.add(tag)
+        return tag
 
     def color(self, code_id: str, default: str = "#888888") -> str:
         """The colour of a code (`default` for a code the codebook does not know)."""
@@ -156,6 +227,10 @@ class Codebook:
         return {code.id: code for code in self.codes}
 
     @cached_property
+    def _aliases(self) -> dict[str, str]:
+        return dict(self.aliases)
+
+    @cached_property
     def _by_key(self) -> dict[str, Code]:
         return {key: code for code in self.codes for key in code.keys}
 
@@ -178,9 +253,24 @@ class Codebook:
                 *_toml_keys(code),
                 f"color = {_toml_string(code.color)}",
                 f"description = {_toml_string(code.description)}",
+                *([f"memo = {_toml_string(code.memo)}"] if code.memo else []),
                 "",
             ]
+        if self.aliases:
+            lines.append("[aliases]")
+            lines += [f"{_toml_string(old)} = {_toml_string(new)}" for old, new in self.aliases]
+            lines.append("")
         return "\n".join(lines)
+
+
+def _code_data(code: Code) -> dict[str, Any]:
+    data: dict[str, Any] = {"id": code.id, "label": code.label}
+    if code.keys:
+        data["keys"] = list(code.keys)
+    data.update(color=code.color, description=code.description)
+    if code.memo:
+        data["memo"] = code.memo
+    return data
 
 
 _TOML_POSITION = re.compile(r"\s*\(at line (\d+), column \d+\)$|\s*\(at end of document\)$")
@@ -259,9 +349,9 @@ class _LineFinder:
         return start
 
 
-_TOP_LEVEL_FIELDS = ("name", "groups", "codes")
+_TOP_LEVEL_FIELDS = ("name", "groups", "codes", "aliases")
 _GROUP_FIELDS = ("id", "label", "exclusive")
-_CODE_FIELDS = ("id", "label", "key", "keys", "color", "description")
+_CODE_FIELDS = ("id", "label", "key", "keys", "color", "description", "memo")
 
 
 def _check_fields(
@@ -380,7 +470,9 @@ def _validate(
         )
         code_id = raw.get("id")
         if not isinstance(code_id, str) or not _CODE_ID.match(code_id):
-            raise fail(line, f"code id {code_id!r} must be 'group/code' in lower case")
+            raise fail(
+                line, f"code id {code_id!r} must be 'group/code' (or 'group/code/sub'), lower case"
+            )
         if code_id in code_ids:
             raise fail(line, f"code {code_id!r} is defined twice")
         group_id = code_id.split("/", 1)[0]
@@ -403,9 +495,45 @@ def _validate(
                 f"code {code_id!r}: color {color!r} is not a #rrggbb colour",
             )
         field_line = partial(where.field_line, "codes", index)
-        label = _text_field(raw, "label", code_id.split("/", 1)[1], fail, field_line)
+        label = _text_field(raw, "label", code_id.rpartition("/")[2], fail, field_line)
         description = _text_field(raw, "description", "", fail, field_line)
+        memo = _text_field(raw, "memo", "", fail, field_line)
         keys = [key for key, _ in code_keys]
-        codes.append(Code(code_id, label, *keys[:1] or [""], color, description, tuple(keys[1:])))
+        first_key = keys[0] if keys else ""
+        codes.append(Code(code_id, label, first_key, color, description, tuple(keys[1:]), memo))
         code_ids.add(code_id)
-    return Codebook(name=name, groups=tuple(groups), codes=tuple(codes))
+    for index, code in enumerate(codes):
+        if code.parent is not None and code.parent not in code_ids:
+            raise fail(
+                where.table_line("codes", index),
+                f"code {code.id!r} is nested under {code.parent!r}, which is not a code",
+            )
+    aliases = _aliases(data.get("aliases", {}), code_ids, where, fail)
+    return Codebook(name=name, groups=tuple(groups), codes=tuple(codes), aliases=aliases)
+
+
+def _aliases(
+    raw: Any, code_ids: set[str], where: _LineFinder, fail: Callable[[int, str], CodebookError]
+) -> tuple[tuple[str, str], ...]:
+    """`[aliases]`: old id = id now; an old id is no code now, and each leads to one."""
+    line = where.top_level_line("aliases")
+    if not isinstance(raw, dict):
+        raise fail(line, 'aliases must be a table such as [aliases] "actor/rf" = "actor/russia"')
+    pairs = []
+    for old, new in raw.items():
+        if not isinstance(new, str) or not _CODE_ID.match(old) or not _CODE_ID.match(new):
+            raise fail(line, f"alias {old!r} = {new!r} must map a code id to a code id")
+        if old in code_ids:
+            raise fail(line, f"alias {old!r} is a code of the codebook, not an old id")
+        pairs.append((old, new))
+    targets = dict(pairs)
+    for old, _ in pairs:
+        seen, tag = {old}, old
+        while tag in targets:
+            tag = targets[tag]
+            if tag in seen:
+                raise fail(line, f"aliases go round in a circle from {old!r}")
+            seen.add(tag)
+        if tag not in code_ids:
+            raise fail(line, f"alias {old!r} leads to {tag!r}, which is not a code")
+    return tuple(pairs)

@@ -14,21 +14,31 @@ Two rules live here and nowhere else:
   tagged the annotation survives `u`). When nobody else touched the annotation, undo
   puts back the very record there was before, timestamps and all.
 
+Codebook changes (`codebook_edits.py`: add, rename, nest, merge, split, delete, ...) go
+through `edit_codebook` into the same history, so `u` takes back a merge as it takes back
+a tag (codebook_store.py saves and reverts them).
+
 The store owns what is saved; the editor owns the history (docs/architecture.md).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, TypeVar
 
+from annotations import codebook_store
 from annotations.codebook import Codebook
+from annotations.codebook_edits import CodebookEdit
+from annotations.codebook_store import CodebookChange
 from annotations.document import Document
 from annotations.errors import StoreError
 from annotations.library import reattach
 from annotations.model import Annotation
 from annotations.span_index import SpanIndex, exact_annotation
 from annotations.store import Store, StoreSaveError
+
+_Step = TypeVar("_Step", "Change", CodebookChange)
 
 # The parts of an annotation a change can touch, each restored as one by undo.
 _PARTS: tuple[tuple[str, ...], ...] = (
@@ -63,8 +73,8 @@ class Editor:
         self.store = store
         self.document = document
         self.analyst = analyst
-        self._undo: list[Change] = []
-        self._redo: list[Change] = []
+        self._undo: list[Change | CodebookChange] = []
+        self._redo: list[Change | CodebookChange] = []
 
     # -- what there is -----------------------------------------------------------------
 
@@ -153,24 +163,47 @@ class Editor:
             return self._remember(Change(before, placed, "re-attach", str(error)))
         return self._remember(Change(before, placed, "re-attach"))
 
+    def edit_codebook(
+        self, operation: Callable[..., CodebookEdit], *args: Any, **kwargs: Any
+    ) -> CodebookChange:
+        """Change the store's codebook: `operation` (a function of `codebook_edits`) is
+        called with the codebook as the store holds it now, then `*args, **kwargs`; the
+        codebook and the annotations it retags are saved as one undoable change.
+        `CodebookError`: refused, nothing changed. The change's `codebook` is the one now
+        in force."""
+        self.store.refresh()
+        current = codebook_store.stored_codebook(self.store) or Codebook.default()
+        edit = operation(current, *args, **kwargs)
+        return self._remember(codebook_store.apply_edit(self.store, current, edit))
+
     # -- history -----------------------------------------------------------------------
 
-    def undo(self) -> Change | None:
+    def undo(self) -> Change | CodebookChange | None:
         """Take back the last change, as far as it is still this copy's; the change as
-        applied now (None: nothing to undo). `StoreError`: not undone, still undoable."""
+        applied now (None: nothing to undo). `StoreError`: not undone, still undoable.
+        A codebook change taken back is a `CodebookChange` whose `codebook` is the one in
+        force again."""
         if not self._undo:
             return None
         change = self._undo[-1]
-        applied = self._restore(change.after, change.before, change.description)
+        if isinstance(change, CodebookChange):
+            applied: Change | CodebookChange = codebook_store.revert(self.store, change)
+        else:
+            applied = self._restore(change.after, change.before, change.description)
         self._redo.append(self._undo.pop())
         return applied
 
-    def redo(self) -> Change | None:
+    def redo(self) -> Change | CodebookChange | None:
         """Make the last undone change again; the change as applied (None: nothing)."""
         if not self._redo:
             return None
         change = self._redo[-1]
-        applied = self._restore(change.before, change.after, change.description)
+        if isinstance(change, CodebookChange):
+            applied: Change | CodebookChange = codebook_store.revert(
+                self.store, change, forward=True
+            )
+        else:
+            applied = self._restore(change.before, change.after, change.description)
         self._undo.append(self._redo.pop())
         return applied
 
@@ -205,7 +238,7 @@ class Editor:
     def _record(self, before: Annotation | None, after: Annotation | None, what: str) -> Change:
         return self._remember(self._write(before, after, what))
 
-    def _remember(self, change: Change) -> Change:
+    def _remember(self, change: _Step) -> _Step:
         self._undo.append(change)
         self._redo.clear()
         return change

@@ -471,6 +471,33 @@ class Store:
         """How many annotations a document has."""
         return len(self._tables.tables.get(ANNOTATIONS_PREFIX + document, {}))
 
+    # -- small keyed tables: the codebook in force (codebook_store.py) -----------------
+
+    def table_record(self, table: str, key: str) -> dict[str, Any] | None:
+        """A record of one of the store's small keyed tables, or None; never changed in
+        place (a change saves a new record)."""
+        self._check_small_table(table)
+        return self._tables.tables.get(table, {}).get(key)
+
+    def put_table_record(
+        self,
+        table: str,
+        key: str,
+        record: Mapping[str, Any],
+        annotations: Iterable[Annotation] = (),
+    ) -> None:
+        """Save a record of a small keyed table and `annotations` in one durable write,
+        all or nothing (a codebook change and the annotations it retags)."""
+        self._check_small_table(table)
+        with self._tables.changing(), self._tables.batched():
+            self._db.table(table).put({key: dict(record)})  # type: ignore[attr-defined]
+            self.put_many(annotations)
+
+    @staticmethod
+    def _check_small_table(table: str) -> None:
+        if table in (DOCUMENTS_TABLE, TEXTS_TABLE, "meta") or table.startswith(ANNOTATIONS_PREFIX):
+            raise StoreError(f"table {table!r} is not one of the small keyed tables")
+
     # -- exchange ----------------------------------------------------------------------
 
     def import_records(
