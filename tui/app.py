@@ -31,6 +31,7 @@ from tui import keys
 from tui.commands.common import analyst_name
 from tui.screens.help import HelpScreen
 from tui.screens.library import LibraryScreen
+from tui.screens.project_search import Place, ProjectSearchScreen
 from tui.screens.quit_confirm import quit_or_ask
 from tui.screens.reader import ReaderScreen, reader_screen_for
 from tui.widgets.password_prompt import PasswordPrompt
@@ -262,6 +263,40 @@ class GlossApp(App[None]):
             # "page 3 has no text layer — run OCR first": said each time it is read.
             self.notify(visible(str(notice)), severity="warning", markup=False, timeout=10)
 
+    def action_project_search(self) -> None:
+        """The search screen over every document and memo; `enter` there reads a match."""
+        if self.store is None or isinstance(self.screen, ProjectSearchScreen):
+            return
+        self.push_screen(
+            ProjectSearchScreen(self.store, self.codebook, analyst=self.analyst),
+            self.open_place,
+        )
+
+    def open_place(self, place: Place | None) -> None:
+        """Read `place`: in the reader on top if it shows that document, else in a reader
+        of its own over the screen that is there (`escape` goes back to it)."""
+        assert self.store is not None
+        screen = self.screen
+        if isinstance(screen, ReaderScreen):
+            screen.annotations_changed()  # the search screen may have coded some
+        if place is None:
+            return
+        if isinstance(screen, ReaderScreen) and screen.document.id == place.document:
+            screen.select_span(place.start, place.end)
+            return
+        document = self.store.document(place.document)
+        mark_opened(self.store, document.id)
+        reader = self._reader_screen(
+            document,
+            self.store,
+            self.codebook,
+            self.analyst,
+            from_library=True,  # escape goes back
+            citation_style=self.citation_style,
+        )
+        self.push_screen(reader)
+        self.call_after_refresh(reader.select_span, place.start, place.end)
+
     def action_quit(self) -> None:
         """Quit; with changes the disk refused still in memory, ask first."""
         quit_or_ask(self, self.store, self.codebook)
@@ -293,3 +328,6 @@ class GlossApp(App[None]):
         for command in super().get_system_commands(screen):
             if not (reader and command.title == "Quit"):
                 yield command
+        if not reader:  # the reader's palette has it with its key
+            search = keys.BY_ID["search.project"]
+            yield SystemCommand(search.description, search.help, self.action_project_search)

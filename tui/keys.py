@@ -156,6 +156,10 @@ ACTIONS: tuple[KeyAction, ...] = (
               "next match, around the end (the status line shows match k/N)", "Finding"),
     KeyAction("search.previous", "N", "match(-1)", "Previous match",
               "previous match, around the start", "Finding"),
+    KeyAction("search.project", "F", "project_search", "Search the project",
+              "search every document and memo of the store, as / searches: matches in "
+              "context under their documents, ✓ where already coded; enter reads one, "
+              "space marks", "Finding", scope="app", codebook_may_take=True),
     KeyAction("panel.filter", "f", "filter", "Filter the panel",
               "filter the panel: codes (russia military: both), -code, @analyst, words of "
               "quotes and memos; the status line shows how it was read (esc clears)", "Finding"),
