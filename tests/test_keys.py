@@ -7,10 +7,12 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
 from textual.command import CommandList, CommandPalette
 from textual.widgets import Static
 
 from annotations import Codebook
+from annotations.settings import SettingsError
 from tui import keys
 from tui.app import GlossApp
 from tui.screens.help import HelpScreen
@@ -125,3 +127,15 @@ async def test_a_codebook_label_reaches_the_palette_as_plain_visible_text(tmp_pa
     assert "[link=http://x]click[/link]" in entry
     assert "\x1b" not in entry and "\x07" not in entry  # escapes shown as symbols (␛, ␇)
     assert "␛]0;pwned␇" in entry
+
+
+def test_a_code_may_keep_a_key_an_action_was_given_after_codebooks_used_it() -> None:
+    # `y` (copy a citation) came after codebooks that tag with y: the code's binding wins,
+    # and such a codebook opens; moving another action onto the code's key is still refused.
+    codebook = Codebook.from_toml(
+        'name = "x"\n[[groups]]\nid = "a"\n[[codes]]\nid = "a/b"\nkey = "y"\n'
+    )
+    assert keys.check_keymap({}, codebook) == {}
+    assert keys.check_keymap({"cite.copy": "Y"}, codebook) == {"cite.copy": "Y"}
+    with pytest.raises(SettingsError, match=r'"annotate.memo" = "y": y is already the key of'):
+        keys.check_keymap({"annotate.memo": "y"}, codebook)

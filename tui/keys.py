@@ -299,7 +299,9 @@ def check_keymap(
     for action_id, keys in in_force:
         for key in (key_name(k) for k in keys.split(",") if k.strip()):
             other = taken.setdefault(key, action_id)
-            if other != action_id:
+            if other != action_id and _code_keeps(action_id, other, codes, normalized):
+                taken[key] = action_id if action_id in codes else other
+            elif other != action_id:
                 moved = action_id if action_id in normalized else other
                 holder = other if moved == action_id else action_id
                 raise SettingsError(
@@ -307,6 +309,17 @@ def check_keymap(
                     f"{show_key(key)} is already the key of {_named(holder)}"
                 )
     return normalized
+
+
+def _code_keeps(
+    first: str, second: str, codes: Mapping[str, Code], moved: Mapping[str, str]
+) -> bool:
+    """True when one of two holders of a key is a code and the other an action a code may
+    take that the keymap left where it was: the code's binding wins, as in the reader."""
+    if (first in codes) == (second in codes):
+        return False
+    action = BY_ID.get(second if first in codes else first)
+    return action is not None and action.codebook_may_take and action.id not in moved
 
 
 def codebook_and_keymap(codebook_path: Path | None) -> tuple[Codebook, dict[str, str]]:
