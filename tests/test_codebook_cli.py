@@ -93,6 +93,27 @@ def test_check_says_ok(capsys, hostile_file: Path) -> None:
     assert out == f"ok: {hostile_file}: 2 groups, 3 codes\n"
 
 
+def test_check_holds_a_codebook_to_the_keys_of_the_users_keymap(
+    capsys, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The keymap moves the memo from m to M: a code may now take m, and may not take M.
+    config = tmp_path / "gloss-config.toml"
+    config.write_text('[keys]\n"annotate.memo" = "M"\n', encoding="utf-8")
+    monkeypatch.setenv("GLOSS_CONFIG", str(config))
+    freed = tmp_path / "freed.toml"
+    freed.write_text(BAD_KEY.replace('key = "j"', 'key = "m"'), encoding="utf-8")
+    taken = tmp_path / "taken.toml"
+    taken.write_text(BAD_KEY.replace('key = "j"', 'key = "M"'), encoding="utf-8")
+    assert run(capsys, "codebook", "check", str(freed))[:2] == (
+        0,
+        f"ok: {freed}: 1 group, 1 code\n",
+    )
+    code, out, err = run(capsys, "codebook", "check", str(taken))
+    assert (code, out) == (2, "")
+    assert "'M' is one of the reader's keys" in err
+    assert len(err.splitlines()) == 1
+
+
 @pytest.mark.parametrize(
     ("text", "message"),
     [

@@ -21,7 +21,7 @@ from annotations.output_file import check_output, write_file
 from annotations.safe_text import visible
 from annotations.settings import load_settings
 from tui.commands import common
-from tui.keys import reserved_keys, settings_codebook
+from tui.keys import codebook_and_keymap
 
 EXPORT_FORMATS = ("toml", "qdc")
 
@@ -94,14 +94,17 @@ def _chosen(options: argparse.Namespace) -> tuple[Codebook, str]:
     if file is not None and option is not None and file != option:
         raise _UsageError("name one codebook: FILE or --codebook FILE, not both")
     path = file or option
-    if path is None:
-        settings = load_settings()  # config.toml's [codebook] path, else the default
-        named = settings_codebook(settings)
-        if named is not None:
-            return named, str(settings.codebook)
-        return Codebook.default(), "the default codebook"
-    path = path.expanduser()
-    return Codebook.load(path, reserved=reserved_keys()), str(path)
+    if path is not None:
+        path = path.expanduser()
+    # Checked as the reader would load it: against the keys of the user's keymap (a code
+    # may take a key the keymap moved an action off, and not one it moved an action onto).
+    codebook, _keymap = codebook_and_keymap(path)
+    if path is not None:
+        return codebook, str(path)
+    settings = load_settings()  # config.toml's [codebook] path, else the default
+    if settings.codebook is not None:
+        return codebook, str(settings.codebook)
+    return codebook, "the default codebook"
 
 
 class _UsageError(Exception):
