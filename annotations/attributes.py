@@ -273,25 +273,45 @@ def _delimiter(header: str) -> str:
 def _find(
     store: AttributeStore, documents: list[Document], reference: str, source: str, line: int
 ) -> Document:
-    """A document by what `find_document` takes, else by file name (one match only)."""
+    """A document by id, path, title or file name — refused when that names several
+    documents (versions of one revised file aside) — else by id prefix."""
     if not reference:
         raise AttributesError(f"{source}: line {line}: no document named in the first column")
-    found = store.find_document(reference)
-    if found is not None:
-        return found
-    by_name = [d for d in documents if d.path and _file_name(d.path) == reference]
-    by_title = [d for d in documents if d.title.casefold() == reference.casefold()]
-    for matches in (by_name, by_title):
-        current = [d for d in matches if not d.metadata.get("superseded_by")]
-        if len(current) == 1:
-            return current[0]
-        if len(current) > 1:
+    current = [d for d in documents if not d.metadata.get("superseded_by")]
+    for matches in (
+        [d for d in documents if d.id == reference],
+        [d for d in current if d.path and (d.path == reference or _file_name(d.path) == reference)],
+        [d for d in current if d.title == reference],
+        [d for d in current if d.title.casefold() == reference.casefold()],
+    ):
+        if len(matches) == 1:
+            return matches[0]
+        if len(matches) > 1:
             raise AttributesError(
-                f"{source}: line {line}: {reference!r} names {len(current)} documents; "
+                f"{source}: line {line}: {reference!r} names {len(matches)} documents; "
                 "give the id instead"
             )
+    found = store.find_document(reference)  # a path as typed, an id prefix
+    if found is not None:
+        return found
     raise AttributesError(f"{source}: line {line}: no document {reference!r} in the store")
 
 
 def _file_name(path: str) -> str:
     return path.replace("\\", "/").rsplit("/", 1)[-1]
+
+
+def documents_where(store: AttributeStore, conditions: Mapping[str, str]) -> list[Document]:
+    """The documents whose attributes have every value in `conditions` (case, and runs of
+    white space, aside), in store order."""
+    wanted = {check_name(name): _folded(value) for name, value in conditions.items()}
+    values = all_attributes(store)
+    return [
+        document
+        for document in store.documents()
+        if all(_folded(values[document.id].get(name, "")) == v for name, v in wanted.items())
+    ]
+
+
+def _folded(value: str) -> str:
+    return " ".join(value.split()).casefold()

@@ -4,6 +4,7 @@ from collections.abc import Callable
 
 from tui.commands import (
     agree,
+    attributes,
     codebook,
     config,
     doctor,
@@ -25,4 +26,5 @@ COMMANDS: dict[str, Callable] = {
     "query": query.register,
     "search": search.register,
     "config": config.register,
+    "attributes": attributes.register,
 }

@@ -40,6 +40,25 @@ def add_document_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def add_scope_options(parser: argparse.ArgumentParser) -> None:
+    """`--document` (repeatable: a chosen set of documents) and `--where NAME=VALUE`
+    (documents by attribute); neither: the whole store."""
+    parser.add_argument(
+        "--document",
+        action="append",
+        metavar="ID|PATH",
+        help="only this document: its id (or a prefix), title, or file (read as it is now); "
+        "give it again for several",
+    )
+    parser.add_argument(
+        "--where",
+        action="append",
+        metavar="NAME=VALUE",
+        help="only documents whose attribute NAME is VALUE (outlet=Observer, year=2016); "
+        "several must all hold",
+    )
+
+
 def codebook(options: argparse.Namespace) -> Codebook:
     """`--codebook FILE`, else config.toml's [codebook] path, else the default codebook."""
     if not options.codebook:

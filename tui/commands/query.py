@@ -34,7 +34,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--format", "-f", default="text", metavar="FORMAT", help="text (default), json or csv"
     )
-    common.add_document_option(parser)
+    common.add_scope_options(parser)
     common.add_analyst_option(parser, "only this analyst's annotations (default: everyone's)")
     common.add_codebook_option(parser)
     common.add_store_options(parser)
@@ -51,7 +51,10 @@ def run(options: argparse.Namespace) -> int:
     with Store(path, read_only=True) as store:
         if not store.documents():
             return common.fail(f"{path}: the store holds no documents: nothing to query")
-        scope = narrowed(read_scope(store, codebook, options.document, options.analyst), query)
+        scope = narrowed(
+            read_scope(store, codebook, options.document, options.analyst, options.where or ()),
+            query,
+        )
     if options.format == "csv":
         sys.stdout.buffer.write(render("csv", scope))
     elif options.format == "json":

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+from collections.abc import Sequence
 from pathlib import Path
 
 from rich.console import Console, Group
@@ -24,9 +25,14 @@ from annotations.analysis import (
     relation_matrix,
     stats,
 )
+from annotations.attribute_matrix import NO_VALUE, AttributeMatrix, attribute_matrix
+from annotations.attributes import all_attributes, documents_where
 from annotations.codebook import Codebook
+from annotations.cooccurrence import all_codes
+from annotations.errors import StoreError
 from annotations.export import ExportScope, safe_colour, select, select_file
 from annotations.safe_text import visible
+from annotations.scope import Scope
 from annotations.store import Store
 from tui.commands import common
 
@@ -46,7 +52,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--format", "-f", default="text", metavar="FORMAT", help="text (default) or json"
     )
-    common.add_document_option(parser)
+    common.add_scope_options(parser)
+    parser.add_argument(
+        "--by",
+        metavar="ATTRIBUTE",
+        help="also count the codes by a document attribute: outlet, year, author, ...",
+    )
     common.add_analyst_option(parser, "only this analyst's annotations (default: everyone's)")
     common.add_codebook_option(parser)
     common.add_store_options(parser)
@@ -61,13 +72,20 @@ def run(options: argparse.Namespace) -> int:
     with Store(path, read_only=True) as store:
         if not store.documents():
             return common.fail(f"{path}: the store holds no documents: nothing to count")
-        scope = read_scope(store, codebook, options.document, options.analyst)
+        scope = read_scope(store, codebook, options.document, options.analyst, options.where or ())
+        by = by_attribute(store, scope, options.by) if options.by else None
     if options.format == "json":
+        result = stats(scope.annotations, codebook)
+        if by is not None:
+            result["by"] = by.to_json()
         # ASCII-only json: a tag the codebook does not know is untrusted text.
-        print(json.dumps(stats(scope.annotations, codebook), indent=2))
+        print(json.dumps(result, indent=2))
         return 0
     console = Console(highlight=False, emoji=False, markup=False)
-    for number, part in enumerate(text_report(scope, analyst=options.analyst)):
+    parts = text_report(scope, analyst=options.analyst)
+    if by is not None:
+        parts += attribute_tables(by, scope)
+    for number, part in enumerate(parts):
         if number:
             console.print()
         # soft_wrap: the heading is one line, however long, not cut to the terminal's width.
@@ -76,14 +94,60 @@ def run(options: argparse.Namespace) -> int:
 
 
 def read_scope(
-    store: Store, codebook: Codebook, document: str | None, analyst: str | None = None
+    store: Store,
+    codebook: Codebook,
+    document: str | Sequence[str] | None,
+    analyst: str | None = None,
+    where: Sequence[str] = (),
 ) -> ExportScope:
-    """What `stats` and `agree` count: one document (as `gloss export` reads it) or all."""
-    if document and Path(document).expanduser().is_file():
+    """What `stats`, `query` and `agree` count: one document (a file read as `gloss export`
+    reads it), a chosen set, the documents whose attributes match `where` (NAME=VALUE), or
+    the whole store."""
+    references = [document] if isinstance(document, str) else list(document or ())
+    if len(references) == 1 and not where and Path(references[0]).expanduser().is_file():
         # A file is read as it is now, as gloss export reads it (re-anchored if it changed).
-        scope, _ = select_file(store, codebook, Path(document).expanduser(), analyst=analyst)
+        path = Path(references[0]).expanduser()
+        scope, _ = select_file(store, codebook, path, analyst=analyst)
         return scope
-    return select(store, codebook, document=document, analyst=analyst)
+    if len(references) == 1 and not where:
+        return select(store, codebook, document=references[0], analyst=analyst)
+    chosen = Scope.from_references(store, references)
+    if where:
+        conditions = parse_conditions(where)
+        matching = {d.id for d in documents_where(store, conditions)}
+        kept = [d.id for d in chosen.documents(store) if d.id in matching]
+        if not kept:
+            shown = ", ".join(f"{name}={value}" for name, value in conditions.items())
+            raise StoreError(f"no document in the scope has {shown}")
+        chosen = Scope.of_documents(kept)
+    return chosen.export_scope(store, codebook, analyst=analyst)
+
+
+def parse_conditions(pairs: Sequence[str]) -> dict[str, str]:
+    """`--where NAME=VALUE ...` as a dict; `StoreError` for one without `=`."""
+    conditions: dict[str, str] = {}
+    for pair in pairs:
+        name, equals, value = pair.partition("=")
+        if not equals or not name.strip():
+            raise StoreError(f"--where expects NAME=VALUE, not {pair!r}")
+        conditions[name] = value
+    return conditions
+
+
+def by_attribute(store: Store, scope: ExportScope, attribute: str) -> AttributeMatrix:
+    """Every code of the codebook (and any other tag used) by `attribute`'s values over
+    the scope's documents; `StoreError` when no document in it has the attribute."""
+    name = " ".join(attribute.split()).casefold()
+    values = all_attributes(store)
+    in_scope = {d.id: values.get(d.id, {}) for d in scope.documents}
+    if not any(name in attributes for attributes in in_scope.values()):
+        known = sorted({n for attributes in in_scope.values() for n in attributes})
+        listed = ", ".join(known) or "none — see gloss attributes"
+        raise StoreError(
+            f"no document in the scope has the attribute {name!r} (they have: {listed})"
+        )
+    codes = all_codes(scope.codebook, scope.annotations)
+    return attribute_matrix(scope.annotations, in_scope, name, codes)
 
 
 # -- text ----------------------------------------------------------------------------------
@@ -215,3 +279,52 @@ def _positions_table(spread: Positions, documents: int) -> Group:
 
 def _cell(count: int) -> Text:
     return Text(str(count), style="" if count else "dim")
+
+
+def attribute_tables(matrix: AttributeMatrix, scope: ExportScope) -> list[Text | Group]:
+    """One table per group of codes, the attribute's values and the group's codes crossed
+    — whichever are fewer across, so that the table fits a terminal."""
+    groups: dict[str, list[str]] = {}
+    for code in matrix.columns:
+        groups.setdefault(code.split("/", 1)[0], []).append(code)
+    parts: list[Text | Group] = []
+    for group_id, codes in groups.items():
+        group = scope.codebook.group(group_id)
+        name = group.label if group else group_id
+        title = f"{name} by {matrix.attribute} (annotations carrying each code)"
+        if len(matrix.rows) <= len(codes):
+            table = _values_across(matrix, codes, name, scope)
+        else:
+            table = _values_down(matrix, codes, scope)
+        parts.append(_section(title, table))
+    return parts
+
+
+def _value_label(matrix: AttributeMatrix, value: str) -> Text:
+    documents = len(matrix.documents[value])
+    shown = "(none)" if value == NO_VALUE else visible(value, newline=" ")
+    return Text(f"{shown} ({documents} doc{'s' if documents != 1 else ''})")
+
+
+def _values_down(matrix: AttributeMatrix, codes: list[str], scope: ExportScope) -> Table:
+    table = Table(box=None)
+    table.add_column(Text(visible(matrix.attribute, newline=" ")))
+    for code in codes:
+        table.add_column(_label(code, scope), justify="right")
+    for value in matrix.rows:
+        cells = [_cell(matrix.count(value, code)) for code in codes]
+        table.add_row(_value_label(matrix, value), *cells)
+    return table
+
+
+def _values_across(
+    matrix: AttributeMatrix, codes: list[str], name: str, scope: ExportScope
+) -> Table:
+    table = Table(box=None)
+    table.add_column(Text(visible(name, newline=" ")))
+    for value in matrix.rows:
+        table.add_column(_value_label(matrix, value), justify="right")
+    for code in codes:
+        cells = [_cell(matrix.count(value, code)) for value in matrix.rows]
+        table.add_row(_label(code, scope), *cells)
+    return table
