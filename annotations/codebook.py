@@ -10,6 +10,9 @@ A code id is `group/code`, or `group/code/subcode/...` for a code nested under a
 `memo` beside its `description`: the definition analysts write as they code. An
 `[aliases]` table maps ids a code had before (a move, a nest, a merge) to its id now, so
 a file or a colleague's export that still names the old id is read as the new one.
+A code's `marker` (one character, one cell wide) is how screens show it without colour —
+in the reader's gutter, beside its chips; a code without one gets a marker from its key or
+label (`Codebook.marker`).
 Every error names the line it is on and why it is wrong, because an analyst edits these
 files by hand.
 """
@@ -27,6 +30,7 @@ from typing import Any
 
 from annotations.errors import CodebookError
 from annotations.safe_text import is_safe
+from annotations.text_units import cell_width
 
 _CODE_ID = re.compile(r"^[a-z0-9][a-z0-9_-]*(?:/[a-z0-9][a-z0-9_-]*)+$")
 _GROUP_ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
@@ -55,6 +59,7 @@ class Code:
     description: str = ""
     alternate_keys: tuple[str, ...] = ()
     memo: str = ""
+    marker: str = ""  # as the codebook gives it; `Codebook.marker` fills in a default
 
     @property
     def keys(self) -> tuple[str, ...]:
@@ -204,6 +209,16 @@ class Codebook:
         code = self._by_id.get(code_id)
         return code.color if code else default
 
+    def marker(self, code_id: str) -> str:
+        """The one-cell sign screens show for a code beside or instead of its colour: the
+        codebook's `marker`, else the first of its key, its label's and its id's letters
+        that no other code shows, else a digit; "?" for a code the codebook does not know."""
+        return self._markers.get(code_id, "?")
+
+    @cached_property
+    def _markers(self) -> dict[str, str]:
+        return default_markers(self.codes)
+
     def toggle(self, tags: tuple[str, ...] | list[str], code_id: str) -> tuple[str, ...]:
         """The tags after toggling `code_id`: off if present, else on (replacing the other
         code of an exclusive group), kept in codebook order."""
@@ -252,6 +267,7 @@ class Codebook:
                 f"label = {_toml_string(code.label)}",
                 *_toml_keys(code),
                 f"color = {_toml_string(code.color)}",
+                *([f"marker = {_toml_string(code.marker)}"] if code.marker else []),
                 f"description = {_toml_string(code.description)}",
                 *([f"memo = {_toml_string(code.memo)}"] if code.memo else []),
                 "",
@@ -270,7 +286,44 @@ def _code_data(code: Code) -> dict[str, Any]:
     data.update(color=code.color, description=code.description)
     if code.memo:
         data["memo"] = code.memo
+    if code.marker:
+        data["marker"] = code.marker
     return data
+
+
+# Markers for codes whose key and names are all taken; past these (a codebook of more than
+# about 130 codes) a code shows "*" and its colour and label tell it apart.
+_SPARE_MARKERS = (
+    "123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz+#%&=~^ΓΔΘΛΞΠΣΦΨΩαβγδεζηθλμξπσφψω"
+)
+
+
+def default_markers(codes: Collection[Code]) -> dict[str, str]:
+    """Every code's marker: its own where it has one, else the first free candidate of
+    its key (upper case), its label's letters, its id's and then spare signs, so that no
+    two codes show the same marker."""
+    taken = {code.marker for code in codes if code.marker}
+    markers: dict[str, str] = {}
+    for code in codes:
+        if code.marker:
+            markers[code.id] = code.marker
+            continue
+        name = code.id.rsplit("/", 1)[-1]
+        candidates = (
+            code.key.upper(),
+            *code.label.upper(),
+            *name.upper(),
+            *_SPARE_MARKERS,
+        )
+        marker = next((c for c in candidates if _is_marker(c) and c not in taken), "*")
+        taken.add(marker)
+        markers[code.id] = marker
+    return markers
+
+
+def _is_marker(text: str) -> bool:
+    """One visible character, one terminal cell wide."""
+    return len(text) == 1 and text.isprintable() and not text.isspace() and cell_width(text) == 1
 
 
 _TOML_POSITION = re.compile(r"\s*\(at line (\d+), column \d+\)$|\s*\(at end of document\)$")
@@ -351,7 +404,7 @@ class _LineFinder:
 
 _TOP_LEVEL_FIELDS = ("name", "groups", "codes", "aliases")
 _GROUP_FIELDS = ("id", "label", "exclusive")
-_CODE_FIELDS = ("id", "label", "key", "keys", "color", "description", "memo")
+_CODE_FIELDS = ("id", "label", "key", "keys", "color", "marker", "description", "memo")
 
 
 def _check_fields(
@@ -463,6 +516,7 @@ def _validate(
     codes: list[Code] = []
     code_ids: set[str] = set()
     code_by_key: dict[str, str] = {}
+    code_by_marker: dict[str, str] = {}
     for index, raw in enumerate(raw_codes):
         line = where.table_line("codes", index)
         _check_fields(
@@ -498,9 +552,24 @@ def _validate(
         label = _text_field(raw, "label", code_id.rpartition("/")[2], fail, field_line)
         description = _text_field(raw, "description", "", fail, field_line)
         memo = _text_field(raw, "memo", "", fail, field_line)
+        marker = _text_field(raw, "marker", "", fail, field_line)
+        if marker:
+            if not _is_marker(marker):
+                raise fail(
+                    field_line("marker"),
+                    f"code {code_id!r}: marker {marker!r} must be one character one cell wide",
+                )
+            clash = code_by_marker.setdefault(marker, code_id)
+            if clash != code_id:
+                raise fail(
+                    field_line("marker"),
+                    f"code {code_id!r}: marker {marker!r} is already used by {clash!r}",
+                )
         keys = [key for key, _ in code_keys]
         first_key = keys[0] if keys else ""
-        codes.append(Code(code_id, label, first_key, color, description, tuple(keys[1:]), memo))
+        codes.append(
+            Code(code_id, label, first_key, color, description, tuple(keys[1:]), memo, marker)
+        )
         code_ids.add(code_id)
     for index, code in enumerate(codes):
         if code.parent is not None and code.parent not in code_ids:

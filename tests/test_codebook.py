@@ -237,3 +237,51 @@ def _quote(value: str) -> str:
     escaped = value.replace("\\", "\\\\").replace('"', '\\"')
     escaped = "".join(ch if ch >= " " and ch != "\x7f" else f"\\u{ord(ch):04x}" for ch in escaped)
     return f'"{escaped}"'
+
+
+# -- markers: how screens show a code without colour ------------------------------------
+
+
+def test_every_default_code_has_its_own_marker_from_its_key() -> None:
+    codebook = Codebook.default()
+    markers = {code.id: codebook.marker(code.id) for code in codebook.codes}
+    assert markers == {code_id: key.upper() for code_id, key in DEFAULT_KEYS.items()}
+
+
+def test_a_codebooks_markers_load_default_apart_and_round_trip() -> None:
+    text = GOOD.replace('key = "r"', 'key = "r"\nmarker = "▲"').replace('key = "1"\n', "")
+    codebook = Codebook.from_toml(text)
+    assert codebook.marker("actor/a") == "▲"
+    assert codebook.marker("actor/b") == "I"  # its key, upper case
+    assert codebook.marker("theme/one") == "O"  # no key: its label's first letter
+    assert codebook.marker("theme/unknown") == "?"
+    again = Codebook.from_toml(codebook.to_toml())
+    assert [again.marker(c.id) for c in again.codes] == ["▲", "I", "O"]
+
+
+def test_codes_without_a_free_letter_still_get_markers_apart() -> None:
+    codes = "\n".join(
+        f'[[codes]]\nid = "actor/a{n}"\nlabel = "A"\ncolor = "#000000"\n' for n in range(40)
+    )
+    codebook = Codebook.from_toml(f'[[groups]]\nid = "actor"\n{codes}')
+    markers = [codebook.marker(code.id) for code in codebook.codes]
+    assert len(set(markers)) == len(markers)
+
+
+@pytest.mark.parametrize(
+    ("marker", "reason"),
+    [
+        ('"RI"', "marker 'RI' must be one character one cell wide"),
+        ('"中"', "must be one character one cell wide"),
+        ('" "', "must be one character one cell wide"),
+        ('"Q"', "marker 'Q' is already used by 'actor/a'"),
+    ],
+)
+def test_a_bad_marker_names_the_line_and_the_reason(marker: str, reason: str) -> None:
+    text = GOOD.replace('key = "r"', 'key = "r"\nmarker = "Q"')
+    text = text.replace('key = "i"', f'key = "i"\nmarker = {marker}')
+    with pytest.raises(CodebookError) as caught:
+        Codebook.from_toml(text, source="cb.toml")
+    line = line_of(text, f"marker = {marker}", 2 if marker == '"Q"' else 1)
+    assert str(caught.value).startswith(f"cb.toml, line {line}: ")
+    assert reason in str(caught.value)

@@ -34,6 +34,7 @@ from tui.screens.library import LibraryScreen
 from tui.screens.project_search import Place, ProjectSearchScreen
 from tui.screens.quit_confirm import quit_or_ask
 from tui.screens.reader import ReaderScreen, reader_screen_for
+from tui.widgets.code_marks import terminal_colours
 from tui.widgets.password_prompt import PasswordPrompt
 from tui.widgets.type_ahead import TypeAheadModal
 
@@ -121,6 +122,8 @@ class GlossApp(App[None]):
     def on_mount(self) -> None:
         if self.keymap_in_force:
             self.set_keymap(self.keymap_in_force)
+        if terminal_colours(self) == "standard":
+            self.add_class("-sixteen-colours")  # gloss.tcss draws the cursor apart there
         size = sum(p.stat().st_size for p in self.paths if p.is_file())
         unconverted = [p for p in self.paths if source_format(p) and p not in self.converted]
         if size > BACKGROUND_LOAD_BYTES or unconverted:

@@ -14,6 +14,7 @@ from textual.widgets import Static
 from annotations.codebook import Codebook
 from annotations.safe_text import visible
 from tui import keys
+from tui.widgets.code_marks import marker_style
 
 
 class HelpScreen(ModalScreen[None]):
@@ -48,6 +49,8 @@ class HelpScreen(ModalScreen[None]):
                     lines.append(
                         Content.assemble(
                             (f"{keys.show_code_keys(code, self.keymap):>6}  ", "bold"),
+                            (f" {self.codebook.marker(code.id)} ", marker_style(code.color)),
+                            " ",
                             (visible(code.label), f"bold {code.color}"),
                             f" — {visible(code.description)}",
                         )

@@ -20,7 +20,6 @@ from rich.segment import Segment
 from rich.style import Style
 from textual.binding import Binding
 from textual.cache import LRUCache
-from textual.color import Color
 from textual.message import Message
 from textual.strip import Strip
 
@@ -30,6 +29,7 @@ from annotations.model import Annotation
 from annotations.safe_text import visible
 from annotations.text_units import display_line
 from tui.layout import wrap_paragraph
+from tui.widgets.code_marks import chip_style, terminal_colours
 from tui.widgets.scrolling import SCROLLBAR_WIDTH, ScrollingLines
 
 
@@ -257,10 +257,10 @@ class AnnotationPanel(ScrollingLines, can_focus=True, inherit_bindings=False):
         if chip is None:
             code = self.codebook.code(tag)
             label = visible(code.label if code else tag, newline=" ")
-            color = Color.parse(code.color if code else "#888888")
-            text_color = color.get_contrast_text(1.0)
-            chip_style = Style(bgcolor=color.rich_color, color=text_color.rich_color, bold=True)
-            chip = self._chips[tag] = Segment(f" {label} ", chip_style)
+            # The marker first, as the reading pane's gutter shows it.
+            style = chip_style(self.codebook.color(tag), terminal_colours(self.app))
+            marker = self.codebook.marker(tag)
+            chip = self._chips[tag] = Segment(f" {marker} {label} ", style)
         return chip
 
     def _chip_segments(self, annotation: Annotation, base: Style) -> list[Segment]:

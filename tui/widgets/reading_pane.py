@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from typing import NamedTuple
 
 from rich.cells import cell_len
+from rich.color import Color as RichColor
 from rich.segment import Segment
 from rich.style import Style
 from textual.cache import LRUCache
@@ -33,14 +34,19 @@ from annotations.safe_text import visible
 from annotations.span_index import SpanIndex
 from annotations.text_units import bidi_levels, mirror, visual_order
 from tui.layout import TAB_CELLS, ParagraphLayout, ScreenLine, grapheme_width
+from tui.widgets.code_marks import MarkerGutter, terminal_colours
 from tui.widgets.scrolling import SCROLLBAR_WIDTH, ScrollingLines
 
-_GUTTER_GAP = 2  # cells between the paragraph number and the text
+_GUTTER_GAP = 2  # cells between the gutter's markers and the text
+# Cells for the markers of the annotations on a line: two annotations of two codes each
+# ("X C R 1" is "XC R1"), else as many as fit and "…".
+MARKER_CELLS = 5
 _RIGHT_MARGIN = 1  # cells between the text and the scrollbar
 
 
 class Highlight(NamedTuple):
-    """A tinted span: an annotation's actor colour; `own` is False for other analysts'.
+    """A tinted span: an annotation's actor colour; `own` is False for other analysts';
+    `markers` the (marker, colour) of each of its codes, shown in the gutter.
 
     A named tuple, not a dataclass: ten thousand are made when a document opens."""
 
@@ -48,25 +54,30 @@ class Highlight(NamedTuple):
     end: int
     color: str
     own: bool = True
+    markers: tuple[tuple[str, str], ...] = ()
 
 
 def highlights_of(
     annotations: Sequence[Annotation], codebook: Codebook, analyst: str
 ) -> list[Highlight]:
     """The tint of each annotation: its actor's colour, else its first code's; `own` for
-    `analyst`'s."""
-    # Few tag combinations occur: the colour is looked up once for each.
-    colors: dict[tuple[str, ...], str] = {}
+    `analyst`'s; the markers of its codes."""
+    # Few tag combinations occur: colour and markers are looked up once for each.
+    looks: dict[tuple[str, ...], tuple[str, tuple[tuple[str, str], ...]]] = {}
     highlights = []
     for annotation in annotations:
-        color = colors.get(annotation.tags)
-        if color is None:
+        look = looks.get(annotation.tags)
+        if look is None:
             tags = annotation.tags
             actor = next((tag for tag in tags if tag.startswith("actor/")), None)
             tag = actor or (tags[0] if tags else None)
-            color = colors[tags] = codebook.color(tag) if tag else "#888888"
+            color = codebook.color(tag) if tag else "#888888"
+            markers = tuple((codebook.marker(t), codebook.color(t)) for t in tags)
+            look = looks[tags] = (color, markers)
         highlights.append(
-            Highlight(annotation.start, annotation.end, color, annotation.analyst == analyst)
+            Highlight(
+                annotation.start, annotation.end, look[0], annotation.analyst == analyst, look[1]
+            )
         )
     return highlights
 
@@ -115,7 +126,10 @@ class ReadingPane(ScrollingLines, can_focus=True, inherit_bindings=False):
         self._layout: ParagraphLayout | None = None
         self._strips: LRUCache[tuple[object, ...], Strip] = LRUCache(1024)
         self._version = 0
-        self._gutter_width = 1 + len(str(len(document.paragraphs))) + _GUTTER_GAP
+        # The paragraph number, a space, the markers, the gap.
+        self._number_width = 1 + len(str(len(document.paragraphs)))
+        self._gutter_width = self._number_width + 1 + MARKER_CELLS + _GUTTER_GAP
+        self._markers: MarkerGutter | None = None
         self._levels: dict[int, list[int] | None] = {}
         self._tints: dict[tuple[str, ...], Color] = {}
         self._styles: dict[tuple[object, ...], Style] = {}
@@ -262,6 +276,7 @@ class ReadingPane(ScrollingLines, can_focus=True, inherit_bindings=False):
     def notify_style_update(self) -> None:
         super().notify_style_update()
         self._styles.clear()
+        self._markers = None
         self._version += 1
 
     # -- drawing -----------------------------------------------------------------------
@@ -279,13 +294,12 @@ class ReadingPane(ScrollingLines, can_focus=True, inherit_bindings=False):
         if self.document.heading_level(line.paragraph):
             # A converted source's heading (a PDF's larger type, an <h2>, a Word heading).
             base = base + self.cached_style("reading-pane--heading")
-        gutter_style = self.cached_style("reading-pane--gutter")
-        if line.row == 0:
-            number = str(line.paragraph + 1).rjust(self._gutter_width - _GUTTER_GAP)
-            gutter = Segment(number + " " * _GUTTER_GAP, base + gutter_style)
-        else:
-            gutter = Segment(" " * self._gutter_width, base)
-        text_segments = self._text_segments(line.paragraph, line.start, line.end, base)
+        highlights = [
+            h
+            for h in self._highlights_in(line.paragraph)
+            if h.start < line.end and line.start < h.end
+        ]
+        text_segments = self._text_segments(line.paragraph, line.start, line.end, base, highlights)
         if line.row and len(text_segments) == 1 and text_segments[0].style is base:
             # Most lines: gutter, text and padding in one plain segment (fewer for
             # Textual to crop and filter on every frame).
@@ -293,7 +307,7 @@ class ReadingPane(ScrollingLines, can_focus=True, inherit_bindings=False):
             cells = cell_len(shown)
             if cells <= width:
                 return Strip([Segment(shown + " " * (width - cells), base), bar], full_width)
-        segments = [gutter, *text_segments]
+        segments = [*self._gutter(line, base, highlights), *text_segments]
         cells = sum(segment.cell_length for segment in segments)
         if cells < width:
             segments.append(Segment(" " * (width - cells), base))
@@ -302,9 +316,27 @@ class ReadingPane(ScrollingLines, can_focus=True, inherit_bindings=False):
         segments.append(bar)
         return Strip(segments, full_width)
 
-    def _text_segments(self, paragraph: int, start: int, end: int, base: Style) -> list[Segment]:
+    @property
+    def marker_gutter(self) -> MarkerGutter:
+        """Draws the markers, for the terminal's colours (known once the app runs)."""
+        if self._markers is None:
+            self._markers = MarkerGutter(MARKER_CELLS, terminal_colours(self.app))
+        return self._markers
+
+    def _gutter(self, line: ScreenLine, base: Style, highlights: list[Highlight]) -> list[Segment]:
+        """The paragraph number (on its first line), then the markers of the annotations
+        on this line, then the gap before the text."""
+        number = str(line.paragraph + 1) if line.row == 0 else ""
+        number_segment = Segment(
+            number.rjust(self._number_width) + " ", base + self.cached_style("reading-pane--gutter")
+        )
+        markers = self.marker_gutter.segments([(h.markers, h.own) for h in highlights], base)
+        return [number_segment, *markers, Segment(" " * _GUTTER_GAP, base)]
+
+    def _text_segments(
+        self, paragraph: int, start: int, end: int, base: Style, highlights: list[Highlight]
+    ) -> list[Segment]:
         text = self.document.text
-        highlights = [h for h in self._highlights_in(paragraph) if h.start < end and start < h.end]
         matches = self._matches_between(start, end)
         levels = self._bidi_levels(paragraph)
         if levels is not None:
@@ -403,7 +435,11 @@ class ReadingPane(ScrollingLines, can_focus=True, inherit_bindings=False):
         self, base: Style, colors: tuple[str, ...], own: bool, in_match: bool, selected: bool
     ) -> Style:
         style = base
-        if colors:
+        if colors and self.marker_gutter.color_system == "standard":
+            # On 16 colours a tint becomes the terminal's grey, or its yellow where white
+            # text does not read: the grey for all, and the gutter's markers say which.
+            style += Style(bgcolor=RichColor.from_ansi(8), underline=not own)
+        elif colors:
             background = Color.from_rich_color(base.bgcolor) if base.bgcolor else Color(0, 0, 0)
             tinted = background.blend(self._tint(colors), 0.45 if own else 0.25)
             style += Style(bgcolor=tinted.rich_color, underline=not own)

@@ -13,6 +13,7 @@ from textual.widgets.selection_list import Selection
 from annotations.codebook import Codebook
 from annotations.safe_text import visible
 from tui.keys import show_code_keys
+from tui.widgets.code_marks import marker_style
 from tui.widgets.state_glyphs import GlyphSelectionList
 from tui.widgets.type_ahead import TypeAheadModal
 
@@ -71,6 +72,8 @@ class TagPicker(TypeAheadModal[tuple[str, ...] | None]):
             if all(word in haystack for word in words):
                 prompt = Content.assemble(
                     (f"{shown_keys:<{width}} ", "bold"),
+                    (f" {self.codebook.marker(code.id)} ", marker_style(code.color)),
+                    " ",
                     (visible(code.label), f"bold {code.color}"),
                     f"  {visible(code.description)}" if code.description != code.label else "",
                 )
