@@ -116,15 +116,16 @@ async def test_help_and_tag_picker_show_the_alternate_keys(store_path: Path) -> 
         assert isinstance(app.screen, HelpScreen)
         shown = "\n".join(str(static.render()) for static in app.screen.query(Static))
         rows = [line.strip() for line in shown.splitlines()]
-        assert "r к ق  Russia — Russia" in rows
-        assert "1 ۱  military — forces, air cover, weapons, militias, bases" in rows
+        # Keys, the code's marker, its label and description.
+        assert "r к ق   R  Russia — Russia" in rows
+        assert "1 ۱   1  military — forces, air cover, weapons, militias, bases" in rows
         await pilot.press("escape", "j", "j", "t")
         await pilot.pause()
         assert isinstance(app.screen, TagPicker)
         options = app.screen.query_one(SelectionList)
         prompts = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
-        assert prompts[0].startswith("r к ق Russia")
-        assert prompts[3].startswith("1 ۱   military")
+        assert prompts[0].startswith("r к ق  R  Russia")
+        assert prompts[3].startswith("1 ۱    1  military")
         # Typing the Persian key in the filter finds its code.
         await pilot.press("ق")
         await pilot.pause()

@@ -48,7 +48,8 @@ async def test_every_binding_of_the_reader_is_in_the_help_screen(store_path: Pat
         if binding_id.startswith("tag."):
             code = Codebook.default().code(binding_id.removeprefix("tag."))
             assert code is not None and any(
-                row.startswith(f"{' '.join(code.keys)}  {code.label}") for row in rows
+                row.startswith(f"{' '.join(code.keys)}   {code.key.upper()}  {code.label}")
+                for row in rows
             )
         else:
             action = keys.BY_ID[binding_id]  # KeyError: bound but not in the registry

@@ -27,12 +27,12 @@ async def test_the_tag_pickers_boxes_show_which_codes_are_chosen(store_path: Pat
         assert isinstance(app.screen, TagPicker)
         codes = app.screen.query_one(SelectionList)
         lines = drawn_lines(codes, 4)
-        assert lines[0].lstrip().startswith("▐X▌ r к ق Russia")
-        assert lines[1].lstrip().startswith("▐ ▌ i ш ه Iran")
-        assert lines[3].lstrip().startswith("▐X▌ 1 ۱   military")
+        assert lines[0].lstrip().startswith("▐X▌ r к ق  R  Russia")
+        assert lines[1].lstrip().startswith("▐ ▌ i ш ه  I  Iran")
+        assert lines[3].lstrip().startswith("▐X▌ 1 ۱    1  military")
         await pilot.press("down", "space")  # Russia off
         await pilot.pause()
-        assert drawn_lines(codes, 1)[0].lstrip().startswith("▐ ▌ r к ق Russia")
+        assert drawn_lines(codes, 1)[0].lstrip().startswith("▐ ▌ r к ق  R  Russia")
 
 
 async def test_the_confidence_choice_shows_which_is_pressed(store_path: Path) -> None:
