@@ -21,6 +21,7 @@ from annotations.text_units import (
     end_with_closing_marks,
     next_word_end,
     next_word_start,
+    phrase_spans,
     previous_word_end,
     previous_word_start,
     snap_to_graphemes,
@@ -318,9 +319,18 @@ def clauses_from(document: Document, offset: int, direction: int) -> Iterator[tu
         yield from clauses if direction > 0 else reversed(clauses)
 
 
+def phrases_from(document: Document, offset: int, direction: int) -> Iterator[tuple[int, int]]:
+    """The phrases (`text_units.phrase_spans`: clauses split at a coordinating conjunction)
+    from the paragraph holding `offset` on, forwards (`direction` 1) or backwards (-1)."""
+    for start, end in sentences_from(document, offset, direction):
+        phrases = phrase_spans(document.text, start, end)
+        yield from phrases if direction > 0 else reversed(phrases)
+
+
 _WORD = _words()
 _SENTENCE = _spans_unit(sentences_from)
 _CLAUSE = _spans_unit(clauses_from)
+_PHRASE = _spans_unit(phrases_from)
 
 
 def extend_by_sentence(document: Document, cursor: Cursor, direction: int) -> Cursor:
@@ -341,6 +351,13 @@ def extend_by_clause(document: Document, cursor: Cursor, direction: int) -> Curs
     """Move the moving end by one clause (`direction` 1 or -1); starts extending if not
     yet. An end stays off the separator (`,` `;` `:` `—`) between clauses."""
     return _move_head(document, cursor, _CLAUSE, direction)
+
+
+def extend_by_phrase(document: Document, cursor: Cursor, direction: int) -> Cursor:
+    """Move the moving end by one phrase (`direction` 1 or -1): to the next clause boundary
+    or coordinating conjunction ("and", "or", "but", "и", "و", …; the conjunction stays
+    outside), growing or trimming the selection; starts extending if not yet."""
+    return _move_head(document, cursor, _PHRASE, direction)
 
 
 def switch_end(cursor: Cursor) -> Cursor:
@@ -447,6 +464,8 @@ MOVES: dict[str, Callable[[Document, Cursor], Cursor]] = {
     "select_paragraph": select_paragraph,
     "word_forward": lambda document, cursor: extend_by_word(document, cursor, 1),
     "word_back": lambda document, cursor: extend_by_word(document, cursor, -1),
+    "phrase_forward": lambda document, cursor: extend_by_phrase(document, cursor, 1),
+    "phrase_back": lambda document, cursor: extend_by_phrase(document, cursor, -1),
     "next_clause": next_clause,
     "previous_clause": previous_clause,
     "switch_end": lambda _, cursor: switch_end(cursor),

@@ -407,6 +407,66 @@ def clause_spans(text: str, start: int = 0, end: int | None = None) -> list[tupl
     return pieces
 
 
+# -- phrases: a clause's coordinated parts ---------------------------------------------
+#
+# Inside a clause, a coordinating conjunction joins two parts that an analyst often codes
+# apart: "placed its own advisers in the general staff and folded irregular units into the
+# chain of command", "a naval base on the Mediterranean and a Syrian army". The conjunction
+# is no clause boundary (most "and"s join two words: "road and rail"), so it makes a unit of
+# its own, between word and clause. Chinese writes no spaces, so a 和 cannot be told from
+# the one in 和平 (peace): there the enumeration comma 、 is the only phrase boundary.
+_CONJUNCTION = regex.compile(
+    r"(?:and|or|but|nor|или|либо|и|а|но|یا|اما|ولی|و|أو|أم|لكن|ثم)(?=\s)", regex.IGNORECASE
+)
+_LIST_SEPARATORS = frozenset("、")
+
+
+def phrase_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
+    """Split `text[start:end]` (one sentence) into phrases, as `(start, end)` spans: its
+    clauses (`clause_spans`), each split again before and after a coordinating conjunction
+    standing as a word of its own (and, or, but, nor; и, или, либо, а, но; و, یا, اما, ولی;
+    أو, أم, لكن, ثم) and at the enumeration comma 、. The conjunction belongs to neither
+    side, as a comma belongs to neither clause; nothing inside brackets or quotation marks
+    splits."""
+    phrases: list[tuple[int, int]] = []
+    for clause_start, clause_end in clause_spans(text, start, end):
+        phrases.extend(_coordinated_parts(text, clause_start, clause_end))
+    return phrases
+
+
+def _coordinated_parts(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    cuts: list[tuple[int, int]] = []
+    index = start
+    while index < end:
+        char = text[index]
+        if char in _BRACKETS or char in _QUOTES:
+            closer = _matching_close(text, index, end)
+            if closer is not None:
+                index = closer + 1
+                continue
+        if char in _LIST_SEPARATORS:
+            cuts.append((index, index + 1))
+        elif index == start or text[index - 1].isspace():
+            conjunction = _CONJUNCTION.match(text, index, end)
+            if conjunction is not None:
+                cuts.append(conjunction.span())
+                index = conjunction.end()
+                continue
+        index += 1
+    parts: list[tuple[int, int]] = []
+    part_start = start
+    for part_end, next_start in [*cuts, (end, end)]:
+        low, high = _trimmed(text, part_start, part_end)
+        part_start = next_start
+        if high <= low:
+            continue
+        if parts and not _HAS_WORD.search(text, low, high):
+            parts[-1] = (parts[-1][0], high)  # the sentence's final stop stays on its part
+        else:
+            parts.append((low, high))
+    return parts or [(start, end)]
+
+
 def _matching_close(text: str, opening: int, end: int) -> int | None:
     """The index of the mark closing the one at `opening`, within `end`; None if none."""
     char = text[opening]

@@ -57,6 +57,8 @@ PLANNED = (
     "select.extend",
     "select.word_forward",
     "select.word_back",
+    "select.phrase_forward",
+    "select.phrase_back",
     "select.next_clause",
     "select.previous_clause",
     "select.switch_end",
@@ -210,10 +212,14 @@ def plan_coding(
         if keys is None:
             raise SystemExit(f"claim {claim.quote[:40]!r}: no sequence of {MOST_KEYS} keys found")
         tags = [keys_of[tag] for tag in claim.tags]
-        sequences.append(keys + tags)
         if "/" in keys:
+            # A search only where it saves keys: at a tie, the keys that select without one.
             plain = plan(document, search, cursor, claim, searching=False)
-            without_search[number] = len(plain) + len(tags) if plain is not None else -1
+            if plain is not None and len(plain) <= len(keys):
+                keys = plain
+            else:
+                without_search[number] = len(plain) + len(tags) if plain is not None else -1
+        sequences.append(keys + tags)
         cursor = navigation.select(claim.start, claim.end)  # a tag key ends extending
     return sequences, without_search
 
@@ -370,7 +376,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{len(keys):3}  tmux send-keys {' '.join(tmux_words(keys))}   # {quote}{note}")
         print(
             f"claims {len(counts)}  min {min(counts)}  median {summary['median']}  "
-            f"mean {summary['mean']}  max {max(counts)}  total {summary['total']}"
+            f"mean {summary['mean']}  max {max(counts)}  total {summary['total']}  "
+            f"with a search {len(without_search)}"
             + (
                 ""
                 if replayed is None

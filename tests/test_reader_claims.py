@@ -309,3 +309,30 @@ async def test_a_notice_never_covers_the_status_line(store_path: Path) -> None:
         toasts = [toast.region for toast in app.screen.query(Toast)]
         assert toasts
         assert all(not toast.overlaps(status) for toast in toasts)
+
+
+async def test_phrase_keys_trim_to_a_conjunction_at_either_end(tmp_path: Path) -> None:
+    text = (
+        "Russia wants a naval base on the Mediterranean and a Syrian army that answers to "
+        "a single command. Moscow has rebuilt whole divisions, placed its own advisers in "
+        "the general staff and folded irregular units into the regular chain of command.\n"
+    )
+    path = tmp_path / "army.txt"
+    path.write_text(text, encoding="utf-8")
+    app = GlossApp(paths=[path], db=tmp_path / "s.json", analyst="ana")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("B")  # the end back a phrase: to before "and"
+        assert selected(app) == "Russia wants a naval base on the Mediterranean"
+        await pilot.press("r", "6")
+        await pilot.press("W", "O", "W")  # the end on a phrase, then the start past "and"
+        assert selected(app) == "a Syrian army that answers to a single command."
+        await pilot.press("r", "2")
+        await pilot.press("j", "right_parenthesis", "right_parenthesis", "O", "W")
+        assert selected(app) == "folded irregular units into the regular chain of command."
+        await pilot.press("r", "2")
+        quotes = [annotation.quote for annotation in reader(app).annotations]
+        assert quotes == [
+            "Russia wants a naval base on the Mediterranean",
+            "a Syrian army that answers to a single command.",
+            "folded irregular units into the regular chain of command.",
+        ]

@@ -106,14 +106,22 @@ ACTIONS: tuple[KeyAction, ...] = (
               "Moving"),
     # -- selecting
     KeyAction("select.extend", "v", "extend", "Extend the selection",
-              "extend the selection: then j/k by sentence, ( ) by clause, w/b by word, O "
-              "the other end, / to a match, esc cancels", "Selecting", footer="Extend"),
+              "extend the selection: then j/k by sentence, ( ) by clause, W/B by phrase, "
+              "w/b by word, O the other end, / to a match, esc cancels", "Selecting",
+              footer="Extend"),
     KeyAction("select.word_forward", "w", "move('word_forward')", "Move the end a word forward",
               "move the selection's moving end a word forward (grows the end, trims the "
               "start)", "Selecting"),
     KeyAction("select.word_back", "b", "move('word_back')", "Move the end a word back",
               "move the selection's moving end a word back (trims the end, grows the start)",
               "Selecting"),
+    KeyAction("select.phrase_forward", "W", "move('phrase_forward')",
+              "Move the end a phrase forward",
+              "move the moving end to the next phrase: a clause boundary or a conjunction "
+              "(and, or, but; the conjunction left out)", "Selecting", codebook_may_take=True),
+    KeyAction("select.phrase_back", "B", "move('phrase_back')", "Move the end a phrase back",
+              "move the moving end back to the previous phrase: a clause boundary or a "
+              "conjunction", "Selecting", codebook_may_take=True),
     KeyAction("select.next_clause", "right_parenthesis", "move('next_clause')", "Next clause",
               "next clause (from a sentence: its first); extending, the moving end a clause "
               "forward", "Selecting"),

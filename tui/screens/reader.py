@@ -320,7 +320,8 @@ class ReaderScreen(AnnotatingActions, SearchActions, SourceActions, Screen[None]
         if not self.cursor.extending:
             return ""
         moving = "start" if self.cursor.head == self.selection[0] else "end"
-        return f"EXTENDING {moving}: j/k sentence, ( ) clause, w/b word, O other end · "
+        keys_now = "j/k sentence, ( ) clause, W/B phrase, w/b word, O other end"
+        return f"EXTENDING {moving}: {keys_now} · "
 
     def _update_status(self) -> None:
         document = self.document
