@@ -58,7 +58,7 @@ class CodebookChange:
 
 def stored_codebook(store: Store) -> Codebook | None:
     """The codebook the store records, or None (a store from before codebooks were kept)."""
-    record = store.table_record(CODEBOOK_TABLE, _IN_FORCE)
+    record = store.side_records(CODEBOOK_TABLE).get(_IN_FORCE)
     if record is None:
         return None
     try:
@@ -69,7 +69,7 @@ def stored_codebook(store: Store) -> Codebook | None:
 
 def codebook_file(store: Store) -> Path | None:
     """The TOML file the recorded codebook was read from (None: the default, an import)."""
-    record = store.table_record(CODEBOOK_TABLE, _IN_FORCE)
+    record = store.side_records(CODEBOOK_TABLE).get(_IN_FORCE)
     file = record.get("file") if record else None
     return Path(file) if isinstance(file, str) and file else None
 
@@ -88,7 +88,7 @@ def record_codebook(
         "file": str(file) if file is not None else (str(codebook_file(store) or "") or None),
         "recorded": utc_now(),
     }
-    store.put_table_record(CODEBOOK_TABLE, _IN_FORCE, record, annotations)
+    store.put_side_records(CODEBOOK_TABLE, {_IN_FORCE: record}, annotations=annotations)
 
 
 def codebook_in_force(

@@ -88,9 +88,9 @@ __all__ = ["SCHEMA_VERSION", "ImportReport", "Store", "StoreSaveError"]
 
 OPENED_TABLE = "opened"  # document id -> {"last_opened": ISO time}
 # Tables of records about documents and the project, kept beside the annotations and read
-# and written whole by the modules that own them (annotations/attributes.py, memos.py).
-# A store without one simply has none of its records: no schema step.
-SIDE_TABLES = frozenset({"attributes", "memos"})
+# and written whole by the modules that own them (annotations/attributes.py, memos.py,
+# codebook_store.py). A store without one simply has none of its records: no schema step.
+SIDE_TABLES = frozenset({"attributes", "memos", "codebook"})
 
 
 class _KeyedTable(Table):
@@ -269,9 +269,15 @@ class Store:
         _check_side_table(table)
         return dict(self._tables.tables.get(table, {}))
 
-    def put_side_records(self, table: str, records: Mapping[str, Mapping[str, Any] | None]) -> None:
-        """Insert or replace records of a side table whole (None removes the record), all
-        in one durable write."""
+    def put_side_records(
+        self,
+        table: str,
+        records: Mapping[str, Mapping[str, Any] | None],
+        *,
+        annotations: Iterable[Annotation] = (),
+    ) -> None:
+        """Insert or replace records of a side table whole (None removes the record), and
+        save `annotations` (a codebook change retags them), all in one durable write."""
         _check_side_table(table)
         removed = [key for key, record in records.items() if record is None]
         kept = {key: record for key, record in records.items() if record is not None}
@@ -282,6 +288,7 @@ class Store:
                 side.remove(doc_ids=present)
             if kept:
                 side.put(kept)  # type: ignore[attr-defined]
+            self.put_many(annotations)
 
     def document(self, document_id: str) -> Document:
         """The document with this id; `StoreError` if there is none."""
@@ -470,33 +477,6 @@ class Store:
     def count(self, document: str) -> int:
         """How many annotations a document has."""
         return len(self._tables.tables.get(ANNOTATIONS_PREFIX + document, {}))
-
-    # -- small keyed tables: the codebook in force (codebook_store.py) -----------------
-
-    def table_record(self, table: str, key: str) -> dict[str, Any] | None:
-        """A record of one of the store's small keyed tables, or None; never changed in
-        place (a change saves a new record)."""
-        self._check_small_table(table)
-        return self._tables.tables.get(table, {}).get(key)
-
-    def put_table_record(
-        self,
-        table: str,
-        key: str,
-        record: Mapping[str, Any],
-        annotations: Iterable[Annotation] = (),
-    ) -> None:
-        """Save a record of a small keyed table and `annotations` in one durable write,
-        all or nothing (a codebook change and the annotations it retags)."""
-        self._check_small_table(table)
-        with self._tables.changing(), self._tables.batched():
-            self._db.table(table).put({key: dict(record)})  # type: ignore[attr-defined]
-            self.put_many(annotations)
-
-    @staticmethod
-    def _check_small_table(table: str) -> None:
-        if table in (DOCUMENTS_TABLE, TEXTS_TABLE, "meta") or table.startswith(ANNOTATIONS_PREFIX):
-            raise StoreError(f"table {table!r} is not one of the small keyed tables")
 
     # -- exchange ----------------------------------------------------------------------
 
