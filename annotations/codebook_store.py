@@ -99,11 +99,14 @@ def codebook_in_force(
     The store's own, if it records one — unless `chosen` (the user named a codebook file
     on the command line) and it differs: then `given` replaces it, provided every code
     the store's annotations carry is in it (or is an alias in it); else `CodebookError`.
-    A store that records none records `given` (when it can be written).
+    A store that records none records `given`. A store opened read-only records
+    nothing: the chosen codebook, else the store's, else `given`.
     """
     stored = stored_codebook(store)
     if stored is not None and (not chosen or stored.to_data() == given.to_data()):
         return stored
+    if store.read_only:
+        return given if chosen or stored is None else stored  # nothing can be recorded
     if stored is not None:
         missing = codes_missing(store, given)
         if missing:

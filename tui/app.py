@@ -14,6 +14,7 @@ from textual.screen import Screen
 from textual.widgets import LoadingIndicator, Static
 
 from annotations.citation import DEFAULT_STYLE
+from annotations.codebook_store import codebook_in_force
 from annotations.document import Document
 from annotations.errors import GlossError, PasswordRequired
 from annotations.library import (
@@ -104,6 +105,11 @@ class GlossApp(App[None]):
         # The keymap in force (`[keys]` of config.toml): the palette and help show it.
         # The command line has checked both already and said what is wrong in one line.
         self.codebook, self.keymap_in_force = keys.codebook_and_keymap(codebook)
+        # Until the store is open: then its own codebook, if it records one, is in force.
+        self._codebook_file, self._codebook_chosen = (
+            codebook or load_settings().codebook,
+            bool(codebook),
+        )
         self._reader_screen = reader_screen_for(self.codebook)
         self.encoding = encoding
         self.store: Store | None = store
@@ -147,6 +153,7 @@ class GlossApp(App[None]):
         try:
             if self.store is None:
                 self.store = Store(store_path(self.db_path))
+            self._take_codebook_of(self.store)
             result = self._open_documents()
             if len(result.opened) == 1:
                 self.store.annotations(result.opened[0].document.id)
@@ -159,6 +166,16 @@ class GlossApp(App[None]):
             if collecting:
                 gc.enable()
         return result
+
+    def _take_codebook_of(self, store: Store) -> None:
+        """A project travels with its codebook: the store's is in force; a --codebook
+        file replaces it; a store that records none records the one we have."""
+        in_force = codebook_in_force(
+            store, self.codebook, file=self._codebook_file, chosen=self._codebook_chosen
+        )
+        if in_force != self.codebook:
+            self.codebook = in_force
+            self._reader_screen = reader_screen_for(in_force)
 
     def _open_documents(self) -> OpenResult:
         assert self.store is not None

@@ -1,7 +1,8 @@
 """`gloss codebook show|check|export`: print the codebook in force, validate a codebook
 file, or write it as TOML (Gloss reads it back) or as a REFI-QDA codebook (`.qdc`).
 
-The codebook is the FILE argument, else `--codebook FILE`, else the default one.
+The codebook is the FILE argument, else `--codebook FILE`, else the one the store
+(`--db`) records, else config.toml's, else the default one.
 """
 
 from __future__ import annotations
@@ -15,11 +16,13 @@ from rich.table import Table
 from rich.text import Text
 
 from annotations.codebook import Codebook
+from annotations.codebook_store import stored_codebook
 from annotations.export import safe_colour
 from annotations.export.qdpx import codebook_xml
 from annotations.output_file import check_output, write_file
 from annotations.safe_text import visible
 from annotations.settings import load_settings
+from annotations.store import Store
 from tui.commands import common
 from tui.keys import codebook_and_keymap
 
@@ -30,9 +33,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "codebook",
         help="show, check or export a codebook",
-        description="Show the codebook in force (the default one, or FILE, or --codebook "
-        "FILE), check a codebook file (errors name the line and the reason), or export it "
-        "as TOML or as a REFI-QDA codebook (.qdc). With no action: show.",
+        description="Show the codebook in force (FILE, or --codebook FILE, else the one the "
+        "store records, else config.toml's or the default one), check a codebook file "
+        "(errors name the line and the reason), or export it as TOML or as a REFI-QDA "
+        "codebook (.qdc). With no action: show.",
     )
     _add_codebook_option(parser)
     parser.set_defaults(handler=run_show)
@@ -85,6 +89,13 @@ def _add_codebook_option(parser: argparse.ArgumentParser) -> None:
         default=argparse.SUPPRESS,
         help="a codebook TOML file, as the other commands take it",
     )
+    parser.add_argument(
+        "--db",
+        type=Path,
+        metavar="PATH",
+        default=argparse.SUPPRESS,
+        help="the store whose codebook is in force (default: $GLOSS_DB, else the user's)",
+    )
 
 
 def _chosen(options: argparse.Namespace) -> tuple[Codebook, str]:
@@ -96,6 +107,13 @@ def _chosen(options: argparse.Namespace) -> tuple[Codebook, str]:
     path = file or option
     if path is not None:
         path = path.expanduser()
+    else:
+        store_path = common.store_path(getattr(options, "db", None))
+        if store_path.is_file():
+            with Store(store_path, read_only=True) as store:
+                recorded = stored_codebook(store)
+            if recorded is not None:
+                return recorded, f"the codebook of {store_path}"
     # Checked as the reader would load it: against the keys of the user's keymap (a code
     # may take a key the keymap moved an action off, and not one it moved an action onto).
     codebook, _keymap = codebook_and_keymap(path)

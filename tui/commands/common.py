@@ -11,9 +11,11 @@ from pathlib import Path
 from platformdirs import user_data_path
 
 from annotations.codebook import Codebook
+from annotations.codebook_store import codebook_in_force
 from annotations.errors import StoreError
 from annotations.safe_text import visible
 from annotations.settings import Settings, load_settings
+from annotations.store import Store
 from tui.keys import reserved_keys, settings_codebook
 
 EXIT_ERROR = 2
@@ -64,6 +66,14 @@ def codebook(options: argparse.Namespace) -> Codebook:
     if not options.codebook:
         return settings_codebook(load_settings()) or Codebook.default()
     return Codebook.load(options.codebook, reserved=reserved_keys())
+
+
+def codebook_of(store: Store, options: argparse.Namespace) -> Codebook:
+    """The codebook in force on `store`: its own when it records one (a project travels
+    with its codebook), else `codebook(options)`; `--codebook FILE` replaces the store's."""
+    chosen = getattr(options, "codebook", None)
+    file = chosen or load_settings().codebook
+    return codebook_in_force(store, codebook(options), file=file, chosen=bool(chosen))
 
 
 def add_analyst_option(parser: argparse.ArgumentParser, help_text: str) -> None:

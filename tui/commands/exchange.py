@@ -84,6 +84,8 @@ def run_export(options: argparse.Namespace) -> int:
     if options.output is not None:
         check_output(options.output.expanduser(), protected=store_files(path))
     with Store(path, read_only=True) as store, progress_bar("exporting") as progress:
+        codebook = common.codebook_of(store, options)  # the store's, if it records one
+        query = Query.parse(options.query, codebook) if options.query is not None else None
         if options.document and Path(options.document).expanduser().is_file():
             # A file is read as it is now; its annotations follow its text if it changed.
             scope, report = select_file(
