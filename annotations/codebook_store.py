@@ -19,6 +19,7 @@ from pathlib import Path
 
 from annotations.codebook import Codebook
 from annotations.codebook_edits import CodebookEdit, retagged
+from annotations.codebook_file import write_back
 from annotations.document import utc_now
 from annotations.errors import CodebookError, StoreError
 from annotations.model import Annotation
@@ -40,6 +41,7 @@ class CodebookChange:
     retagged: tuple[tuple[Annotation, Annotation], ...] = ()
     not_saved: str | None = None
     code_id: str = ""  # the code the change made, moved or kept
+    file_not_updated: str | None = None  # why the codebook's TOML file was not written
 
     @property
     def annotation(self) -> Annotation | None:
@@ -215,5 +217,18 @@ def _saved(
     try:
         record_codebook(store, codebook, annotations=annotations)
     except StoreSaveError as error:
-        return replace(change, not_saved=str(error))
+        change = replace(change, not_saved=str(error))
+    return _written_back(store, change)
+
+
+def _written_back(store: Store, change: CodebookChange) -> CodebookChange:
+    """The change made in the TOML file the codebook came from too (comments and layout
+    kept), so the file an analyst edits by hand says what the store says."""
+    file = codebook_file(store)
+    if file is None:
+        return change
+    try:
+        write_back(file, change.before, change.after)
+    except CodebookError as error:
+        return replace(change, file_not_updated=str(error))
     return change
