@@ -13,8 +13,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from annotations.anchoring import Report, reanchor, relocate
 from annotations.citation import source_fields
 from annotations.document import Document, original_hash, read_file, utc_now
 from annotations.errors import DocumentError, StoreError
@@ -24,6 +24,9 @@ from annotations.sources import CONVERSION, SOURCE_SUFFIXES, source_format
 from annotations.span_index import SpanIndex
 from annotations.store import Store
 from annotations.text_units import snap_to_graphemes
+
+if TYPE_CHECKING:
+    from annotations.anchoring import Report
 
 TEXT_SUFFIXES = (".txt", ".md", ".markdown", ".text")
 # What a folder stands for: text files and the sources Gloss converts (PDF, HTML, ...).
@@ -237,6 +240,9 @@ def _open_one(store: Store, path: Path, document: Document) -> Opened:
             # The file went back to a version it had before: that version is current again.
             stored = store.set_document_metadata(stored.id, superseded_by=None)
         return Opened(stored, path)
+    # Re-anchoring (and its fuzzy matcher) loads only when a known file's text changed.
+    from annotations.anchoring import reanchor, relocate
+
     report = reanchor(store.annotations(previous.id), stored.text, len(previous.text))
     store.put_many(
         relocate(annotation, stored.id, stored.text, result.start, result.end)
@@ -315,6 +321,8 @@ def reattach(
             f"span {start}-{end} is not inside {document.title!r} ({len(document.text)} characters)"
         )
     start, end = snap_to_graphemes(document.text, start, end)
+    from annotations.anchoring import relocate
+
     moved = relocate(annotation, document.id, document.text, start, end).evolve()
     store.put(moved)
     return moved

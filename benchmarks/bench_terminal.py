@@ -345,7 +345,9 @@ def run_once(terminal: Terminal, contender: Contender, keys: int) -> Run | None:
 # -- the contenders ---------------------------------------------------------------------------
 
 
-def contenders(folder: Path, book: Path, gloss: str, python: str) -> list[Contender]:
+def contenders(
+    folder: Path, book: Path, gloss: str, python: str, before: Path | None = None
+) -> list[Contender]:
     empty_db = folder / "empty.json"
     busy_db = folder / "10k.json"
     seed_annotations(busy_db, book, 10_000)
@@ -360,6 +362,14 @@ def contenders(folder: Path, book: Path, gloss: str, python: str) -> list[Conten
         Contender("TextArea", f"{python} {textarea} {quoted}"),
         Contender("floor", f"{python} {floor} {quoted}"),
     ]
+    if before is not None:
+        # The same venv, the other tree's code first on the path: an A/B in one run.
+        older = f"env PYTHONPATH={shlex.quote(str(before))} {python} -m tui.cli"
+        found[2:2] = [
+            Contender("Gloss before", f"{older} --db {folder / 'empty-before.json'} {quoted}"),
+            Contender("Gloss + 10k before", f"{older} --db {folder / '10k-before.json'} {quoted}"),
+        ]
+        seed_annotations(folder / "10k-before.json", book, 10_000)
     if shutil.which("less"):
         found.append(Contender("less", f"less {quoted}"))
     if shutil.which("vim"):
@@ -417,7 +427,10 @@ def ratios(rounds: list[dict[str, Run]]) -> str:
         ("Gloss ÷ floor", "Gloss", "floor"),
         ("Gloss ÷ TextArea", "Gloss", "TextArea"),
         ("Gloss + 10k ÷ Gloss", "Gloss + 10k", "Gloss"),
+        ("Gloss ÷ Gloss before", "Gloss", "Gloss before"),
+        ("10k ÷ 10k before", "Gloss + 10k", "Gloss + 10k before"),
     ]
+    pairs = [pair for pair in pairs if any(pair[1] in runs and pair[2] in runs for runs in rounds)]
     lines = [
         "| ratio, per round → median | " + " | ".join(label for label, _, _ in pairs) + " |",
         "|---|" + "---:|" * len(pairs),
@@ -441,6 +454,13 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--keys", type=int, default=30)
     parser.add_argument("--only", nargs="*", help="contenders to run, by name")
+    parser.add_argument(
+        "--before",
+        type=Path,
+        metavar="TREE",
+        help="also run Gloss from another checkout of the code (git archive of an older "
+        "commit): 'Gloss before' and 'Gloss + 10k before' in the same rounds",
+    )
     options = parser.parse_args()
     if shutil.which("tmux") is None:
         print("tmux is not installed: this benchmark needs a real terminal", file=sys.stderr)
@@ -452,7 +472,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as name:
         folder = Path(name)
         book = make_book(folder)
-        everyone = contenders(folder, book, gloss, sys.executable)
+        everyone = contenders(folder, book, gloss, sys.executable, options.before)
         if options.only:
             everyone = [c for c in everyone if c.name in options.only]
         names = [contender.name for contender in everyone]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual import events, work
 from textual.app import App, ComposeResult, SystemCommand
@@ -30,14 +31,13 @@ from annotations.sources import source_format
 from annotations.store import Store
 from tui import keys
 from tui.commands.common import analyst_name
-from tui.screens.help import HelpScreen
-from tui.screens.library import LibraryScreen
-from tui.screens.project_search import Place, ProjectSearchScreen
 from tui.screens.quit_confirm import quit_or_ask
 from tui.screens.reader import ReaderScreen, reader_screen_for
 from tui.widgets.code_marks import terminal_colours
-from tui.widgets.password_prompt import PasswordPrompt
 from tui.widgets.type_ahead import TypeAheadModal
+
+if TYPE_CHECKING:
+    from tui.screens.project_search import Place
 
 # Files larger than this (in all) are read in a thread behind a loading screen, so the
 # terminal answers at once; smaller ones open before the first frame.
@@ -223,6 +223,8 @@ class GlossApp(App[None]):
                 self.password = password
                 self._open_in_background()
 
+        from tui.widgets.password_prompt import PasswordPrompt
+
         self.push_screen(PasswordPrompt(str(error)), answered)
 
     def _show(self, result: OpenResult) -> None:
@@ -252,6 +254,9 @@ class GlossApp(App[None]):
 
     def show_library(self) -> None:
         """The documents of the store; choosing one reads it, `escape` there comes back."""
+        # Loaded when first shown: opening one document needs no library screen.
+        from tui.screens.library import LibraryScreen
+
         assert self.store is not None
         self.push_screen(LibraryScreen(self.store), self._library_chose)
 
@@ -285,6 +290,8 @@ class GlossApp(App[None]):
 
     def action_project_search(self) -> None:
         """The search screen over every document and memo; `enter` there reads a match."""
+        from tui.screens.project_search import ProjectSearchScreen  # loaded when first used
+
         if self.store is None or isinstance(self.screen, ProjectSearchScreen):
             return
         self.push_screen(
@@ -340,6 +347,8 @@ class GlossApp(App[None]):
             self.screen.take_key(event)
 
     def action_help(self) -> None:
+        from tui.screens.help import HelpScreen
+
         self.push_screen(HelpScreen(self.codebook, self.keymap_in_force))
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:

@@ -1,8 +1,8 @@
 """The `gloss` command: open the reader, or run one of the non-interactive subcommands.
 
 Every subcommand lives in `tui/commands/<name>.py` with a `register(subparsers)` that adds
-its parser and sets `handler`. Errors the library reports become one line on stderr and
-exit code 2 — never a traceback.
+its parser and sets `handler`; only the command that runs is imported (`tui.commands`).
+Errors the library reports become one line on stderr and exit code 2 — never a traceback.
 """
 
 from __future__ import annotations
@@ -14,10 +14,12 @@ import sys
 from collections.abc import Sequence
 
 from annotations.errors import GlossError
-from tui.commands import COMMANDS, common
+from tui.commands import COMMANDS, register, register_summary
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The parser with COMMAND's arguments in full; the other commands by their help line
+    only (each is parsed only when it is the one that runs)."""
     parser = argparse.ArgumentParser(
         prog="gloss",
         description="A keyboard-driven terminal reader and annotator for analysts.",
@@ -26,16 +28,16 @@ def build_parser() -> argparse.ArgumentParser:
         "subcommand.",
     )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for register in COMMANDS.values():
-        register(subparsers)
+    for name in COMMANDS:
+        (register if name == command else register_summary)(name, subparsers)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     arguments = list(sys.argv[1:] if argv is None else argv)
-    parser = build_parser()
     if not arguments or (arguments[0] not in COMMANDS and arguments[0] not in ("-h", "--help")):
         arguments.insert(0, "open")
+    parser = build_parser(arguments[0] if arguments[0] in COMMANDS else None)
     options = parser.parse_args(arguments)
     try:
         code = int(options.handler(options) or 0)
@@ -43,7 +45,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stdout.flush()
         return code
     except GlossError as error:
-        return common.fail(str(error))
+        return _fail(str(error))
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:
@@ -54,11 +56,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         # The library turns its own file errors into GlossError; what is left is a write to
         # stdout (`> /dev/full`, a full disk) or a file error that names its file.
         if error.filename is not None:
-            return common.fail(f"{os.fsdecode(error.filename)}: {error.strerror or error}")
+            return _fail(f"{os.fsdecode(error.filename)}: {error.strerror or error}")
         _discard_stdout()
-        return common.fail(
+        return _fail(
             f"cannot write to stdout ({error.strerror or error}); the output is incomplete"
         )
+
+
+def _fail(message: str) -> int:
+    from tui.commands.common import fail  # loaded with the command that failed, if not before
+
+    return fail(message)
 
 
 def _discard_stdout() -> None:

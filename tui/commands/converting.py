@@ -9,9 +9,6 @@ import sys
 from collections.abc import Iterable
 from pathlib import Path
 
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
 from annotations.document import Document
 from annotations.errors import DocumentError, PasswordRequired
 from annotations.library import expand_paths, load
@@ -36,6 +33,10 @@ def convert_sources(
     sources = [(path, explicit) for path, explicit in expand_paths(paths) if source_format(path)]
     if not sources:
         return converted
+    # Rich's progress bar loads only when there is something to convert.
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
     console = Console(file=sys.stderr)
     with Progress(
         TextColumn("{task.description}"),

@@ -22,8 +22,6 @@ from textual.widgets import Input, Label, Static
 
 from annotations.codebook import Codebook
 from annotations.errors import GlossError
-from annotations.export import render, select
-from annotations.output_file import store_files, write_file
 from annotations.safe_text import visible
 from annotations.store import Store
 
@@ -127,6 +125,10 @@ class QuitConfirm(ModalScreen[str | None]):
         event.stop()
         path = Path(event.value.strip() or "gloss-unsaved.json").expanduser()
         try:
+            # The exporters load only here, not with every reader.
+            from annotations.export import render, select
+            from annotations.output_file import store_files, write_file
+
             data = render("json", select(self.store, self.codebook))
             write_file(path, data, protected=store_files(self.store.path))
         except GlossError as error:

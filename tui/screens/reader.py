@@ -35,8 +35,6 @@ from annotations.span_index import SpanIndex, annotation_at
 from annotations.store import Store
 from tui import keys
 from tui.palette import ReaderCommands
-from tui.screens.analysis import AnalysisScreen
-from tui.screens.export_dialog import ExportDialog
 from tui.screens.reader_annotating import AnnotatingActions
 from tui.screens.reader_search import SearchActions
 from tui.screens.reader_sources import SourceActions
@@ -183,6 +181,9 @@ class ReaderScreen(AnnotatingActions, SearchActions, SourceActions, Screen[None]
     # -- actions: export, filter, analysis -----------------------------------------------
 
     def action_export(self) -> None:
+        # The exporters (and what they import) load when first asked for, not at start-up.
+        from tui.screens.export_dialog import ExportDialog
+
         dialog = ExportDialog(self.store, self.codebook, self.document.id, self.panel_filter)
         self.app.push_screen(dialog, self._exported)
 
@@ -202,6 +203,8 @@ class ReaderScreen(AnnotatingActions, SearchActions, SourceActions, Screen[None]
         self.annotations_changed()
 
     def action_analysis(self) -> None:
+        from tui.screens.analysis import AnalysisScreen  # loaded when first asked for
+
         active = self.panel_filter
         described = active.describe(self.codebook) if active else None
         screen = AnalysisScreen(

@@ -9,15 +9,18 @@ the domain's `Editor`, the screen's `editor` (docs/architecture.md).
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from annotations import navigation
 from annotations.editing import Change
 from annotations.library import orphans
 from annotations.model import Annotation
 from annotations.span_index import annotations_meant, exact_annotation
-from tui.widgets.memo_editor import MemoEditor, MemoResult
 from tui.widgets.orphan_picker import AnnotationChooser, OrphanPicker
 from tui.widgets.tag_picker import TagPicker
+
+if TYPE_CHECKING:
+    from tui.widgets.memo_editor import MemoResult
 
 
 class AnnotatingActions:
@@ -63,6 +66,9 @@ class AnnotatingActions:
         self._choose(meant, "Write the memo of which annotation?", self._open_memo)
 
     def _open_memo(self, current: Annotation | None) -> None:
+        # Loaded when first opened: its TextArea is the heaviest widget Textual has.
+        from tui.widgets.memo_editor import MemoEditor
+
         selection = self.selection
         quote = current.quote if current else self.document.text[slice(*selection)]
         editor = MemoEditor(quote, *((current.memo, current.confidence) if current else ("", None)))

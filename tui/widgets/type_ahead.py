@@ -8,11 +8,13 @@ typed at once lost the memo. The app hands such keys to the dialog's text field.
 
 from __future__ import annotations
 
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from textual import events
 from textual.screen import ModalScreen
-from textual.widgets import Input, TextArea
+
+if TYPE_CHECKING:
+    from textual.widgets import Input, TextArea
 
 ResultType = TypeVar("ResultType")
 
@@ -27,6 +29,10 @@ class TypeAheadModal(ModalScreen[ResultType]):
         """Type a printable key that reached the app unhandled into the field."""
         if not event.is_printable or event.character is None:
             return
+        # Loaded here, not at start-up: TextArea (and its syntax machinery) is the
+        # heaviest widget Textual has, and only the memo editor uses it.
+        from textual.widgets import TextArea
+
         field = self.type_ahead_field()
         field.focus()
         if isinstance(field, TextArea):

@@ -1,0 +1,102 @@
+"""What starting Gloss loads: only what the first screen needs.
+
+Start-up time is measured in benchmarks/ (bench_terminal.py); these tests keep the
+structure that makes it short. Each runs a fresh interpreter, since this one has
+imported everything already.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from tui.cli import build_parser
+from tui.commands import COMMANDS
+
+# Loaded when their screen or command is used, never to show a document.
+NOT_AT_START = (
+    "annotations.anchoring",  # re-anchoring, only when a known file's text changed
+    "rapidfuzz",  # its fuzzy matcher
+    "annotations.export",  # the exporters: the export dialog
+    "annotations.analysis",  # the analysis screen
+    "textual.widgets._text_area",  # the memo editor's TextArea
+    "rich.progress",  # the command line's progress bars
+    "tui.screens.export_dialog",
+    "tui.screens.analysis",
+    "tui.screens.library",
+    "tui.screens.help",
+)
+
+
+def loaded_modules(script: str, tmp_path: Path) -> set[str]:
+    """The modules a fresh interpreter holds after running SCRIPT."""
+    program = textwrap.dedent(script) + textwrap.dedent(
+        """
+        import json, sys
+        print("MODULES " + json.dumps(sorted(sys.modules)))
+        """
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", program],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=120,
+        check=True,
+    )
+    line = next(line for line in done.stdout.splitlines() if line.startswith("MODULES "))
+    return set(json.loads(line.removeprefix("MODULES ")))
+
+
+def test_gloss_help_lists_every_command_without_loading_any(tmp_path: Path) -> None:
+    modules = loaded_modules(
+        """
+        import contextlib, io
+        from tui.cli import main
+        with contextlib.redirect_stdout(io.StringIO()) as shown, contextlib.suppress(SystemExit):
+            main(["--help"])
+        assert all(name in shown.getvalue() for name in
+                   ("open", "export", "import", "stats", "agree", "codebook"))
+        """,
+        tmp_path,
+    )
+    assert not any(name.startswith("tui.commands.") for name in modules)
+    assert "textual" not in modules and "tinydb" not in modules
+
+
+@pytest.mark.parametrize("name", sorted(COMMANDS))
+def test_each_command_is_listed_with_the_help_line_of_its_own_parser(name: str) -> None:
+    # `gloss --help` lists the commands from their summaries; with NAME's own parser
+    # registered instead, the listing must read the same.
+    assert build_parser(name).format_help() == build_parser().format_help()
+
+
+def test_showing_a_document_loads_no_exporter_matcher_or_memo_editor(tmp_path: Path) -> None:
+    (tmp_path / "article.txt").write_text(
+        "Russia and Iran.\n\nA marriage of convenience.\n", encoding="utf-8"
+    )
+    modules = loaded_modules(
+        """
+        import asyncio
+        from pathlib import Path
+        import tui.cli
+        from tui.commands import open_reader  # what `gloss FILE` runs
+        from tui.app import GlossApp
+
+        async def show():
+            app = GlossApp(paths=[Path("article.txt")], db=Path("store.json"), analyst="ana")
+            async with app.run_test(size=(100, 30)) as pilot:
+                await pilot.pause()
+                assert type(app.screen).__name__ == "ReaderScreen"
+
+        asyncio.run(show())
+        """,
+        tmp_path,
+    )
+    assert "tui.screens.reader" in modules
+    assert [name for name in NOT_AT_START if name in modules] == []
