@@ -15,6 +15,7 @@ from textual.screen import Screen
 from textual.widgets import LoadingIndicator, Static
 
 from annotations.citation import DEFAULT_STYLE
+from annotations.codebook import Codebook
 from annotations.codebook_store import codebook_in_force
 from annotations.document import Document
 from annotations.errors import GlossError, PasswordRequired
@@ -323,6 +324,12 @@ class GlossApp(App[None]):
         )
         self.push_screen(reader)
         self.call_after_refresh(reader.select_span, place.start, place.end)
+
+    def use_codebook(self, codebook: Codebook) -> None:
+        """The codebook changed on the codebook screen: help and readers opened from now
+        on use it."""
+        self.codebook = codebook
+        self._reader_screen = reader_screen_for(codebook)
 
     def action_quit(self) -> None:
         """Quit; with changes the disk refused still in memory, ask first."""

@@ -23,6 +23,8 @@ from textual.widgets import Footer
 from annotations import navigation
 from annotations.citation import DEFAULT_STYLE
 from annotations.codebook import Codebook
+from annotations.codebook_edits import CodebookEdit
+from annotations.codebook_store import CodebookChange
 from annotations.document import Document
 from annotations.editing import Change, Editor
 from annotations.errors import StoreError
@@ -156,6 +158,34 @@ class ReaderScreen(AnnotatingActions, SearchActions, SourceActions, Screen[None]
         the selection's start; only the analyst's own unless `any_analyst`."""
         return annotation_at(self._index, self.selection, None if any_analyst else self.analyst)
 
+    # -- the codebook ------------------------------------------------------------------
+
+    def action_codebook(self) -> None:
+        from tui.screens.codebook import CodebookScreen  # the screen imports this one
+
+        self.app.push_screen(CodebookScreen(self))
+
+    def edit_codebook(
+        self, operation: Callable[..., CodebookEdit], *args: object, **kwargs: object
+    ) -> CodebookChange | None:
+        """Make one codebook change (a function of `codebook_edits`) through the editor,
+        into the undo history, and read and tag with the codebook it makes at once.
+        `CodebookError`: refused, nothing changed."""
+        change = self._edited(lambda: self.editor.edit_codebook(operation, *args, **kwargs))
+        return change if isinstance(change, CodebookChange) else None
+
+    def use_codebook(self, codebook: Codebook) -> None:
+        """Read with `codebook` from now on: its keys bound, its colours and markers drawn."""
+        self.codebook = codebook
+        # Textual binds keys per class (`reader_screen_for`) and has no call to rebind an
+        # instance: it takes the bindings of the class made for the new codebook.
+        self._bindings = reader_screen_for(codebook)._merged_bindings.copy()  # type: ignore[union-attr]
+        self.refresh_bindings()
+        self.panel.set_codebook(codebook)
+        use = getattr(self.app, "use_codebook", None)
+        if use is not None:
+            use(codebook)  # help, and readers opened later
+
     def _edited(self, edit: Callable[[], Change | None]) -> Change | None:
         """Make one change through the editor and show it; a notice if it failed.
 
@@ -168,6 +198,8 @@ class ReaderScreen(AnnotatingActions, SearchActions, SourceActions, Screen[None]
             self.notify(visible(str(error)), title="Not saved", severity="error", markup=False)
             self.annotations_changed()
             return None
+        if isinstance(change, CodebookChange) and change.codebook is not self.codebook:
+            self.use_codebook(change.codebook)  # made, undone or redone
         if change is not None and change.not_saved:
             self.save_state = "NOT SAVED — retrying"
             self.notify(

@@ -98,6 +98,13 @@ class AnnotationPanel(ScrollingLines, can_focus=True, inherit_bindings=False):
             self._total = max(1, 3 * len(annotations))
         self.highlight_id(highlighted_id, scroll=True)
 
+    def set_codebook(self, codebook: Codebook) -> None:
+        """Draw chips from `codebook` (changed on the codebook screen) from now on."""
+        self.codebook = codebook
+        self._chips.clear()
+        self._version += 1
+        self.refresh()
+
     def highlight_id(self, annotation_id: str | None, *, scroll: bool = True) -> None:
         index = self._index_by_id.get(annotation_id) if annotation_id is not None else None
         if index == self.highlighted:
