@@ -196,7 +196,7 @@ ACTIONS: tuple[KeyAction, ...] = (
     KeyAction("screen.codebook", "C", "codebook", "Codebook",
               "the codebook: add, rename, keys, colour, describe, move, nest, merge, split, "
               "delete codes while reading (each undoable, in force at once)", "Screens",
-              footer="Codebook", codebook_may_take=True),
+              codebook_may_take=True),
     KeyAction("notes.export", "ctrl+e", "export", "Export notes",
               "export: format, scope (this document, all, the panel's filter), file",
               "Screens", footer="Export"),
