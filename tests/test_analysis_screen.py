@@ -65,7 +65,7 @@ async def test_the_table_shows_the_matrix_and_the_relations(store_path: Path, se
     app = GlossApp(db=store_path, analyst="ana")
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_analysis(pilot)
-        table = screen.query_one(DataTable)
+        table = screen.query_one("#analysis-matrix", DataTable)
         actors, interests = matrix.rows, matrix.columns
         assert [str(column.label) for column in table.columns.values()] == [
             *(a.label for a in actors),
@@ -152,7 +152,9 @@ async def test_arrow_keys_move_between_cells(store_path: Path, seeded) -> None:
         await pilot.press("escape")  # back to the table, the cursor where it was
         await pilot.pause()
         assert isinstance(app.screen, AnalysisScreen)
-        assert app.screen.query_one(DataTable).cursor_coordinate == Coordinate(2, 1)
+        assert app.screen.query_one("#analysis-matrix", DataTable).cursor_coordinate == Coordinate(
+            2, 1
+        )
         await pilot.press("l", "l", "l", "l", "j", "enter")  # h/j/k/l too: divergence × diplomacy
         await pilot.pause()
         assert isinstance(app.screen, QuotesScreen)
@@ -188,7 +190,7 @@ async def test_the_panel_filter_narrows_the_analysis_and_it_says_so(
         screen = await open_analysis(pilot)
         scope = shown(screen.query_one("#analysis-scope", Static))
         assert "1 annotation " in scope and "filter" in scope and "@bo" in scope
-        table = screen.query_one(DataTable)
+        table = screen.query_one("#analysis-matrix", DataTable)
         assert cell_text(table, 0, 0) == "·"  # ana's Russia × military is filtered out
         assert [a.analyst for a in screen.annotations] == ["bo"]
 
@@ -224,7 +226,7 @@ async def test_a_custom_codebook_crosses_its_first_two_groups(tmp_path: Path) ->
         screen = await open_analysis(pilot)
         title = shown(screen.query(".analysis-title").first(Static))
         assert title.startswith("Stance × Topic —")
-        table = screen.query_one(DataTable)
+        table = screen.query_one("#analysis-matrix", DataTable)
         assert [str(c.label) for c in table.columns.values()] == ["oil", "arms", "all"]
         assert cell_text(table, 0, 0) == "1"
 
@@ -237,7 +239,7 @@ async def test_a_codebook_of_one_group_has_no_table_but_the_rest(tmp_path: Path)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("1")
         screen = await open_analysis(pilot)
-        assert not screen.query(DataTable)
+        assert not screen.query("#analysis-matrix")
         assert "no two groups" in shown(screen.query_one("#analysis-no-table", Static))
         assert "oil" in str(screen.query_one(TagBars).render())
         await pilot.press("escape")
@@ -295,15 +297,15 @@ async def test_a_long_list_of_quotes_fills_as_the_highlight_goes_down(
         assert reader.selection == (sentences[-1].start, sentences[-1].end)
 
 
-async def test_in_a_short_terminal_tab_then_the_arrows_scroll_the_rest_into_view(
+async def test_in_a_short_terminal_shift_tab_then_the_arrows_scroll_the_rest_into_view(
     store_path: Path, seeded
 ) -> None:
     app = GlossApp(db=store_path, analyst="ana")
     async with app.run_test(size=(80, 16)) as pilot:
         screen = await open_analysis(pilot)
         body = screen.query_one("#analysis-body")
-        assert screen.query_one(DataTable).has_focus
+        assert screen.query_one("#analysis-matrix", DataTable).has_focus
         assert body.max_scroll_y > 0
-        await pilot.press("tab", "end")
+        await pilot.press("shift+tab", "end")  # the body is just before the table
         await pilot.pause()
         assert body.scroll_y == body.max_scroll_y

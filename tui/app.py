@@ -38,6 +38,7 @@ from tui.widgets.code_marks import terminal_colours
 from tui.widgets.type_ahead import TypeAheadModal
 
 if TYPE_CHECKING:
+    from tui.screens.library import LibraryScreen
     from tui.screens.project_search import Place
 
 # Files larger than this (in all) are read in a thread behind a loading screen, so the
@@ -123,6 +124,8 @@ class GlossApp(App[None]):
         if settings.theme in self.available_themes:  # `gloss` has said what is wrong with it
             self.theme = settings.theme
         self.error_message: str | None = None
+        # The documents marked in the library: the analysis screen offers them as a scope.
+        self.marked_documents: frozenset[str] = frozenset()
 
     # -- opening -----------------------------------------------------------------------
 
@@ -259,7 +262,20 @@ class GlossApp(App[None]):
         from tui.screens.library import LibraryScreen
 
         assert self.store is not None
-        self.push_screen(LibraryScreen(self.store), self._library_chose)
+        self.push_screen(LibraryScreen(self.store, self.marked_documents), self._library_chose)
+
+    # By handler name, not @on: the library module loads only when first shown.
+    def on_library_screen_marks_changed(self, event: LibraryScreen.MarksChanged) -> None:
+        self.marked_documents = event.marked
+
+    def on_library_screen_analysis_asked(self) -> None:
+        """The analysis of the marked documents (else of the whole store), from the library."""
+        from tui.screens.analysis import AnalysisScreen  # loaded when first asked for
+
+        assert self.store is not None
+        marked = [d.id for d in self.store.documents() if d.id in self.marked_documents]
+        screen = AnalysisScreen(self.store, self.codebook, marked=marked)
+        self.push_screen(screen, self.open_place)
 
     def _library_chose(self, document_id: str | None) -> None:
         assert self.store is not None

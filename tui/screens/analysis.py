@@ -1,20 +1,30 @@
-"""The analysis screen: what the open document's annotations add up to.
+"""The analysis screen: what the annotations in scope add up to.
 
 See docs/architecture.md, Analysis.
 
-Interests against actors (counts; arrow keys move between cells, `enter` lists the
-quotes of a cell with their memos, `enter` on a quote goes back to the reader with that
-span selected), convergence vs divergence per interest beside them, tag frequencies as
-bars, and where in the document the annotations fall. The numbers come from
-`annotations.analysis`; this screen only lays them out.
+The scope is this document, the documents marked in the library, or the whole store (`s`
+goes through them), narrowed by a code query (`/`: `iran & society & !convergence`, as
+`gloss query` reads it) and, from the reader, by its panel filter. The screen follows the
+store: tagging saved meanwhile (in another terminal, by another analyst) shows within a
+second. Four views, on tabs:
 
-The screen is handed the annotations the reader's panel shows (its filter applied) and
-dismisses with the span to select, or None.
+- interests against actors (counts; arrow keys move between cells, `enter` lists the
+  quotes of a cell with their memos, `enter` on a quote reads it in place), convergence
+  vs divergence per interest beside them, tag frequencies as bars, where in the
+  documents the annotations fall, and — with two or more analysts in scope — their
+  agreement per code beside the table;
+- code co-occurrence, the overlap it counts stated on screen (`annotations.cooccurrence`);
+- codes by document attribute: outlet × interest, year × actor (`annotations.attribute_matrix`);
+- where analysts disagree: the sentences one applied a code to and another did not.
+
+The numbers come from `annotations`; this screen only lays them out. It dismisses with
+the `Place` of the quote chosen, or None.
 """
 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from rich.text import Text
@@ -28,9 +38,10 @@ from textual.events import Resize
 from textual.geometry import Size
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import DataTable, Footer, OptionList, Static
+from textual.widgets import DataTable, Footer, Input, OptionList, Static, TabbedContent, TabPane
 from textual.widgets.option_list import Option
 
+from annotations.agreement import agreement
 from annotations.analysis import (
     RELATION_GROUP,
     actor_interest_matrix,
@@ -39,12 +50,27 @@ from annotations.analysis import (
     positions,
     relation_matrix,
 )
+from annotations.attributes import all_attributes
 from annotations.codebook import Code, Codebook
 from annotations.document import Document, Span
+from annotations.errors import StoreError
 from annotations.model import Annotation
+from annotations.panel_filter import PanelFilter
+from annotations.query import Query, QueryError
 from annotations.safe_text import visible
+from annotations.scope import Scope
+from annotations.store import Store
 from annotations.text_units import bidi_levels, cell_width, display_line, is_right_to_left
 from tui.layout import wrap_paragraph
+from tui.screens.analysis_views import (
+    AttributeView,
+    CellChosen,
+    CooccurrenceView,
+    Quotes,
+    agreement_lines,
+)
+from tui.screens.disagreement_view import DisagreementView
+from tui.screens.project_search import Place
 
 # Below this width the tag bars go under the table instead of beside it.
 NARROW_WIDTH = 110
@@ -135,17 +161,20 @@ class TagBars(Widget):
 
 
 class PositionStrip(Widget):
-    """Where the annotations start, in as many sections of the document as fit: a
-    histogram two lines tall, then the start and end of the document under it."""
+    """Where the annotations start, in as many sections of their documents as fit: a
+    histogram two lines tall, then the start and end of the document (or, with several,
+    of each document) under it."""
 
-    def __init__(self, annotations: list[Annotation], document: Document, *, id: str) -> None:
+    def __init__(
+        self, annotations: list[Annotation], documents: list[Document], *, id: str
+    ) -> None:
         super().__init__(id=id)
         self.annotations = annotations
-        self.document = document
+        self.documents = documents
 
     def render(self) -> Content:
         width = max(10, self.size.width)
-        lengths = {self.document.id: len(self.document.text)}
+        lengths = {document.id: len(document.text) for document in self.documents}
         counts = positions(self.annotations, lengths, sections=width).counts
         most = max(counts, default=0)
         # Sixteen heights in two rows of eighths.
@@ -153,9 +182,12 @@ class PositionStrip(Widget):
         heights = [max(h, 1) if n else 0 for h, n in zip(heights, counts, strict=True)]
         top = "".join(_BLOCKS[max(0, h - 8)] for h in heights)
         bottom = "".join(_BLOCKS[min(8, h)] for h in heights)
-        paragraphs = len(self.document.paragraphs)
-        start, end = "¶ 1", f"¶ {paragraphs}"
-        axis = start + "start of the document → end".center(width - len(start) - len(end)) + end
+        if len(self.documents) == 1:
+            start, end = "¶ 1", f"¶ {len(self.documents[0].paragraphs)}"
+            middle = "start of the document → end"
+        else:
+            start, end, middle = "start", "end", "of each document, in proportion"
+        axis = start + middle.center(width - len(start) - len(end)) + end
         return Content.assemble(
             (top, "$accent"), "\n", (bottom, "$accent"), "\n", (axis[:width], "dim")
         )
@@ -164,70 +196,198 @@ class PositionStrip(Widget):
         return 3
 
 
-class AnalysisScreen(Screen[tuple[int, int] | None]):
-    """Dismisses with the span of the quote chosen, or None (`escape`)."""
+@dataclass(frozen=True, slots=True)
+class ScopeChoice:
+    """One of the scopes `s` goes through: what it is called and what it covers."""
 
-    BINDINGS = [Binding("escape", "back", "Reader", id="analysis.back")]
+    name: str
+    scope: Scope
+
+
+class AnalysisScreen(Screen[Place | None]):
+    """The analysis of `store`'s annotations in a scope; dismisses with the place of the
+    quote chosen, or None (`escape`). `document` (from the reader) offers "this document";
+    `marked` (from the library) the marked documents; the whole store is always offered."""
+
+    BINDINGS = [
+        Binding("escape", "back", "Back", id="analysis.back"),
+        Binding("s", "next_scope", "Scope", id="analysis.scope"),
+        Binding("slash", "edit_query", "Query", id="analysis.query"),
+        Binding("g", "next_groups", "Groups", id="analysis.groups"),
+        Binding("b", "next_attribute", "Attribute", id="analysis.attribute"),
+        Binding("1", "view('analysis-tab-matrix')", "Matrix", show=False),
+        Binding("2", "view('analysis-tab-cooccurrence')", "Co-occurrence", show=False),
+        Binding("3", "view('analysis-tab-attributes')", "By attribute", show=False),
+        Binding("4", "view('analysis-tab-disagreements')", "Disagreements", show=False),
+    ]
+    # How often the store is looked at for tagging saved meanwhile.
+    POLL_SECONDS = 1.0
 
     def __init__(
         self,
-        document: Document,
+        store: Store,
         codebook: Codebook,
-        annotations: list[Annotation],
         *,
+        document: Document | None = None,
+        marked: Sequence[str] = (),
+        panel_filter: PanelFilter | None = None,
         filter_description: str | None = None,
+        start_with_marked: bool = False,
     ) -> None:
         super().__init__()
-        self.document = document
+        self.store = store
         self.codebook = codebook
-        self.annotations = annotations
+        self.panel_filter = panel_filter
         self.filter_description = filter_description
+        self.scopes: list[ScopeChoice] = []
+        if document is not None:
+            self.scopes.append(ScopeChoice("this document", Scope.of_document(document.id)))
+        if marked:
+            count = len(marked)
+            name = f"the {count} marked document{'s' if count != 1 else ''}"
+            self.scopes.append(ScopeChoice(name, Scope.of_documents(marked)))
+        self.scopes.append(ScopeChoice("the whole store", Scope.whole_store()))
+        self.scope_index = 1 if start_with_marked and document is not None and marked else 0
+        self.query_expression = ""
+        self.parsed_query: Query | None = None
+        self.query_problem = ""
         self.cells: dict[tuple[int, int], Cell] = {}
+        self.annotations: list[Annotation] = []
+        self.documents: list[Document] = []
+        self._read()
+
+    @property
+    def scope(self) -> Scope:
+        return self.scopes[self.scope_index].scope
+
+    def _read(self) -> bool:
+        """Read the scope's annotations (query and panel filter applied) from the store;
+        True when they differ from those shown."""
+        documents = self.scope.documents(self.store)
+        annotations = self.scope.annotations(self.store, query=self.parsed_query)
+        if self.panel_filter is not None:
+            annotations = [a for a in annotations if self.panel_filter.matches(a)]
+        # The store keeps one Annotation per record until it changes: identity says
+        # whether anything did, without comparing every field.
+        same = len(annotations) == len(self.annotations) and all(
+            new is old for new, old in zip(annotations, self.annotations, strict=True)
+        )
+        same = same and [d.id for d in documents] == [d.id for d in self.documents]
+        self.annotations, self.documents = annotations, documents
+        return not same
 
     # -- layout ------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        # Focusable: in a terminal too short for it all, tab then the arrows scroll it.
-        with VerticalScroll(id="analysis-body"):
-            yield Static(self._heading(), id="analysis-heading")
-            yield Static(self._scope(), id="analysis-scope")
-            with Horizontal(id="analysis-columns"):
-                with Vertical(id="analysis-left"):
-                    yield Static(self._table_title(), classes="analysis-title")
-                    table = self._matrix_table()
-                    if table.row_count and table.columns:
-                        yield table
-                    else:
-                        yield Static(
-                            Content("The codebook has no two groups of codes to cross."),
-                            id="analysis-no-table",
-                        )
-                    yield Static(
-                        Content("Where in the document the annotations fall"),
-                        classes="analysis-title",
-                    )
-                    yield PositionStrip(self.annotations, self.document, id="analysis-positions")
-                with Vertical(id="analysis-right"):
-                    yield Static(Content("Tags"), classes="analysis-title")
-                    yield TagBars(
-                        code_counts(self.annotations, self.codebook),
-                        self.codebook,
-                        id="analysis-tags",
-                    )
+        yield Static(self._heading(), id="analysis-heading")
+        yield Input(
+            self.query_expression,
+            placeholder='/ query: iran & society & !convergence, @ben, "supply route"',
+            id="analysis-query",
+        )
+        yield Static(self._scope(), id="analysis-scope")
+        with TabbedContent(id="analysis-tabs"):
+            # The body is focusable: in a terminal too short for it all, shift+tab then
+            # the arrows scroll it.
+            with (
+                TabPane("1 Actors × interests", id="analysis-tab-matrix"),
+                VerticalScroll(id="analysis-body"),
+                Vertical(id="analysis-matrix-view"),
+            ):
+                yield from self._matrix_view()
+            with (
+                TabPane("2 Co-occurrence", id="analysis-tab-cooccurrence"),
+                VerticalScroll(classes="analysis-view"),
+            ):
+                yield CooccurrenceView(self.codebook, id="analysis-cooccurrence")
+            with (
+                TabPane("3 By attribute", id="analysis-tab-attributes"),
+                VerticalScroll(classes="analysis-view"),
+            ):
+                yield AttributeView(self.codebook, id="analysis-attributes")
+            with TabPane("4 Disagreements", id="analysis-tab-disagreements"):
+                yield DisagreementView(self.codebook, id="analysis-disagreements")
         yield Footer()
 
     def on_mount(self) -> None:
-        for table in self.query(MatrixTable):
-            table.focus()
+        self._show_views()
+        self._focus_view()
+        self.set_interval(self.POLL_SECONDS, self._follow_store)
 
     def on_resize(self, event: Resize) -> None:
         self.set_class(event.size.width < NARROW_WIDTH, "-narrow")
 
+    async def _show_all(self) -> None:
+        """Draw every view from the annotations read last."""
+        self.query_one("#analysis-heading", Static).update(self._heading())
+        self.query_one("#analysis-scope", Static).update(self._scope())
+        view = self.query_one("#analysis-matrix-view", Vertical)
+        table = self.query(MatrixTable).first() if self.query(MatrixTable) else None
+        cursor = table.cursor_coordinate if table is not None else None
+        had_focus = table is not None and table.has_focus
+        await view.remove_children()
+        await view.mount_all(list(self._matrix_view()))
+        if cursor is not None:
+            for table in self.query(MatrixTable):
+                table.move_cursor(row=cursor.row, column=cursor.column, animate=False)
+                if had_focus:
+                    table.focus()
+        self._show_views()
+
+    def _show_views(self) -> None:
+        """Draw the views on the other tabs."""
+        self.query_one(CooccurrenceView).show(self.annotations)
+        attributes = all_attributes(self.store)
+        in_scope = {d.id: attributes.get(d.id, {}) for d in self.documents}
+        self.query_one(AttributeView).show(self.annotations, in_scope)
+        self.query_one(DisagreementView).show(self.documents, self.annotations)
+
+    def _matrix_view(self) -> list[Widget]:
+        table = self._matrix_table()
+        left: list[Widget] = [Static(self._table_title(), classes="analysis-title")]
+        if table.row_count and table.columns:
+            left.append(table)
+        else:
+            left.append(
+                Static(
+                    Content("The codebook has no two groups of codes to cross."),
+                    id="analysis-no-table",
+                )
+            )
+        left += [
+            Static(
+                Content("Where in the documents the annotations fall"),
+                classes="analysis-title",
+            ),
+            PositionStrip(self.annotations, self.documents, id="analysis-positions"),
+        ]
+        right: list[Widget] = [
+            Static(Content("Tags"), classes="analysis-title"),
+            TagBars(
+                code_counts(self.annotations, self.codebook), self.codebook, id="analysis-tags"
+            ),
+        ]
+        analysts = sorted({a.analyst for a in self.annotations})
+        if len(analysts) >= 2:
+            figures = agreement(self.documents, self.annotations, analysts, self.codebook)
+            right.append(Static(agreement_lines(figures, self.codebook), id="analysis-agreement"))
+        return [
+            Horizontal(
+                Vertical(*left, id="analysis-left"),
+                Vertical(*right, id="analysis-right"),
+                id="analysis-columns",
+            )
+        ]
+
     def _heading(self) -> Content:
+        choice = self.scopes[self.scope_index]
+        described = self.scope.describe(self.store)
         return Content.assemble(
             ("Analysis", "bold $primary"),
             "  ",
-            (display_line(visible(self.document.title, newline=" ")), "bold"),
+            (display_line(visible(described, newline=" ")), "bold"),
+            (f"  ({choice.name})" if "marked" in choice.name else "", "dim"),
+            ("  · s: scope" if len(self.scopes) > 1 else "", "dim"),
         )
 
     def _scope(self) -> Content:
@@ -238,8 +398,15 @@ class AnalysisScreen(Screen[tuple[int, int] | None]):
         if who:
             parts.append(f"by {who}")
         scope = Content(" · ".join(parts))
+        if self.query_problem:
+            scope += Content.styled(f" · {visible(self.query_problem)}", "bold $error")
+        elif self.parsed_query is not None:
+            scope += Content.assemble(
+                " · matching ", (visible(str(self.parsed_query), newline=" "), "bold")
+            )
         if self.filter_description is None:
-            return scope + Content(" · every annotation of this document")
+            scope += Content(" · follows new tagging")
+            return scope
         return Content.assemble(
             scope,
             " · ",
@@ -266,6 +433,7 @@ class AnalysisScreen(Screen[tuple[int, int] | None]):
         table = MatrixTable(
             cursor_type="cell", cursor_background_priority="css", id="analysis-matrix"
         )
+        self.cells = {}
         actors, interests = matrix.rows, matrix.columns
         relation_codes = relations.columns if relations is not None else ()
         for actor in actors:
@@ -303,26 +471,100 @@ class AnalysisScreen(Screen[tuple[int, int] | None]):
             style += f" on {_blend_hex(color, share)}"
         return Text(str(count), style=style, justify="right")
 
+    # -- following the store -----------------------------------------------------------
+
+    async def _follow_store(self) -> None:
+        """Take in what was saved meanwhile (here or in another running copy) and redraw
+        when the annotations in scope changed."""
+        try:
+            self.store.refresh()
+        except StoreError:
+            return  # the reader under this screen says what is wrong with the files
+        if self._read():
+            await self._show_all()
+
+    async def _reread(self) -> None:
+        self._read()
+        await self._show_all()
+
     # -- actions -----------------------------------------------------------------------
 
-    @on(DataTable.CellSelected)
+    @on(DataTable.CellSelected, "#analysis-matrix")
     def _cell_chosen(self, event: DataTable.CellSelected) -> None:
         event.stop()
         cell = self.cells.get((event.coordinate.row, event.coordinate.column))
         if cell is None:
             return
         quotes = [a for a in self.annotations if cell.holds(a)]
-        if not quotes:
-            self.notify(f"No annotation is tagged {cell.describe()}.", markup=False)
+        self._list_quotes(Quotes(cell.describe(), tuple(quotes)))
+
+    @on(CellChosen)
+    def _view_cell_chosen(self, event: CellChosen) -> None:
+        self._list_quotes(event.quotes)
+
+    def _list_quotes(self, quotes: Quotes) -> None:
+        if not quotes.annotations:
+            self.notify(f"No annotation in {quotes.title}.", markup=False)
             return
-        screen = QuotesScreen(self.document, self.codebook, cell, quotes)
+        documents = {d.id: d for d in self.documents}
+        screen = QuotesScreen(documents, self.codebook, quotes.title, list(quotes.annotations))
         self.app.push_screen(screen, self._quote_chosen)
 
     def _quote_chosen(self, annotation: Annotation | None) -> None:
         if annotation is not None:
-            self.dismiss((annotation.start, annotation.end))
+            self.dismiss(Place(annotation.document, annotation.start, annotation.end))
+
+    @on(DisagreementView.SentenceChosen)
+    def _sentence_chosen(self, event: DisagreementView.SentenceChosen) -> None:
+        self.dismiss(event.place)
+
+    async def action_next_scope(self) -> None:
+        self.scope_index = (self.scope_index + 1) % len(self.scopes)
+        await self._reread()
+
+    def action_edit_query(self) -> None:
+        self.query_one("#analysis-query", Input).focus()
+
+    @on(Input.Submitted, "#analysis-query")
+    async def _query_submitted(self, event: Input.Submitted) -> None:
+        expression = event.value.strip()
+        try:
+            query = Query.parse(expression, self.codebook) if expression else None
+        except QueryError as error:
+            self.query_problem = str(error)
+            self.query_one("#analysis-scope", Static).update(self._scope())
+            return
+        self.query_problem = ""
+        self.query_expression, self.parsed_query = expression, query
+        await self._reread()
+        self._focus_view()
+
+    def action_view(self, pane: str) -> None:
+        self.query_one(TabbedContent).active = pane
+        self._focus_view()
+
+    def action_next_groups(self) -> None:
+        self.query_one(CooccurrenceView).next_choice()
+        self.query_one(AttributeView).next_group()
+
+    def action_next_attribute(self) -> None:
+        self.query_one(AttributeView).next_attribute()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # While the query is typed, these keys are letters; escape leaves the field.
+        return action == "back" or not isinstance(self.focused, Input)
+
+    def _focus_view(self) -> None:
+        """Focus the table of the tab shown (else the tab's body, to scroll it)."""
+        pane = self.query_one(f"#{self.query_one(TabbedContent).active}")
+        tables = pane.query(DataTable) or pane.query(OptionList) or pane.query(VerticalScroll)
+        if tables:
+            tables.first().focus()
 
     def action_back(self) -> None:
+        if isinstance(self.focused, Input):
+            self._focus_view()
+            return
         self.dismiss(None)
 
 
@@ -347,12 +589,16 @@ class QuotesScreen(Screen[Annotation | None]):
     BATCH = 100
 
     def __init__(
-        self, document: Document, codebook: Codebook, cell: Cell, quotes: list[Annotation]
+        self,
+        documents: dict[str, Document],
+        codebook: Codebook,
+        title: str,
+        quotes: list[Annotation],
     ) -> None:
         super().__init__()
-        self.document = document
+        self.documents = documents
         self.codebook = codebook
-        self.cell = cell
+        self.title_text = title
         self.quotes = quotes
         self._listed = 0  # how many quotes the list holds so far
 
@@ -360,7 +606,7 @@ class QuotesScreen(Screen[Annotation | None]):
         count = len(self.quotes)
         yield Static(
             Content.assemble(
-                (self.cell.describe(), "bold $primary"),
+                (self.title_text, "bold $primary"),
                 f"  {count:,} annotation{'s' if count != 1 else ''} — enter reads it in place",
             ),
             id="quotes-heading",
@@ -391,7 +637,8 @@ class QuotesScreen(Screen[Annotation | None]):
             self._list_more(options)
 
     def _option(self, annotation: Annotation) -> Option:
-        paragraph = self.document.paragraph_index(annotation.start) + 1
+        document = self.documents.get(annotation.document)
+        paragraph = document.paragraph_index(annotation.start) + 1 if document else 0
         quote = visible(" ".join(annotation.quote.split()))
         if len(quote) > 400:
             quote = quote[:399] + "…"
@@ -401,8 +648,12 @@ class QuotesScreen(Screen[Annotation | None]):
             code = self.codebook.code(tag)
             label = visible(code.label if code else tag, newline=" ")
             tags += [(label, f"bold {self.codebook.color(tag)}"), " "]
+        where = ""
+        if document is not None and len(self.documents) > 1:
+            where = visible(" ".join(document.title.split()), newline=" ")[:40] + "  "
         lines = [
             Content.assemble(
+                (where, "bold"),
                 (f"¶ {paragraph}", "bold"),
                 "  ",
                 *tags,

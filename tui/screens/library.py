@@ -30,6 +30,7 @@ from annotations.store import Store
 from tui.widgets.metadata_form import MetadataForm
 
 COLUMNS = ("Title", "Notes", "Annotated", "Orphans", "Last opened")
+MARKED = "■"
 
 
 class LibraryScreen(Screen[str | None]):
@@ -43,6 +44,8 @@ class LibraryScreen(Screen[str | None]):
         Binding("k", "cursor_up", "Up", show=False, id="library.up"),
         Binding("escape", "clear_filter", "Clear filter", show=False, id="library.clear"),
         Binding("S", "edit_metadata", "Source details", id="library.metadata"),
+        Binding("space", "mark", "Mark", id="library.mark"),
+        Binding("a", "analysis", "Analysis", id="library.analysis"),
     ]
 
     class DocumentChosen(Message):
@@ -55,9 +58,20 @@ class LibraryScreen(Screen[str | None]):
     class Loaded(Message):
         """The list is filled (it is read in a thread)."""
 
-    def __init__(self, store: Store) -> None:
+    class MarksChanged(Message):
+        """The analyst marked or unmarked a document: `marked` are the ids marked now."""
+
+        def __init__(self, marked: frozenset[str]) -> None:
+            super().__init__()
+            self.marked = marked
+
+    class AnalysisAsked(Message):
+        """The analyst asked for the analysis of the marked documents (else all)."""
+
+    def __init__(self, store: Store, marked: frozenset[str] = frozenset()) -> None:
         super().__init__()
         self.store = store
+        self.marked = set(marked)
         self.lines: list[DocumentSummary] = []
         self._read = False
 
@@ -133,13 +147,9 @@ class LibraryScreen(Screen[str | None]):
         table.clear()
         shown = [line for line in self.lines if _matches(line, needle)]
         for line in shown:
-            table.add_row(*_cells(line), key=line.id)
-        heading = f"Library · {len(self.lines)} document{'s' * (len(self.lines) != 1)}"
-        if not self._read:
-            heading = "Library · reading…"
-        if needle:
-            heading += f" · {len(shown)} matching"
-        self.query_one("#library-heading", Static).update(Content(heading))
+            table.add_row(*self._cells(line), key=line.id)
+        self._shown_count = len(shown) if needle else None
+        self._show_heading()
         self.query_one("#library-empty").set_class(self._read and not self.lines, "-shown")
 
     # -- actions --------------------------------------------------------------------------
@@ -179,6 +189,46 @@ class LibraryScreen(Screen[str | None]):
 
         self.app.push_screen(MetadataForm(source_fields(document)), edited)
 
+    _shown_count: int | None = None  # the rows the filter leaves, while filtering
+
+    def _show_heading(self) -> None:
+        heading = f"Library · {len(self.lines)} document{'s' * (len(self.lines) != 1)}"
+        if not self._read:
+            heading = "Library · reading…"
+        if self._shown_count is not None:
+            heading += f" · {self._shown_count} matching"
+        if self.marked:
+            heading += f" · {len(self.marked)} marked ({MARKED}): a analyses them"
+        else:
+            heading += " · space marks documents to analyse together"
+        self.query_one("#library-heading", Static).update(Content(heading))
+
+    def _cells(self, line: DocumentSummary) -> tuple[Text, ...]:
+        """The row's cells, a marked document's title after the mark."""
+        cells = _cells(line)
+        if line.id in self.marked:
+            title = Text.assemble((MARKED + " ", "bold"), cells[0], no_wrap=True)
+            title.overflow = "ellipsis"
+            cells = (title, *cells[1:])
+        return cells
+
+    def action_mark(self) -> None:
+        """Mark the document under the cursor (or unmark it), then go to the next one."""
+        table = self.query_one(DataTable)
+        if not table.row_count:
+            return
+        row_key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
+        document_id = str(row_key.value)
+        self.marked ^= {document_id}
+        line = next(line for line in self.lines if line.id == document_id)
+        table.update_cell(row_key, "title", self._cells(line)[0])
+        self._show_heading()
+        self.post_message(self.MarksChanged(frozenset(self.marked)))
+        table.action_cursor_down()
+
+    def action_analysis(self) -> None:
+        self.post_message(self.AnalysisAsked())
+
     def action_cursor_down(self) -> None:
         self.query_one(DataTable).action_cursor_down()
 
@@ -187,7 +237,7 @@ class LibraryScreen(Screen[str | None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # While typing a filter, j, k and / are letters, not commands.
-        if action in ("cursor_down", "cursor_up", "filter", "edit_metadata"):
+        if action in ("cursor_down", "cursor_up", "filter", "edit_metadata", "mark", "analysis"):
             return not isinstance(self.focused, Input)
         return True
 

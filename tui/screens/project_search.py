@@ -31,6 +31,7 @@ from annotations.model import Annotation
 from annotations.project_search import Match, search_project
 from annotations.safe_text import visible
 from annotations.search import Search
+from annotations.span_index import SpanIndex
 from annotations.store import Store
 from annotations.text_units import cell_width, snap_to_graphemes
 
@@ -83,6 +84,7 @@ class ProjectSearchScreen(Screen[Place | None]):
         self.marked: set[int] = set()  # indices into `matches`
         self.documents: dict[str, Document] = {}
         self.annotations: dict[str, dict[str, Annotation]] = {}
+        self._indexes: dict[str, SpanIndex[Annotation]] = {}
         self._timer: Timer | None = None
         self._listed = 0  # how many matches the list holds so far
         self._option_of: dict[int, int] = {}  # match index -> option index
@@ -160,6 +162,7 @@ class ProjectSearchScreen(Screen[Place | None]):
         self.matches = matches
         self.documents = {d.id: d for d in documents}
         self.annotations = {d: {a.id: a for a in listed} for d, listed in annotations.items()}
+        self._indexes = {d: SpanIndex(listed) for d, listed in annotations.items()}
         self._refill()
         self._show_summary(search is not None)
         if self._to_list_when_found:
@@ -249,11 +252,13 @@ class ProjectSearchScreen(Screen[Place | None]):
         page = document.page_label_at(offset)
         if page is not None:
             place += f" p.{visible(page)}"
-        coded = self._coded(match, annotation)
         width = self._width()
         # The left context has the same cells on every line, so the matches line up.
         left_cells = max(8, (width - 2 - PLACE_CELLS) * 2 // 5)
-        room = width - 2 - max(PLACE_CELLS, cell_width(place) + 1) - cell_width(coded)
+        room = width - 2 - max(PLACE_CELLS, cell_width(place) + 1)
+        # What codes it may take what the match and a little context leave.
+        coded = shorten(self._coded(match), max(0, room - left_cells - 16))
+        room -= cell_width(coded)
         match_cells = max(8, room - left_cells - 8)
         line = keyword_in_context(
             source,
@@ -278,18 +283,32 @@ class ProjectSearchScreen(Screen[Place | None]):
             (coded, "bold" if match.where == "text" else "italic"),
         )
 
-    def _coded(self, match: Match, annotation: Annotation | None) -> str:
-        """What the line says of the annotation holding the match: its codes in words."""
-        if annotation is None:
-            return ""
-        labels = []
-        for tag in annotation.tags:
-            code = self.codebook.code(tag)
-            labels.append(visible(code.label if code else tag, newline=" "))
-        who = "" if annotation.analyst == self.analyst else f" ({annotation.analyst})"
+    def _coded(self, match: Match) -> str:
+        """What the line says of the annotations holding the match: their codes in words,
+        the analyst's own first, others' with their names."""
         if match.where == "memo":
-            return visible(f"  in a memo{who}", newline=" ")
-        return visible(f"  ✓ {' · '.join(labels) or 'coded'}{who}", newline=" ")
+            annotation = self.annotations[match.document].get(match.annotation or "")
+            who = annotation.analyst if annotation is not None else ""
+            mine = who == self.analyst
+            return visible(f"  in a memo{'' if mine else f' ({who})'}", newline=" ")
+        if match.annotation is None:
+            return ""
+        holders = [
+            a
+            for a in self._indexes[match.document].holding(match.start)
+            if a.end >= match.end and a.tags
+        ]
+        holders.sort(key=lambda a: (a.analyst != self.analyst, a.analyst, a.start, a.id))
+        parts = []
+        for analyst in dict.fromkeys(a.analyst for a in holders):
+            tags = dict.fromkeys(t for a in holders if a.analyst == analyst for t in a.tags)
+            labels = " · ".join(self._label(tag) for tag in tags)
+            parts.append(labels if analyst == self.analyst else f"{labels} ({analyst})")
+        return visible(f"  ✓ {'; '.join(parts) or 'coded'}", newline=" ")
+
+    def _label(self, tag: str) -> str:
+        code = self.codebook.code(tag)
+        return visible(code.label if code else tag, newline=" ")
 
     def _highlighted_match(self) -> int | None:
         option = self.query_one(MatchList).highlighted_option

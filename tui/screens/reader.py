@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual import on
 from textual.app import ComposeResult
@@ -44,6 +45,9 @@ from tui.widgets.annotation_panel import AnnotationPanel
 from tui.widgets.filter_prompt import FilterPrompt, PanelFilter
 from tui.widgets.reading_pane import ReadingPane, highlights_of
 from tui.widgets.status_line import StatusLine
+
+if TYPE_CHECKING:
+    from tui.screens.project_search import Place
 
 
 class ReaderScreen(AnnotatingActions, SearchActions, SourceActions, Screen[None]):
@@ -240,14 +244,23 @@ class ReaderScreen(AnnotatingActions, SearchActions, SourceActions, Screen[None]
         active = self.panel_filter
         described = active.describe(self.codebook) if active else None
         screen = AnalysisScreen(
-            self.document, self.codebook, self._shown(), filter_description=described
+            self.store,
+            self.codebook,
+            document=self.document,
+            marked=sorted(getattr(self.app, "marked_documents", ())),
+            panel_filter=active,
+            filter_description=described,
         )
         self.app.push_screen(screen, self._analysis_chose)
 
-    def _analysis_chose(self, span: tuple[int, int] | None) -> None:
-        if span is not None:
-            self._move(navigation.select(*span))
+    def _analysis_chose(self, place: Place | None) -> None:
+        if place is None:
+            return
+        if place.document == self.document.id:
+            self._move(navigation.select(place.start, place.end))
             self.pane.focus()
+        else:  # a quote of another document in scope
+            self.app.open_place(place)  # type: ignore[attr-defined]
 
     # -- actions: moving ---------------------------------------------------------------
 
