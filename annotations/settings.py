@@ -14,7 +14,8 @@
     path = "codebooks/syria.toml"  # when --codebook is not given; relative to this file
 
     [theme]
-    name = "textual-light"         # a Textual theme (gloss config check lists them)
+    name = "textual-light"         # a Textual theme, or "gloss-high-contrast" (white on
+                                   # black); gloss config check lists them
 
 This module reads and checks the file's shape: each section known, each value of the
 right type, every error one line naming the file, the line and the field. What a key

@@ -12,6 +12,7 @@ from textual.app import App, ComposeResult, SystemCommand
 from textual.containers import Center, Middle
 from textual.content import Content
 from textual.screen import Screen
+from textual.theme import Theme
 from textual.widgets import LoadingIndicator, Static
 
 from annotations.citation import DEFAULT_STYLE
@@ -34,6 +35,7 @@ from tui import keys
 from tui.commands.common import analyst_name
 from tui.screens.quit_confirm import quit_or_ask
 from tui.screens.reader import ReaderScreen, reader_screen_for
+from tui.themes import HIGH_CONTRAST
 from tui.widgets.code_marks import terminal_colours
 from tui.widgets.type_ahead import TypeAheadModal
 
@@ -121,11 +123,16 @@ class GlossApp(App[None]):
         # `--citation-style`, else config.toml's [citation] style, else plain.
         settings = load_settings()
         self.citation_style = citation_style or settings.citation_style or DEFAULT_STYLE
+        self.register_theme(HIGH_CONTRAST)
         if settings.theme in self.available_themes:  # `gloss` has said what is wrong with it
             self.theme = settings.theme
         self.error_message: str | None = None
         # The documents marked in the library: the analysis screen offers them as a scope.
         self.marked_documents: frozenset[str] = frozenset()
+
+    def _theme_changed(self, theme: Theme) -> None:
+        # gloss.tcss draws the cursor and the panel's entry black on white there.
+        self.set_class(theme.name == HIGH_CONTRAST.name, "-high-contrast")
 
     # -- opening -----------------------------------------------------------------------
 
@@ -134,6 +141,8 @@ class GlossApp(App[None]):
             self.set_keymap(self.keymap_in_force)
         if terminal_colours(self) == "standard":
             self.add_class("-sixteen-colours")  # gloss.tcss draws the cursor apart there
+        self._theme_changed(self.current_theme)
+        self.theme_changed_signal.subscribe(self, self._theme_changed)
         size = sum(p.stat().st_size for p in self.paths if p.is_file())
         unconverted = [p for p in self.paths if source_format(p) and p not in self.converted]
         if size > BACKGROUND_LOAD_BYTES or unconverted:

@@ -7,7 +7,6 @@ import argparse
 from pathlib import Path
 
 from textual import constants
-from textual.theme import BUILTIN_THEMES
 
 from annotations.citation import DEFAULT_STYLE
 from annotations.codebook import Codebook
@@ -15,6 +14,7 @@ from annotations.safe_text import visible
 from annotations.settings import CONFIG_ENV, Settings, SettingsError, load_settings, settings_path
 from tui.commands import common
 from tui.keys import check_keymap, settings_codebook
+from tui.themes import THEMES
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -33,11 +33,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def check_theme(settings: Settings) -> str | None:
     """The theme of the settings (None: Textual's default); `SettingsError` for a name
-    Textual has no theme by."""
-    if settings.theme is not None and settings.theme not in BUILTIN_THEMES:
+    neither Textual nor Gloss has a theme by."""
+    if settings.theme is not None and settings.theme not in THEMES:
         raise SettingsError(
             f"{settings.source}: [theme] name {settings.theme!r} is not a theme "
-            f"(the themes: {', '.join(sorted(BUILTIN_THEMES))})"
+            f"(the themes: {', '.join(sorted(THEMES))})"
         )
     return settings.theme
 
