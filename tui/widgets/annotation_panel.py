@@ -246,7 +246,8 @@ class AnnotationPanel(ScrollingLines, can_focus=True, inherit_bindings=False):
         elif row < self._heights[index] - 1:
             segments = [
                 Segment(
-                    self._memo_lines(annotation)[row - 2],
+                    # A Persian or Arabic memo in the order it reads (as the quote is).
+                    display_line(self._memo_lines(annotation)[row - 2]),
                     base + self.cached_style("annotation-panel--memo"),
                 )
             ]
