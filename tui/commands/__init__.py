@@ -54,6 +54,14 @@ COMMANDS: dict[str, Command] = {
         "register",
         "document attributes (outlet, author, date, language, ...): list, set, import",
     ),
+    "memo": Command(
+        "memo", "register_memo", "show or write the memo of a document or of the project"
+    ),
+    "memos": Command(
+        "memo",
+        "register_memos",
+        "every memo: the project's, each document's and each annotation's",
+    ),
 }
 
 

@@ -14,11 +14,15 @@ import re
 from rich.console import Console
 from rich.text import Text
 
+from annotations.codebook import Codebook
 from annotations.document import Document
+from annotations.errors import GlossError
 from annotations.model import Annotation
 from annotations.project_search import Match, search_project
+from annotations.query import HasCode, Query
 from annotations.safe_text import visible
 from annotations.search import Search
+from annotations.search_coding import UNITS, code_targets, coding_targets
 from annotations.store import Store
 from annotations.text_units import cell_width
 from tui.commands import common
@@ -41,6 +45,20 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--format", "-f", default="text", metavar="FORMAT", help="text (default) or json"
     )
+    parser.add_argument(
+        "--code",
+        metavar="CODE",
+        help="tag every match in a text with this code (its id, name, key or label), as one "
+        "change; matches the analyst coded already are left as they are",
+    )
+    parser.add_argument(
+        "--unit",
+        default="match",
+        metavar="UNIT",
+        help="with --code, what gets the code: match (default), sentence or clause",
+    )
+    common.add_analyst_option(parser, "with --code, who codes (default: $GLOSS_ANALYST)")
+    common.add_codebook_option(parser)
     common.add_store_options(parser)
     parser.set_defaults(handler=run)
 
@@ -51,6 +69,8 @@ def run(options: argparse.Namespace) -> int:
     search = Search.compile(options.text)
     if search is None:
         return common.fail("nothing to search for: the text is empty")
+    if options.code is not None:
+        return code_matches(options, search)
     path = common.existing_store_path(options.db)
     with Store(path, read_only=True) as store:
         documents = [d for d in store.documents() if not d.metadata.get("superseded_by")]
@@ -68,6 +88,37 @@ def run(options: argparse.Namespace) -> int:
     for line in lines:
         console.print(line, soft_wrap=True)
     return 0
+
+
+def code_matches(options: argparse.Namespace, search: Search) -> int:
+    """`gloss search TEXT --code CODE`: code every match in a text as one change."""
+    if options.unit not in UNITS:
+        return common.fail(f"unknown unit {options.unit!r} (choose from {', '.join(UNITS)})")
+    codebook = common.codebook(options)
+    code = named_code(options.code, codebook)
+    analyst = common.analyst_name(options.analyst)
+    with Store(common.existing_store_path(options.db)) as store:
+        documents = [d for d in store.documents() if not d.metadata.get("superseded_by")]
+        matches = search_project(search, documents, store.annotations)
+        targets = coding_targets(
+            matches, documents, store.annotations, code, unit=options.unit, analyst=analyst
+        )
+        change = code_targets(store, targets, code, analyst=analyst, codebook=codebook)
+    places = f"{change.coded} place{'s' if change.coded != 1 else ''}"
+    line = f"coded {places} with {code} as {analyst}"
+    if change.already:
+        line += f"; {change.already} {'were' if change.already != 1 else 'was'} coded already"
+    print(visible(line, newline=" "))
+    return 0
+
+
+def named_code(word: str, codebook: Codebook) -> str:
+    """The one code `word` names (as a code query reads it); `GlossError` otherwise."""
+    term = Query.parse(word, codebook).term
+    if not isinstance(term, HasCode) or len(term.codes) != 1:
+        raise GlossError(f"{word!r} does not name one code (give its id, as actor/iran)")
+    (code,) = term.codes
+    return code
 
 
 def text_report(
