@@ -21,7 +21,7 @@ from typing import Literal, Protocol
 from annotations.codebook import Codebook
 from annotations.document import Document
 from annotations.errors import StoreError
-from annotations.export import ExportScope, make_scope, narrowed, select
+from annotations.export import ExportScope, make_scope, narrowed, select, stored_memos
 from annotations.journal import paused_gc
 from annotations.model import Annotation
 from annotations.query import Query
@@ -142,6 +142,7 @@ class Scope:
                 self.annotations(store, analyst=analyst),
                 codebook,
                 filters=f"analyst {analyst}" if analyst else "",
+                memos=stored_memos(store, documents),
             )
         return narrowed(scope, query) if query is not None else scope
 

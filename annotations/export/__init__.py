@@ -28,6 +28,7 @@ from annotations.document import Document, utc_now
 from annotations.errors import ExportError as ExportError  # importable from here, as before
 from annotations.journal import paused_gc
 from annotations.library import current_version, load, superseded_versions
+from annotations.memos import Memo, scope_memos
 from annotations.model import Annotation
 from annotations.output_file import write_file
 from annotations.query import Query
@@ -67,6 +68,8 @@ class ExportScope:
     generated: str = field(default_factory=lambda: export_time())
     orphans: tuple[Annotation, ...] = ()
     superseded: tuple[Document, ...] = ()
+    # The project's memo (key `memos.PROJECT`) and the documents' own memos, by id.
+    memos: dict[str, Memo] = field(default_factory=dict)
 
     @cached_property
     def _by_document(self) -> dict[str, list[Annotation]]:
@@ -110,10 +113,11 @@ def make_scope(
     generated: str | None = None,
     orphans: Iterable[Annotation] = (),
     superseded: Iterable[Document] = (),
+    memos: dict[str, Memo] | None = None,
 ) -> ExportScope:
     """A scope over plain data; annotations are put in document order (start, end), and
     orphans after them in the order of the versions they are on. A superseded version
-    without an orphan in the scope is left out."""
+    without an orphan in the scope is left out. `memos`: the project's and documents'."""
     documents = tuple(documents)
     orphaned = _in_order(orphans, tuple(superseded))
     holding = {orphan.document for orphan in orphaned}
@@ -125,6 +129,7 @@ def make_scope(
         generated=generated or export_time(),
         orphans=orphaned,
         superseded=tuple(d for d in superseded if d.id in holding),
+        memos=dict(memos or {}),
     )
 
 
@@ -185,7 +190,16 @@ def select(
         filters=_filters(tag, analyst),
         orphans=orphans,
         superseded=superseded,
+        memos=stored_memos(store, documents),
     )
+
+
+def stored_memos(store: AnnotationSource, documents: Iterable[Document]) -> dict[str, Memo]:
+    """The project memo and these documents' memos, from a store that keeps them (a
+    stand-in store without side tables has none)."""
+    if not hasattr(store, "side_records"):
+        return {}
+    return scope_memos(store, [d.id for d in documents])  # type: ignore[arg-type]
 
 
 def _filters(tag: str | None, analyst: str | None) -> str:
@@ -252,6 +266,9 @@ def select_file(
         previous = replace(stored, metadata={**stored.metadata, "superseded_by": current.id})
         superseded = [previous, *superseded]
     document = replace(current, title=stored.title, metadata=metadata)
+    memos = stored_memos(store, [stored])
+    if stored.id in memos:  # the memo was written about the version the store has
+        memos[document.id] = replace(memos.pop(stored.id), about=document.id)
     scope = make_scope(
         [document],
         placed,
@@ -259,6 +276,7 @@ def select_file(
         filters=_filters(tag, analyst),
         orphans=orphans,
         superseded=superseded,
+        memos=memos,
     )
     return scope, report
 

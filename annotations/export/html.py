@@ -20,6 +20,7 @@ from annotations.analysis import actor_interest_matrix, code_counts, matrix_grou
 from annotations.codebook import Codebook
 from annotations.document import Document
 from annotations.export import GREY, ExportScope, safe_colour
+from annotations.memos import PROJECT, Memo
 from annotations.model import Annotation
 from annotations.safe_text import visible
 
@@ -58,6 +59,8 @@ a.ref::after { content: attr(data-n); }
 .quote { color: var(--muted); font-style: italic; margin: .15rem 0; overflow-wrap: anywhere; }
 .memo { white-space: pre-wrap; margin: .15rem 0; overflow-wrap: anywhere; }
 .who { color: var(--muted); font-size: 12px; }
+.doc-memo { border-left: 4px solid var(--rule); padding: .1rem 0 .1rem .8rem; margin: .5rem 0 1rem;
+  font: 14px/1.5 system-ui, sans-serif; }
 table { border-collapse: collapse; font: 14px system-ui, sans-serif; margin: .5rem 0 3rem; }
 th, td { border: 1px solid var(--rule); padding: .3rem .6rem; }
 td { text-align: right; font-variant-numeric: tabular-nums; }
@@ -139,9 +142,23 @@ def render(scope: ExportScope) -> bytes:
     body: list[str] = []
     body += _header(scope, code_colour)
     body.append("<main>")
+    project = scope.memos.get(PROJECT)
+    if project is not None:
+        body += [
+            '<section class="doc-memo">',
+            "<h2>Project memo</h2>",
+            *_memo(project),
+            "</section>",
+        ]
     for document in scope.documents:
         body += _document(
-            document, scope.annotations_of(document.id), codebook, palette, colour_of, numbers
+            document,
+            scope.annotations_of(document.id),
+            codebook,
+            palette,
+            colour_of,
+            numbers,
+            scope.memos.get(document.id),
         )
     body += _matrix(scope)
     body.append("</main>")
@@ -169,6 +186,15 @@ def render(scope: ExportScope) -> bytes:
         "<body>",
     ]
     return "\n".join([*head, *body, "</body>", "</html>", ""]).encode("utf-8")
+
+
+def _memo(memo: Memo) -> list[str]:
+    """A document's or the project's memo, and who wrote it when."""
+    who = esc_line(memo.analyst or "unknown analyst")
+    return [
+        f'<p class="memo" dir="auto">{esc(memo.text.strip())}</p>',
+        f'<p class="who">memo · {who} · {esc_line(memo.modified)}</p>',
+    ]
 
 
 def _header(scope: ExportScope, code_colour: dict[str, int]) -> list[str]:
@@ -211,6 +237,7 @@ def _document(
     palette: _Palette,
     colour_of: Callable[[Annotation], int],
     numbers: dict[str, int],
+    memo: Memo | None = None,
 ) -> list[str]:
     details = [f"{len(annotations)} annotation{'s' if len(annotations) != 1 else ''}"]
     for key in ("source", "publisher", "author", "date"):
@@ -223,6 +250,8 @@ def _document(
         f'<h2 dir="auto"{lang}>{esc_line(document.title)}</h2>',
         f'<p class="meta">{" · ".join(details)}</p>',
     ]
+    if memo is not None:
+        out += [f'<section class="doc-memo"{lang}>', *_memo(memo), "</section>"]
     text = document.text
     paragraphs = document.paragraphs
     colours = {a.id: colour_of(a) for a in annotations}

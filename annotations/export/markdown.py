@@ -16,6 +16,7 @@ from annotations.analysis import actor_interest_matrix, matrix_groups
 from annotations.codebook import Codebook
 from annotations.document import Document
 from annotations.export import ExportScope
+from annotations.memos import PROJECT, Memo
 from annotations.model import Annotation
 from annotations.safe_text import visible
 
@@ -92,14 +93,28 @@ def render(scope: ExportScope) -> bytes:
         + (f" · {escape_inline(scope.filters)}" if scope.filters else "")
     )
     out.append("")
+    project = scope.memos.get(PROJECT)
+    if project is not None:
+        out += ["## Project memo", "", *_memo_block(project), ""]
     for document in scope.documents:
-        out += _document_section(document, scope.annotations_of(document.id), codebook)
+        annotations = scope.annotations_of(document.id)
+        out += _document_section(document, annotations, codebook, scope.memos.get(document.id))
     out += _matrix_section(scope)
     return ("\n".join(out).rstrip("\n") + "\n").encode("utf-8")
 
 
+def _memo_block(memo: Memo) -> list[str]:
+    """A document's or the project's memo: a quote block headed by who wrote it, when."""
+    lines = quote_block(memo.text.strip())
+    who = escape_inline(memo.analyst or "unknown analyst")
+    return [f"> **Memo** · {who} · {escape_inline(memo.modified)}", ">", *lines]
+
+
 def _document_section(
-    document: Document, annotations: list[Annotation], codebook: Codebook
+    document: Document,
+    annotations: list[Annotation],
+    codebook: Codebook,
+    memo: Memo | None = None,
 ) -> list[str]:
     out = [f"## {escape_inline(document.title)}", ""]
     details = [f"`{document.id[:19]}…`"]
@@ -109,6 +124,8 @@ def _document_section(
     if document.path:
         details.append(f"file: {escape_inline(document.path)}")
     out += [" · ".join(details), ""]
+    if memo is not None:
+        out += [*_memo_block(memo), ""]
     if not annotations:
         return [*out, "*No annotations.*", ""]
     row_group, column_group = matrix_groups(codebook)

@@ -35,6 +35,7 @@ from collections.abc import Sequence
 from annotations.citation import FIELD_LABELS, SOURCE_FIELDS, citation, source_fields
 from annotations.codebook import Codebook
 from annotations.export import GLOSS_NAMESPACE, ExportScope, as_uuid, safe_colour
+from annotations.memos import PROJECT, Memo
 from annotations.model import Annotation
 from annotations.safe_text import visible
 
@@ -118,7 +119,8 @@ def project_xml(scope: ExportScope) -> tuple[bytes, dict[str, str]]:
         )
         + ">"
     )
-    users = {name: guid("user", name) for name in scope.analysts}
+    writers = {memo.analyst for memo in scope.memos.values()}
+    users = {name: guid("user", name) for name in sorted({*scope.analysts, *writers})}
     if users:
         out.append("  <Users>")
         out += [
@@ -149,14 +151,48 @@ def project_xml(scope: ExportScope) -> tuple[bytes, dict[str, str]]:
         out.append(f"      <Description>{_text(citation(document, 0, 'chicago'))}</Description>")
         for group in selections(annotations):
             _selection(out, notes, group, code_guids, users, generated)
+        memo = scope.memos.get(document.id)
+        if memo is not None:
+            note_guid = guid("memo", document.id)
+            notes += _memo_note(note_guid, f"Memo: {document.title}", memo, users, generated)
+            out.append(f'      <NoteRef targetGUID="{note_guid}"/>')
         out += _variable_values(fields, variables)
         out.append("    </TextSource>")
     out.append("  </Sources>")
+    project = scope.memos.get(PROJECT)
+    if project is not None:
+        notes += _memo_note(guid("memo", PROJECT), "Project memo", project, users, generated)
     if notes:
         # Notes come after Sources in the schema's sequence.
         out += ["  <Notes>", *notes, "  </Notes>"]
+    if project is not None:
+        # The project's Description is where QualCoder reads a project memo; the NoteRef,
+        # the schema's "note that applies to the project as a whole", for other tools.
+        out.append(f"  <Description>{_text(project.text)}</Description>")
+        out.append(f'  <NoteRef targetGUID="{guid("memo", PROJECT)}"/>')
     out.append("</Project>")
     return ("\n".join(out) + "\n").encode("utf-8"), files
+
+
+def _memo_note(
+    note_guid: str, name: str, memo: Memo, users: dict[str, str], generated: str | None
+) -> list[str]:
+    """A document's or the project's memo as a `Note` (dated: QualCoder needs a date)."""
+    user = users.get(memo.analyst)
+    when = _datetime(memo.modified) or generated
+    attributes = _attributes(
+        guid=note_guid,
+        name=_name(name),
+        creatingUser=user,
+        creationDateTime=when,
+        modifyingUser=user,
+        modifiedDateTime=when,
+    )
+    return [
+        f"    <Note{attributes}>",
+        f"      <PlainTextContent>{_text(memo.text)}</PlainTextContent>",
+        "    </Note>",
+    ]
 
 
 def _variables(out: list[str]) -> dict[str, str]:
