@@ -96,9 +96,9 @@ def run_memos(options: argparse.Namespace) -> int:
         return common.fail(f"unknown format {options.format!r} (choose from text, json)")
     if options.by not in GROUPINGS:
         return common.fail(f"unknown grouping {options.by!r} (choose from document, code, analyst)")
-    codebook = common.codebook(options)
     path = common.existing_store_path(options.db)
     with Store(path, read_only=True) as store:
+        codebook = common.codebook_of(store, options)  # the store's, if it records one
         if not store.documents():
             return common.fail(f"{path}: the store holds no documents: no memos")
         scope = read_scope(store, codebook, options.document, options.analyst, options.where or ())

@@ -94,10 +94,10 @@ def code_matches(options: argparse.Namespace, search: Search) -> int:
     """`gloss search TEXT --code CODE`: code every match in a text as one change."""
     if options.unit not in UNITS:
         return common.fail(f"unknown unit {options.unit!r} (choose from {', '.join(UNITS)})")
-    codebook = common.codebook(options)
-    code = named_code(options.code, codebook)
     analyst = common.analyst_name(options.analyst)
     with Store(common.existing_store_path(options.db)) as store:
+        codebook = common.codebook_of(store, options)  # the store's, if it records one
+        code = named_code(options.code, codebook)
         documents = [d for d in store.documents() if not d.metadata.get("superseded_by")]
         matches = search_project(search, documents, store.annotations)
         targets = coding_targets(
