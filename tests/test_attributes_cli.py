@@ -204,3 +204,38 @@ def test_scope_options(capsys, store_path: Path, tmp_path: Path, corpus) -> None
         "Sentence 0 of Report three.",
         "Sentence 1 of Report three.",
     ]
+
+
+def test_export_takes_the_scope_options(capsys, store_path: Path, tmp_path: Path, corpus) -> None:
+    run(capsys, "attributes", "import", write(tmp_path, CASES), "--db", str(store_path))
+    db = ["--db", str(store_path), "--format", "json"]
+    code, out, _ = run(capsys, "export", "--where", "outlet=Observer", *db)
+    assert code == 0
+    data = json.loads(out)
+    assert [d["title"] for d in data["documents"]] == ["Report one", "Report two"]
+    assert len(data["annotations"]) == 3
+    chosen = ["--document", "Report one", "--document", "Report three", "--tag", "actor/iran"]
+    code, out, _ = run(capsys, "export", *chosen, *db)
+    assert [a["quote"] for a in json.loads(out)["annotations"]] == [
+        "Sentence 0 of Report one.",
+        "Sentence 0 of Report three.",
+        "Sentence 1 of Report three.",
+    ]
+    code, out, _ = run(capsys, "export", *chosen, "--db", str(store_path), "--format", "md")
+    assert "tag actor/iran" in out
+
+
+def test_stats_cooccurrence(capsys, store_path: Path, corpus) -> None:
+    # One sentence per annotation, none overlapping another: each pair is one annotation.
+    data = json_stats(capsys, store_path, "--cooccurrence", "actor,interest")["cooccurrence"]
+    assert data["rows"] == ["actor/russia", "actor/iran", "actor/both"]
+    assert data["cells"]["actor/iran"]["interest/society"] == 2
+    assert data["cells"]["actor/russia"]["interest/military"] == 1
+    assert sum(sum(row.values()) for row in data["cells"].values()) == 3
+    every = json_stats(capsys, store_path, "--cooccurrence", "all")["cooccurrence"]
+    assert every["cells"]["actor/iran"]["actor/iran"] == 3  # the diagonal: Iran's count
+    assert every["cells"]["interest/society"]["actor/iran"] == 2
+    code, out, _ = run(capsys, "stats", "--db", str(store_path), "--cooccurrence", "actor")
+    assert code == 0 and "Co-occurrence: pairs of overlapping annotations" in out
+    code, _, err = run(capsys, "stats", "--db", str(store_path), "--cooccurrence", "actors")
+    assert code == 2 and "no group 'actors' in the codebook" in err

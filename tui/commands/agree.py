@@ -16,7 +16,7 @@ from annotations.export import ExportScope, safe_colour
 from annotations.safe_text import visible
 from annotations.store import Store
 from tui.commands import common
-from tui.commands.stats import read_scope
+from tui.commands.scoping import read_scope
 
 FORMATS = ("text", "json")
 UNDEFINED = "n/a"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 from annotations.anchoring import Report
@@ -11,6 +12,7 @@ from annotations.document import read_file
 from annotations.errors import RecordError, StoreError
 from annotations.export import (
     FORMAT_NAMES,
+    ExportScope,
     export_format,
     narrowed,
     render,
@@ -24,6 +26,7 @@ from annotations.store import Store
 from annotations.validation import check_export, parse_json
 from tui.commands import common, importing
 from tui.commands.doctor import progress_bar
+from tui.commands.scoping import read_scope
 
 
 def register_export(subparsers: argparse._SubParsersAction) -> None:
@@ -41,7 +44,7 @@ def register_export(subparsers: argparse._SubParsersAction) -> None:
         metavar="FORMAT",
         help=" | ".join(FORMAT_NAMES) + " (default: json)",
     )
-    common.add_document_option(parser)
+    common.add_scope_options(parser)
     parser.add_argument(
         "--encoding", metavar="NAME", help="the --document file's encoding when not UTF-8"
     )
@@ -86,23 +89,31 @@ def run_export(options: argparse.Namespace) -> int:
     with Store(path, read_only=True) as store, progress_bar("exporting") as progress:
         codebook = common.codebook_of(store, options)  # the store's, if it records one
         query = Query.parse(options.query, codebook) if options.query is not None else None
-        if options.document and Path(options.document).expanduser().is_file():
+        documents = options.document or []
+        one = documents[0] if len(documents) == 1 and not options.where else None
+        if one is not None and Path(one).expanduser().is_file():
             # A file is read as it is now; its annotations follow its text if it changed.
             scope, report = select_file(
                 store,
                 codebook,
-                Path(options.document).expanduser(),
+                Path(one).expanduser(),
                 tag=options.tag,
                 analyst=options.analyst,
                 encoding=options.encoding,
             )
             if report is not None:
-                report_reanchoring(options.document, report)
+                report_reanchoring(one, report)
+        elif len(documents) > 1 or options.where:
+            # A chosen set of documents, or those whose attributes match.
+            scope = with_tag(
+                read_scope(store, codebook, documents, options.analyst, options.where),
+                options.tag,
+            )
         else:
             scope = select(
                 store,
                 codebook,
-                document=options.document,
+                document=one,
                 tag=options.tag,
                 analyst=options.analyst,
                 progress=progress,
@@ -123,6 +134,18 @@ def run_export(options: argparse.Namespace) -> int:
         file=sys.stderr,
     )
     return 0
+
+
+def with_tag(scope: ExportScope, tag: str | None) -> ExportScope:
+    """`scope` narrowed to the annotations (and orphans) carrying `tag`, if one is given."""
+    if tag is None:
+        return scope
+    return replace(
+        scope,
+        annotations=tuple(a for a in scope.annotations if tag in a.tags),
+        orphans=tuple(a for a in scope.orphans if tag in a.tags),
+        filters=", ".join(part for part in (f"tag {tag}", scope.filters) if part),
+    )
 
 
 def import_kind(path: Path) -> str:

@@ -18,7 +18,7 @@ from annotations.memos import PROJECT, memo, memo_entries, scope_memos, set_memo
 from annotations.safe_text import visible
 from annotations.store import Store
 from tui.commands import common
-from tui.commands.stats import read_scope
+from tui.commands.scoping import read_scope
 
 FORMATS = ("text", "json")
 GROUPINGS = ("document", "code", "analyst")

@@ -15,7 +15,7 @@ from annotations.query import Query
 from annotations.safe_text import visible
 from annotations.store import Store
 from tui.commands import common
-from tui.commands.stats import read_scope
+from tui.commands.scoping import read_scope
 
 FORMATS = ("text", "json", "csv")
 QUOTE_WIDTH = 300

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import argparse
 import json
-from collections.abc import Sequence
-from pathlib import Path
 
 from rich.console import Console, Group
 from rich.table import Table
@@ -26,15 +24,14 @@ from annotations.analysis import (
     stats,
 )
 from annotations.attribute_matrix import NO_VALUE, AttributeMatrix, attribute_matrix
-from annotations.attributes import all_attributes, documents_where
-from annotations.codebook import Codebook
-from annotations.cooccurrence import all_codes
+from annotations.attributes import all_attributes
+from annotations.cooccurrence import Cooccurrence, all_codes, cooccurrence, group_codes
 from annotations.errors import StoreError
-from annotations.export import ExportScope, safe_colour, select, select_file
+from annotations.export import ExportScope, safe_colour
 from annotations.safe_text import visible
-from annotations.scope import Scope
 from annotations.store import Store
 from tui.commands import common
+from tui.commands.scoping import read_scope
 
 FORMATS = ("text", "json")
 BAR_WIDTH = 30
@@ -58,6 +55,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         metavar="ATTRIBUTE",
         help="also count the codes by a document attribute: outlet, year, author, ...",
     )
+    parser.add_argument(
+        "--cooccurrence",
+        metavar="GROUPS",
+        help="also the code co-occurrence matrix: all (every code), a group (its codes with "
+        "each other) or two groups (actor,interest)",
+    )
     common.add_analyst_option(parser, "only this analyst's annotations (default: everyone's)")
     common.add_codebook_option(parser)
     common.add_store_options(parser)
@@ -75,15 +78,20 @@ def run(options: argparse.Namespace) -> int:
             return common.fail(f"{path}: the store holds no documents: nothing to count")
         scope = read_scope(store, codebook, options.document, options.analyst, options.where or ())
         by = by_attribute(store, scope, options.by) if options.by else None
+    together = cooccurrence_of(scope, options.cooccurrence) if options.cooccurrence else None
     if options.format == "json":
         result = stats(scope.annotations, codebook)
         if by is not None:
             result["by"] = by.to_json()
+        if together is not None:
+            result["cooccurrence"] = together.to_json()
         # ASCII-only json: a tag the codebook does not know is untrusted text.
         print(json.dumps(result, indent=2))
         return 0
     console = Console(highlight=False, emoji=False, markup=False)
     parts = text_report(scope, analyst=options.analyst)
+    if together is not None:
+        parts.append(cooccurrence_table(together, scope))
     if by is not None:
         parts += attribute_tables(by, scope)
     for number, part in enumerate(parts):
@@ -92,47 +100,6 @@ def run(options: argparse.Namespace) -> int:
         # soft_wrap: the heading is one line, however long, not cut to the terminal's width.
         console.print(part, soft_wrap=isinstance(part, Text))
     return 0
-
-
-def read_scope(
-    store: Store,
-    codebook: Codebook,
-    document: str | Sequence[str] | None,
-    analyst: str | None = None,
-    where: Sequence[str] = (),
-) -> ExportScope:
-    """What `stats`, `query` and `agree` count: one document (a file read as `gloss export`
-    reads it), a chosen set, the documents whose attributes match `where` (NAME=VALUE), or
-    the whole store."""
-    references = [document] if isinstance(document, str) else list(document or ())
-    if len(references) == 1 and not where and Path(references[0]).expanduser().is_file():
-        # A file is read as it is now, as gloss export reads it (re-anchored if it changed).
-        path = Path(references[0]).expanduser()
-        scope, _ = select_file(store, codebook, path, analyst=analyst)
-        return scope
-    if len(references) == 1 and not where:
-        return select(store, codebook, document=references[0], analyst=analyst)
-    chosen = Scope.from_references(store, references)
-    if where:
-        conditions = parse_conditions(where)
-        matching = {d.id for d in documents_where(store, conditions)}
-        kept = [d.id for d in chosen.documents(store) if d.id in matching]
-        if not kept:
-            shown = ", ".join(f"{name}={value}" for name, value in conditions.items())
-            raise StoreError(f"no document in the scope has {shown}")
-        chosen = Scope.of_documents(kept)
-    return chosen.export_scope(store, codebook, analyst=analyst)
-
-
-def parse_conditions(pairs: Sequence[str]) -> dict[str, str]:
-    """`--where NAME=VALUE ...` as a dict; `StoreError` for one without `=`."""
-    conditions: dict[str, str] = {}
-    for pair in pairs:
-        name, equals, value = pair.partition("=")
-        if not equals or not name.strip():
-            raise StoreError(f"--where expects NAME=VALUE, not {pair!r}")
-        conditions[name] = value
-    return conditions
 
 
 def by_attribute(store: Store, scope: ExportScope, attribute: str) -> AttributeMatrix:
@@ -149,6 +116,24 @@ def by_attribute(store: Store, scope: ExportScope, attribute: str) -> AttributeM
         )
     codes = all_codes(scope.codebook, scope.annotations)
     return attribute_matrix(scope.annotations, in_scope, name, codes)
+
+
+def cooccurrence_of(scope: ExportScope, groups: str) -> Cooccurrence:
+    """`--cooccurrence all|GROUP|GROUP,GROUP` over the scope; `StoreError` for a group the
+    codebook does not have."""
+    codebook = scope.codebook
+    if groups.strip().casefold() == "all":
+        return cooccurrence(scope.annotations, all_codes(codebook, scope.annotations))
+    named = [name.strip() for name in groups.split(",") if name.strip()]
+    if not 1 <= len(named) <= 2:
+        raise StoreError(f"--cooccurrence expects all, a group or two groups, not {groups!r}")
+    for name in named:
+        if codebook.group(name) is None or not codebook.codes_in(name):
+            known = ", ".join(g.id for g in codebook.groups)
+            raise StoreError(f"no group {name!r} in the codebook (groups: {known})")
+    rows = group_codes(codebook, named[0])
+    columns = group_codes(codebook, named[-1])
+    return cooccurrence(scope.annotations, rows, columns)
 
 
 # -- text ----------------------------------------------------------------------------------
@@ -329,3 +314,24 @@ def _values_across(
         cells = [_cell(matrix.count(value, code)) for value in matrix.rows]
         table.add_row(_label(code, scope), *cells)
     return table
+
+
+def cooccurrence_table(matrix: Cooccurrence, scope: ExportScope) -> Group:
+    """The longer list of codes down, the shorter across (the matrix is symmetric, so
+    either way round is the same counts); the definition of a cell under the title."""
+    down, across = matrix.rows, matrix.columns
+    if len(across) > len(down):
+        down, across = across, down
+    table = Table(box=None)
+    table.add_column("")
+    for column in across:
+        table.add_column(_label(column, scope), justify="right")
+    for row in down:
+        table.add_row(_label(row, scope), *(_cell(matrix.count(row, c)) for c in across))
+    title = "Co-occurrence: pairs of overlapping annotations carrying the two codes"
+    note = Text(
+        "Overlapping: of one document, sharing at least one character. An annotation with both "
+        "codes is a pair with itself; the diagonal counts the annotations with the code.",
+        style="dim",
+    )
+    return Group(Text(title, style="bold"), note, table)
