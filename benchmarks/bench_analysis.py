@@ -37,7 +37,7 @@ from annotations.agreement import agreement
 from annotations.analysis import code_counts
 from annotations.attribute_matrix import attribute_matrix
 from annotations.cooccurrence import all_codes, cooccurrence, group_codes
-from annotations.disagreement import disagreements
+from annotations.disagreements import disagreements
 from annotations.project_search import search_project
 from annotations.search import Search
 from annotations.search_coding import code_targets, coding_targets, undo_coding

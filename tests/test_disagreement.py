@@ -1,4 +1,4 @@
-"""Where analysts disagree (annotations/disagreement.py): the sentences worked out by hand,
+"""Where analysts disagree (annotations/disagreements.py): the sentences worked out by hand,
 and, as a property, exactly the units behind `agreement`'s figures."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from annotations import Annotation, Codebook, Document
 from annotations.agreement import agreement, cohen_kappa
-from annotations.disagreement import analysts_of, disagreements
+from annotations.disagreements import disagreements
 
 CODEBOOK = Codebook.default()
 TEXT = "Iran builds shrines. Russia holds bases. Both want Assad. Oil is cheap."
@@ -34,6 +34,15 @@ def sentence(index: int) -> tuple[int, int]:
     return SENTENCES[index].start, SENTENCES[index].end
 
 
+def splits(documents, annotations, analysts, codebook=CODEBOOK) -> list[tuple]:
+    """Each (sentence, code) the analysts split on: text, code, applied by, not by."""
+    return [
+        (TEXT[d.start : d.end], split.code, split.applied_by, split.not_by)
+        for d in disagreements(documents, annotations, analysts, codebook)
+        for split in d.codes
+    ]
+
+
 def test_sentences_worked_out_by_hand() -> None:
     annotations = [
         coded("ana", *sentence(0), "actor/iran", "interest/society"),
@@ -43,19 +52,18 @@ def test_sentences_worked_out_by_hand() -> None:
         coded("ben", SENTENCES[1].start, SENTENCES[2].end, "actor/russia"),
         coded("cy", *sentence(3), "interest/economy"),  # not one of the two compared
     ]
-    found = disagreements([DOCUMENT], annotations, ["ana", "ben"], CODEBOOK)
-    assert [(TEXT[d.start : d.end], d.code, d.applied_by, d.not_by) for d in found] == [
+    assert splits([DOCUMENT], annotations, ["ana", "ben"]) == [
         ("Iran builds shrines.", "interest/society", ("ana",), ("ben",)),
         ("Both want Assad.", "actor/russia", ("ben",), ("ana",)),
     ]
-    assert [a.analyst for a in found[1].annotations] == ["ben"]
-    assert analysts_of(annotations) == ("ana", "ben", "cy")
-    three = disagreements([DOCUMENT], annotations, ["ana", "ben", "cy"], CODEBOOK)
-    assert len(three) == 5  # every coded unit (s0 Iran, s0 society, s1, s2, s3): nobody has all
-    economy = disagreements(
-        [DOCUMENT], annotations, ["ana", "cy"], CODEBOOK, codes=["interest/economy"]
+    # With cy: every coded (sentence, code) — nobody applied anything all three did.
+    assert len(splits([DOCUMENT], annotations, ["ana", "ben", "cy"])) == 5
+    assert splits([DOCUMENT], annotations, ["ana", "cy"])[-1] == (
+        "Oil is cheap.",
+        "interest/economy",
+        ("cy",),
+        ("ana",),
     )
-    assert [(d.code, d.applied_by) for d in economy] == [("interest/economy", ("cy",))]
 
 
 CODES = ("actor/iran", "actor/russia", "interest/society")
@@ -76,15 +84,19 @@ def two_analysts(draw: st.DrawFn) -> list[Annotation]:
 @settings(max_examples=150, deadline=None)
 @given(two_analysts())
 def test_the_units_behind_the_agreement_figures(table: list[Annotation]) -> None:
-    found = disagreements([DOCUMENT], table, ["ana", "ben"], CODEBOOK)
+    found = [
+        (d.start, split)
+        for d in disagreements([DOCUMENT], table, ["ana", "ben"], CODEBOOK)
+        for split in d.codes
+    ]
     figures = {c.code: c for c in agreement([DOCUMENT], table, ["ana", "ben"], CODEBOOK).codes}
     units = len(SENTENCES)
     for code in CODES:
-        split = [d for d in found if d.code == code]
+        split = [(start, s) for start, s in found if s.code == code]
         applied = figures[code].applied
         # With `both` units coded by the two: disagreements = ana's + ben's - 2 * both.
-        ana = {d.start for d in split if d.applied_by == ("ana",)}
-        ben = {d.start for d in split if d.applied_by == ("ben",)}
+        ana = {start for start, s in split if s.applied_by == ("ana",)}
+        ben = {start for start, s in split if s.applied_by == ("ben",)}
         both = applied["ana"] - len(ana)
         assert both == applied["ben"] - len(ben) >= 0
         # Rebuilt from the places, kappa is the figure gloss agree gives.
