@@ -315,3 +315,38 @@ def documents_where(store: AttributeStore, conditions: Mapping[str, str]) -> lis
 
 def _folded(value: str) -> str:
     return " ".join(value.split()).casefold()
+
+
+# -- the json export and import -----------------------------------------------------------
+
+
+def exported(store: AttributeStore, document_ids: Iterable[str]) -> dict[str, dict[str, str]]:
+    """The attributes the analyst set on these documents (not the file's, not `year`
+    derived): what a json export carries, by document id."""
+    set_here = stored(store)
+    return {key: dict(set_here[key]) for key in document_ids if key in set_here}
+
+
+def merged_import(
+    store: AttributeStore, incoming: object, documents: Iterable[str]
+) -> dict[str, dict[str, str]]:
+    """The `attributes` table's records after importing `incoming` (a json export's
+    `attributes`: document id -> {name: value}) over what the store has: each imported
+    value replaces the stored one of that name. `documents` are the ids the import knows
+    (in the file or the store). `AttributesError` names the first bad entry; nothing is
+    written here."""
+    if not isinstance(incoming, Mapping):
+        raise AttributesError('"attributes" must map document ids to {name: value}')
+    known = set(documents)
+    current = stored(store)
+    merged: dict[str, dict[str, str]] = {}
+    for document_id, values in incoming.items():
+        if document_id not in known:
+            raise AttributesError(f"attributes of unknown document {document_id}")
+        if not isinstance(values, Mapping) or not all(
+            isinstance(name, str) and isinstance(value, str) for name, value in values.items()
+        ):
+            raise AttributesError(f"attributes of {document_id} must be {{name: text}}")
+        base = merged.get(document_id, current.get(document_id, {}))
+        merged[document_id] = _merged(base, dict(values))
+    return merged

@@ -186,3 +186,41 @@ def _document_memos(stored: Mapping[str, Memo], titles: Mapping[str, str]) -> li
         for document_id, title in titles.items()
         if document_id in stored
     ]
+
+
+# -- the json export and import -----------------------------------------------------------
+
+
+def exported(memos_by_key: Mapping[str, Memo]) -> list[dict[str, str]]:
+    """Memos as a json export carries them: `[{"about", "text", "analyst", "modified"}]`."""
+    return [{"about": m.about, **m.to_record()} for m in memos_by_key.values()]
+
+
+def merged_import(
+    store: MemoStore, incoming: object, documents: Iterable[str]
+) -> dict[str, dict[str, str]]:
+    """The `memos` records to write for a json export's `memos`: each one new to the
+    store, or later (`modified`) than the store's. `documents` are the ids the import
+    knows. `MemoError` names the first bad entry; nothing is written here."""
+    if not isinstance(incoming, list):
+        raise MemoError('"memos" must be a list of {"about", "text", "analyst", "modified"}')
+    known = set(documents) | {PROJECT}
+    current = memos(store)
+    chosen: dict[str, Memo] = {}
+    for index, record in enumerate(incoming):
+        fields = ("about", "text", "analyst", "modified")
+        if not isinstance(record, Mapping) or not all(
+            isinstance(record.get(name), str) for name in fields
+        ):
+            raise MemoError(f"memos[{index}]: expected text fields {', '.join(fields)}")
+        if record["about"] not in known:
+            raise MemoError(f"memos[{index}]: a memo about unknown document {record['about']}")
+        if len(record["text"]) > MAX_MEMO:
+            raise MemoError(f"memos[{index}]: longer than {MAX_MEMO:,} characters")
+        incoming_memo = Memo.from_record(record["about"], record)
+        rival = chosen.get(incoming_memo.about) or current.get(incoming_memo.about)
+        if incoming_memo.text.strip() and (
+            rival is None or incoming_memo.modified > rival.modified
+        ):
+            chosen[incoming_memo.about] = incoming_memo
+    return {about: m.to_record() for about, m in chosen.items()}

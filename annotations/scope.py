@@ -21,7 +21,14 @@ from typing import Literal, Protocol
 from annotations.codebook import Codebook
 from annotations.document import Document
 from annotations.errors import StoreError
-from annotations.export import ExportScope, make_scope, narrowed, select, stored_memos
+from annotations.export import (
+    ExportScope,
+    make_scope,
+    narrowed,
+    select,
+    stored_attributes,
+    stored_memos,
+)
 from annotations.journal import paused_gc
 from annotations.model import Annotation
 from annotations.query import Query
@@ -143,6 +150,7 @@ class Scope:
                 codebook,
                 filters=f"analyst {analyst}" if analyst else "",
                 memos=stored_memos(store, documents),
+                attributes=stored_attributes(store, documents),
             )
         return narrowed(scope, query) if query is not None else scope
 

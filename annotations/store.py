@@ -486,9 +486,12 @@ class Store:
         progress: Callable[[int, int], None] | None = None,
         *,
         checked: bool = False,
+        side: Mapping[str, Mapping[str, Mapping[str, Any] | None]] | None = None,
     ) -> ImportReport:
         """Merge a json export: never duplicates an id; where both sides changed an
         annotation, the later `modified` wins and the clash is counted as a conflict.
+        `side` holds side-table records to write with them (attributes, memos: merged by
+        their modules), table by table as `put_side_records` takes them.
 
         All or nothing: the records are checked first, then saved as one journal entry.
         `checked` says `validation.check_export(data)` has passed already (the command
@@ -508,13 +511,14 @@ class Store:
         if not isinstance(document_records, list) or not isinstance(annotation_records, list):
             raise StoreError('bad import: "documents" and "annotations" must be lists')
         with paused_gc():
-            return self._import(document_records, annotation_records, progress)
+            return self._import(document_records, annotation_records, progress, side or {})
 
     def _import(
         self,
         document_records: list[Any],
         annotation_records: list[Any],
         progress: Callable[[int, int], None] | None,
+        side: Mapping[str, Mapping[str, Mapping[str, Any] | None]],
     ) -> ImportReport:
         try:
             incoming_documents = [Document.from_record(record) for record in document_records]
@@ -560,6 +564,8 @@ class Store:
                 )
             for document_id, records in by_document.items():
                 self._put_many(document_id, records)
+            for table, side_records in side.items():
+                self.put_side_records(table, side_records)
         if progress is not None and total == 0:
             progress(0, 0)
         return ImportReport(len(new_documents), added, updated, conflicts, unchanged)

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Protocol
 
 from annotations.anchoring import Report, reanchor, relocate
+from annotations.attributes import exported as exported_attributes
 from annotations.codebook import Codebook
 from annotations.document import Document, utc_now
 from annotations.errors import ExportError as ExportError  # importable from here, as before
@@ -70,6 +71,8 @@ class ExportScope:
     superseded: tuple[Document, ...] = ()
     # The project's memo (key `memos.PROJECT`) and the documents' own memos, by id.
     memos: dict[str, Memo] = field(default_factory=dict)
+    # The attributes the analyst set on the documents, by id (the json export keeps them).
+    attributes: dict[str, dict[str, str]] = field(default_factory=dict)
 
     @cached_property
     def _by_document(self) -> dict[str, list[Annotation]]:
@@ -114,6 +117,7 @@ def make_scope(
     orphans: Iterable[Annotation] = (),
     superseded: Iterable[Document] = (),
     memos: dict[str, Memo] | None = None,
+    attributes: dict[str, dict[str, str]] | None = None,
 ) -> ExportScope:
     """A scope over plain data; annotations are put in document order (start, end), and
     orphans after them in the order of the versions they are on. A superseded version
@@ -130,6 +134,7 @@ def make_scope(
         orphans=orphaned,
         superseded=tuple(d for d in superseded if d.id in holding),
         memos=dict(memos or {}),
+        attributes=dict(attributes or {}),
     )
 
 
@@ -191,7 +196,17 @@ def select(
         orphans=orphans,
         superseded=superseded,
         memos=stored_memos(store, documents),
+        attributes=stored_attributes(store, documents),
     )
+
+
+def stored_attributes(
+    store: AnnotationSource, documents: Iterable[Document]
+) -> dict[str, dict[str, str]]:
+    """The attributes the analyst set on these documents, from a store that keeps them."""
+    if not hasattr(store, "side_records"):
+        return {}
+    return exported_attributes(store, [d.id for d in documents])  # type: ignore[arg-type]
 
 
 def stored_memos(store: AnnotationSource, documents: Iterable[Document]) -> dict[str, Memo]:
@@ -269,6 +284,8 @@ def select_file(
     memos = stored_memos(store, [stored])
     if stored.id in memos:  # the memo was written about the version the store has
         memos[document.id] = replace(memos.pop(stored.id), about=document.id)
+    set_on_stored = stored_attributes(store, [stored]).get(stored.id)
+    attributes = {document.id: set_on_stored} if set_on_stored else {}
     scope = make_scope(
         [document],
         placed,
@@ -277,6 +294,7 @@ def select_file(
         orphans=orphans,
         superseded=superseded,
         memos=memos,
+        attributes=attributes,
     )
     return scope, report
 

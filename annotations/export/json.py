@@ -2,7 +2,9 @@
 
 The records are those of docs/architecture.md, Records.
 
-`{"gloss": 1, "documents": [...], "annotations": [...]}` with every field of every record.
+`{"gloss": 1, "documents": [...], "annotations": [...]}` with every field of every record,
+and, when there are any, `"attributes": {document id: {name: value}}` (those the analyst
+set) and `"memos": [{"about": document id | "project", "text", "analyst", "modified"}]`.
 An export of one document carries its orphans too — annotations a re-anchoring could not
 place in its current text — each marked `"orphan": true`, with the older version they are
 on (its record says `superseded_by`) among the documents; `gloss import` reads them back
@@ -20,6 +22,7 @@ import re
 from typing import Any
 
 from annotations.export import ExportScope
+from annotations.memos import exported as exported_memos
 
 _UNSAFE = re.compile(
     "[\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2028\u2029\u2066-\u2069\ud800-\udfff]"
@@ -27,13 +30,19 @@ _UNSAFE = re.compile(
 
 
 def records(scope: ExportScope) -> dict[str, Any]:
-    """The export as plain data: what `Store.import_records` takes."""
-    return {
+    """The export as plain data: what `Store.import_records` takes — with the documents'
+    attributes and the memos (the project's, the documents') when there are any."""
+    data: dict[str, Any] = {
         "gloss": 1,
         "documents": [d.to_record() for d in (*scope.documents, *scope.superseded)],
         "annotations": [a.to_record() for a in scope.annotations]
         + [{**a.to_record(), "orphan": True} for a in scope.orphans],
     }
+    if scope.attributes:
+        data["attributes"] = scope.attributes
+    if scope.memos:
+        data["memos"] = exported_memos(scope.memos)
+    return data
 
 
 def render(scope: ExportScope) -> bytes:

@@ -8,6 +8,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from annotations.anchoring import Report
+from annotations.attributes import AttributesError
 from annotations.document import read_file
 from annotations.errors import RecordError, StoreError
 from annotations.export import (
@@ -19,7 +20,9 @@ from annotations.export import (
     select,
     select_file,
 )
+from annotations.memos import MemoError
 from annotations.output_file import check_output, store_files, write_file
+from annotations.project_records import side_records_to_import
 from annotations.query import Query
 from annotations.safe_text import visible
 from annotations.store import Store
@@ -211,8 +214,9 @@ def run_import(options: argparse.Namespace) -> int:
         return common.fail(f"{options.file}: {error}")
     with Store(common.store_path(options.db)) as store, progress_bar("importing") as progress:
         try:
-            report = store.import_records(data, progress=progress, checked=True)
-        except StoreError as error:
+            side = side_records_to_import(store, data)
+            report = store.import_records(data, progress=progress, checked=True, side=side)
+        except (StoreError, AttributesError, MemoError) as error:
             return common.fail(f"{options.file}: {error}")
     print(
         f"imported {report.annotations_added} new annotations and "
