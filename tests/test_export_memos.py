@@ -116,3 +116,27 @@ def test_no_memos_no_memo_sections(name: str) -> None:
         assert project_xml(data).getroot().find("q:Description", NS) is None
     else:
         assert b"Project memo" not in data and b'doc-memo"' not in data.replace(b".doc-memo", b"")
+
+
+def test_qdpx_carries_the_attributes_as_case_variables(tmp_path: Path) -> None:
+    scope = with_memos()
+    document = scope.documents[0]
+    scope = replace(scope, attributes={document.id: {"outlet": "Observer", "region": "Levant"}})
+    data = render("qdpx", scope)
+    tree = project_xml(data)
+    etree.XMLSchema(etree.parse(str(SCHEMA))).assertValid(tree)
+    root = tree.getroot()
+    names = {v.get("guid"): v.get("name") for v in root.findall("q:Variables/q:Variable", NS)}
+    assert {"outlet", "region"} <= set(names.values())
+    values = {
+        names[value.find("q:VariableRef", NS).get("targetGUID")]: value.findtext(
+            "q:TextValue", namespaces=NS
+        )
+        for value in root.findall("q:Sources/q:TextSource/q:VariableValue", NS)
+    }
+    assert values["outlet"] == "Observer" and values["region"] == "Levant"
+    from pyrefiqda import RefiProject
+
+    path = tmp_path / "cases.qdpx"
+    path.write_bytes(data)
+    RefiProject.load(path, extract_dir=str(tmp_path / "out"))

@@ -13,7 +13,10 @@ ATLAS.ti, MAXQDA and QualCoder open.
   selection per span and user (QualCoder's annotation table is unique on source, span and
   owner), so annotations that share all four become one selection, their memos joined;
 - a confidence as a `Note` the selection refers to ("Confidence: high");
-- analysts as `Users`.
+- analysts as `Users`;
+- each document's source details (author, date, ...) and the attributes the analyst set on
+  it (outlet, year, ...: case variables) as text `Variables` with a value on its source;
+- the project's and each document's memo as a `Note` (see `_memo_note`).
 
 `codebook_xml` writes the codebook alone as a REFI-QDA codebook file (`.qdc`).
 
@@ -42,6 +45,8 @@ from annotations.safe_text import visible
 NAMESPACE = "urn:QDA-XML:project:1.0"
 CODEBOOK_NAMESPACE = "urn:QDA-XML:codebook:1.0"
 ORIGIN = "Gloss"
+# The key of a document attribute's variable beside the source fields' keys.
+ATTRIBUTE = "attribute:"
 # A selection's name is its quote, shortened: tools show it in lists.
 NAME_LENGTH = 80
 _ATTRIBUTE_ESCAPES = str.maketrans(
@@ -129,7 +134,7 @@ def project_xml(scope: ExportScope) -> tuple[bytes, dict[str, str]]:
         ]
         out.append("  </Users>")
     code_guids = _codebook(out, scope)
-    variables = _variables(out)
+    variables = _variables(out, _case_names(scope))
     notes: list[str] = []
     files: dict[str, str] = {}
     out.append("  <Sources>")
@@ -148,6 +153,8 @@ def project_xml(scope: ExportScope) -> tuple[bytes, dict[str, str]]:
         # The citation as the source's description, its details as variables: what QDA
         # tools show of a source and let analysts sort and filter by.
         fields = source_fields(document)
+        for name, value in scope.attributes.get(document.id, {}).items():
+            fields.setdefault(ATTRIBUTE + name, value)  # a case variable (outlet, year, ...)
         out.append(f"      <Description>{_text(citation(document, 0, 'chicago'))}</Description>")
         for group in selections(annotations):
             _selection(out, notes, group, code_guids, users, generated)
@@ -195,21 +202,32 @@ def _memo_note(
     ]
 
 
-def _variables(out: list[str]) -> dict[str, str]:
-    """Declare a text variable per source field; their guids by field name."""
+def _variables(out: list[str], case_names: Sequence[str] = ()) -> dict[str, str]:
+    """Declare a text variable per source field, and one per document attribute the
+    analyst set (`case_names`, keyed `ATTRIBUTE + name`); their guids by key."""
     variables = {name: guid("variable", name) for name in SOURCE_FIELDS}
+    labels = dict(FIELD_LABELS)
+    for name in case_names:
+        variables[ATTRIBUTE + name] = guid("attribute", name)
+        labels[ATTRIBUTE + name] = _name(name)
     out.append("  <Variables>")
-    for name, variable in variables.items():
-        attributes = _attributes(guid=variable, name=FIELD_LABELS[name], typeOfVariable="Text")
+    for key, variable in variables.items():
+        attributes = _attributes(guid=variable, name=labels[key], typeOfVariable="Text")
         out.append(f"    <Variable{attributes}/>")
     out.append("  </Variables>")
     return variables
 
 
+def _case_names(scope: ExportScope) -> list[str]:
+    """The attributes set on the scope's documents that are not source fields already."""
+    names = {name for values in scope.attributes.values() for name in values}
+    return sorted(names - set(SOURCE_FIELDS))
+
+
 def _variable_values(fields: dict[str, str], variables: dict[str, str]) -> list[str]:
     out = []
     for name, variable in variables.items():
-        if fields[name]:
+        if fields.get(name):
             out += [
                 "      <VariableValue>",
                 f'        <VariableRef targetGUID="{variable}"/>',
