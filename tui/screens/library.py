@@ -22,11 +22,13 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Static
 
+from annotations.attributes import AttributesError, attributes_of, set_attributes, stored
 from annotations.citation import metadata_changes, source_fields
 from annotations.errors import StoreError
 from annotations.library import DocumentSummary, summaries
 from annotations.safe_text import visible
 from annotations.store import Store
+from tui.widgets.attribute_form import AttributeForm
 from tui.widgets.metadata_form import MetadataForm
 
 COLUMNS = ("Title", "Notes", "Annotated", "Orphans", "Last opened")
@@ -45,6 +47,7 @@ class LibraryScreen(Screen[str | None]):
         Binding("escape", "clear_filter", "Clear filter", show=False, id="library.clear"),
         Binding("S", "edit_metadata", "Source details", id="library.metadata"),
         Binding("space", "mark", "Mark", id="library.mark"),
+        Binding("e", "edit_attributes", "Attributes", id="library.attributes"),
         Binding("a", "analysis", "Analysis", id="library.analysis"),
     ]
 
@@ -229,6 +232,29 @@ class LibraryScreen(Screen[str | None]):
     def action_analysis(self) -> None:
         self.post_message(self.AnalysisAsked())
 
+    def action_edit_attributes(self) -> None:
+        """The attribute form (outlet, author, date, language, …) of the document under
+        the cursor; what it changes is saved in one write."""
+        table = self.query_one(DataTable)
+        if not table.row_count:
+            return
+        document_id = str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
+        document = self.store.document(document_id)
+        current = attributes_of(document, stored(self.store).get(document_id))
+
+        def edited(changes: dict[str, str | None] | None) -> None:
+            if not changes:
+                return
+            try:
+                set_attributes(self.store, document_id, changes)
+            except (AttributesError, StoreError) as error:
+                self.notify(visible(str(error)), severity="error", markup=False)
+                return
+            count = len(changes)
+            self.notify(f"{count} attribute{'s' * (count != 1)} saved.", markup=False)
+
+        self.app.push_screen(AttributeForm(document.title, current), edited)
+
     def action_cursor_down(self) -> None:
         self.query_one(DataTable).action_cursor_down()
 
@@ -237,7 +263,15 @@ class LibraryScreen(Screen[str | None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # While typing a filter, j, k and / are letters, not commands.
-        if action in ("cursor_down", "cursor_up", "filter", "edit_metadata", "mark", "analysis"):
+        if action in (
+            "cursor_down",
+            "cursor_up",
+            "filter",
+            "edit_metadata",
+            "edit_attributes",
+            "mark",
+            "analysis",
+        ):
             return not isinstance(self.focused, Input)
         return True
 
