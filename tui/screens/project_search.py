@@ -256,19 +256,19 @@ class ProjectSearchScreen(Screen[Place | None]):
         # The left context has the same cells on every line, so the matches line up.
         left_cells = max(8, (width - 2 - PLACE_CELLS) * 2 // 5)
         room = width - 2 - max(PLACE_CELLS, cell_width(place) + 1)
-        # What codes it may take what the match and a little context leave.
-        coded = shorten(self._coded(match), max(0, room - left_cells - 16))
-        room -= cell_width(coded)
-        match_cells = max(8, room - left_cells - 8)
         line = keyword_in_context(
             source,
             match.start,
             match.end,
             left_cells=left_cells,
             right_cells=0,
-            match_cells=match_cells,
+            match_cells=max(8, room - left_cells - 8),
         )
-        right_cells = max(0, room - left_cells - cell_width(line.match))
+        # What codes it takes what the match leaves, less a little context after it.
+        room -= left_cells + cell_width(line.match)
+        coded = shorten(self._coded(match), max(0, room - 6))
+        room -= cell_width(coded)
+        right_cells = max(0, room)
         right = keyword_in_context(
             source, match.start, match.end, left_cells=0, right_cells=right_cells
         ).right
