@@ -28,7 +28,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from annotations.errors import GlossError, StoreError
-from annotations.journal import Header, JournalDamage, JournalFile, Operation, encode_line
+from annotations.journal import (
+    Header,
+    JournalDamage,
+    JournalFile,
+    Operation,
+    encode_line,
+    encode_operations,
+)
 from annotations.storage import (
     FIRST_SCHEMA,
     SCHEMA_VERSION,
@@ -39,6 +46,7 @@ from annotations.storage import (
     empty_tables,
     encode_snapshot,
     fsync_directory,
+    holds_no_floats,
     journal_path,
     lock_path,
     migrate,
@@ -470,7 +478,8 @@ class JournaledTables:
         assert self._journal is not None
         self._pending = entries
         try:
-            self._journal.append(encode_line([op for entry in entries for op in entry]))
+            operations = [op for entry in entries for op in entry]
+            self._journal.append(encode_operations(operations, holds_no_floats))
         except OSError:
             if len(entries) == 1:
                 raise

@@ -46,7 +46,7 @@ from tinydb.storages import Storage
 
 from annotations.document import Document
 from annotations.errors import DocumentError, StoreError
-from annotations.journal import Operation, paused_gc
+from annotations.journal import Operation, compact_json, paused_gc
 
 SCHEMA_VERSION = 5
 CHECKSUM_SCHEMA = 4  # the first schema whose snapshot holds a checksum
@@ -426,14 +426,18 @@ def fsync_directory(directory: Path) -> None:
         os.close(descriptor)
 
 
-def encode_json(value: Any) -> bytes:
+def encode_json(value: Any, *, floatless: bool = False) -> bytes:
     """Compact JSON as UTF-8. A lone surrogate (which UTF-8 cannot hold) is written as a
-    `\\ud800` escape, as `json` reads it back: kept exactly, never a failed save."""
-    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-    try:
-        return text.encode("utf-8")
-    except UnicodeEncodeError:
-        return json.dumps(value, ensure_ascii=True, separators=(",", ":")).encode("ascii")
+    `\\ud800` escape, as `json` reads it back: kept exactly, never a failed save.
+    `floatless`: see `journal.compact_json`."""
+    return compact_json(value, floatless=floatless)
+
+
+def holds_no_floats(table: str) -> bool:
+    """Whether every record of `table` is float-free, so `encode_json(floatless=True)`
+    may write it: an annotation's record is strings, whole numbers, a list of strings
+    and null (`Annotation.to_record`)."""
+    return table.startswith(ANNOTATIONS_PREFIX)
 
 
 def encode_snapshot(data: Tables, info: SnapshotInfo) -> Iterator[bytes]:
@@ -445,7 +449,8 @@ def encode_snapshot(data: Tables, info: SnapshotInfo) -> Iterator[bytes]:
     for name, table in data.items():
         if name == META_TABLE:
             continue
-        chunk = separator + encode_json(name) + b":" + encode_json(table)
+        body = encode_json(table, floatless=holds_no_floats(name))
+        chunk = separator + encode_json(name) + b":" + body
         crc, length, separator = zlib.crc32(chunk, crc), length + len(chunk), b","
         yield chunk
     crc, length = zlib.crc32(separator, crc), length + len(separator)

@@ -69,7 +69,7 @@ from annotations.document import Document
 from annotations.errors import GlossError, StoreError
 from annotations.journal import Operation
 from annotations.journaled_tables import JOURNAL_LIMIT, Change, JournaledTables, StoreSaveError
-from annotations.model import Annotation
+from annotations.model import Annotation, is_canonical_record
 from annotations.safe_text import path_text
 from annotations.storage import (
     ANNOTATIONS_PREFIX,
@@ -525,6 +525,12 @@ class Store:
             incoming = [Annotation.from_record(record) for record in annotation_records]
         except (ValueError, KeyError, TypeError, AttributeError, GlossError) as error:
             raise StoreError(f"bad record in import: {error}") from None
+        # An annotation whose record is already canonical is stored as that record.
+        canonical = {
+            id(annotation): record
+            for annotation, record in zip(incoming, annotation_records, strict=True)
+            if is_canonical_record(record)
+        }
         total = len(incoming)
         with self._tables.changing(), self._tables.batched():
             new_documents = [d for d in incoming_documents if d.id not in self._documents]
@@ -560,7 +566,7 @@ class Store:
             by_document: dict[str, dict[str, dict[str, Any]]] = {}
             for annotation in chosen.values():
                 by_document.setdefault(annotation.document, {})[annotation.id] = (
-                    annotation.to_record()
+                    canonical.get(id(annotation)) or annotation.to_record()
                 )
             for document_id, records in by_document.items():
                 self._put_many(document_id, records)

@@ -16,13 +16,15 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-
-from textual.binding import Binding
+from typing import TYPE_CHECKING
 
 from annotations.codebook import Code, Codebook
 from annotations.errors import CodebookError
 from annotations.safe_text import visible
 from annotations.settings import Settings, SettingsError, load_settings
+
+if TYPE_CHECKING:
+    from textual.binding import Binding
 
 # How keys are written for people (footer, help, palette, README): the name Textual
 # gives a key, as typed.
@@ -241,6 +243,10 @@ def show_code_keys(code: Code, keymap: Mapping[str, str] | None = None) -> str:
 
 def bindings(scope: str) -> list[Binding]:
     """The Textual bindings of one scope ("reader" or "app"), each with its id."""
+    # Textual loads with the screens that bind keys; the command line's use of this
+    # registry (reserved keys, the keymap check) needs none of it.
+    from textual.binding import Binding
+
     return [
         Binding(a.keys, a.action, a.footer or a.description, show=bool(a.footer), id=a.id)
         for a in ACTIONS
@@ -251,6 +257,8 @@ def bindings(scope: str) -> list[Binding]:
 def codebook_bindings(codebook: Codebook) -> list[Binding]:
     """A binding per code (`tag.<id>`, toggling it, by its key and every alternate), so
     a keymap can move it too."""
+    from textual.binding import Binding
+
     return [
         Binding(
             ",".join(code.keys),

@@ -26,7 +26,7 @@ from annotations.project_records import side_records_to_import
 from annotations.query import Query
 from annotations.safe_text import visible
 from annotations.store import Store
-from annotations.validation import check_export, parse_json
+from annotations.validation import parse_export
 from tui.commands import common, importing
 from tui.commands.doctor import progress_bar
 from tui.commands.scoping import read_scope
@@ -208,8 +208,7 @@ def run_import(options: argparse.Namespace) -> int:
     try:
         # Everything the file alone can show is checked before the store is opened (or
         # created); the store checks offsets against the documents it already holds.
-        data = parse_json(raw)
-        check_export(data)
+        data = parse_export(raw)
     except RecordError as error:
         return common.fail(f"{options.file}: {error}")
     with Store(common.store_path(options.db)) as store, progress_bar("importing") as progress:

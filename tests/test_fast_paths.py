@@ -1,0 +1,95 @@
+"""The fast paths taken at scale give exactly what the careful paths give.
+
+`validation.parse_export` reads a json export with msgspec where it can, and
+`journal.compact_json(floatless=True)` writes with msgspec; both must be
+indistinguishable from `parse_json` + `check_export` and from `json.dumps`.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from annotations.document import Document
+from annotations.errors import RecordError
+from annotations.journal import compact_json
+from annotations.model import Annotation
+from annotations.validation import check_export, parse_export, parse_json
+
+
+def export_bytes(**changes: object) -> bytes:
+    document = Document.from_text("Russia keeps the army. Iran keeps the people.\n", title="T")
+    annotation = Annotation.create(
+        document=document.id, text=document.text, start=0, end=22, tags=("actor/russia",)
+    )
+    data = {
+        "gloss": 1,
+        "documents": [document.to_record()],
+        "annotations": [annotation.to_record()],
+    }
+    data.update(changes)
+    return json.dumps(data, ensure_ascii=False).encode("utf-8")
+
+
+def careful(raw: bytes) -> object:
+    value = parse_json(raw)
+    check_export(value)
+    return value
+
+
+def outcome(read, raw: bytes) -> object:
+    try:
+        return ("value", read(raw))
+    except RecordError as error:
+        return ("error", str(error))
+
+
+GOOD = export_bytes()
+VARIANTS = [
+    GOOD,
+    b"\xef\xbb\xbf" + GOOD,
+    GOOD.replace(b'"gloss": 1', b'"gloss": 1, "exported": 1.5e300'),
+    GOOD.replace(b'"gloss": 1', b'"gloss": 1, "exported": 123456789012345678901234'),
+    GOOD.replace(b'"gloss": 1', b'"gloss": 1, "exported": 1e400'),
+    GOOD.replace(b'"gloss": 1', b'"gloss": NaN'),
+    GOOD.replace(b'"memo": ""', b'"memo": "\\ud800"'),
+    GOOD.replace(b'"memo": ""', b'"memo": "\xff"'),
+    GOOD.replace(b'"start": 0', b'"start": 18446744073709551616'),
+    GOOD.replace(b'"end": 22', b'"end": 2200'),
+    GOOD.replace(b'"end": 22', b'"end": 22.0'),
+    GOOD.replace(b'"length": 46', b'"length": 99999999999999999999999'),
+    GOOD.replace(b'"title": "T"', b'"title": 7'),
+    GOOD.replace(b'"confidence": null', b'"confidence": "sure"'),
+    GOOD[:-5],
+    b"[" * 100_000 + b"]" * 100_000,
+    b"",
+]
+
+
+@pytest.mark.parametrize("raw", VARIANTS)
+def test_an_export_reads_as_the_careful_path_reads_it(raw: bytes) -> None:
+    assert outcome(parse_export, raw) == outcome(careful, raw)
+
+
+def test_a_good_export_is_read_and_the_bad_ones_refused() -> None:
+    assert len(set(VARIANTS)) == len(VARIANTS)  # each variant changed something
+    kinds = [outcome(parse_export, raw)[0] for raw in VARIANTS]
+    assert kinds == ["value"] * 3 + ["error"] * (len(VARIANTS) - 3)
+
+
+plain_json = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4),
+    max_leaves=20,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(plain_json)
+def test_writing_without_floats_gives_the_bytes_json_gives(value: object) -> None:
+    written = compact_json(value, floatless=True)
+    assert written == compact_json(value)
+    assert json.loads(written.decode("utf-8", "surrogatepass")) == value
