@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 from annotations.document import Document
 from annotations.errors import RecordError
+from annotations.export.json import indented_json
 from annotations.journal import compact_json
 from annotations.model import Annotation
 from annotations.validation import check_export, parse_export, parse_json
@@ -48,36 +49,40 @@ def outcome(read, raw: bytes) -> object:
 
 
 GOOD = export_bytes()
-VARIANTS = [
-    GOOD,
-    b"\xef\xbb\xbf" + GOOD,
-    GOOD.replace(b'"gloss": 1', b'"gloss": 1, "exported": 1.5e300'),
-    GOOD.replace(b'"gloss": 1', b'"gloss": 1, "exported": 123456789012345678901234'),
-    GOOD.replace(b'"gloss": 1', b'"gloss": 1, "exported": 1e400'),
-    GOOD.replace(b'"gloss": 1', b'"gloss": NaN'),
-    GOOD.replace(b'"memo": ""', b'"memo": "\\ud800"'),
-    GOOD.replace(b'"memo": ""', b'"memo": "\xff"'),
-    GOOD.replace(b'"start": 0', b'"start": 18446744073709551616'),
-    GOOD.replace(b'"end": 22', b'"end": 2200'),
-    GOOD.replace(b'"end": 22', b'"end": 22.0'),
-    GOOD.replace(b'"length": 46', b'"length": 99999999999999999999999'),
-    GOOD.replace(b'"title": "T"', b'"title": 7'),
-    GOOD.replace(b'"confidence": null', b'"confidence": "sure"'),
-    GOOD[:-5],
-    b"[" * 100_000 + b"]" * 100_000,
-    b"",
-]
+VARIANTS = {
+    "as Gloss writes it": GOOD,
+    "with a BOM": b"\xef\xbb\xbf" + GOOD,
+    "a large float": GOOD.replace(b'"gloss": 1', b'"gloss": 1, "exported": 1.5e300'),
+    "an integer past 64 bits": GOOD.replace(
+        b'"gloss": 1', b'"gloss": 1, "exported": 123456789012345678901234'
+    ),
+    "1e400": GOOD.replace(b'"gloss": 1', b'"gloss": 1, "exported": 1e400'),
+    "NaN": GOOD.replace(b'"gloss": 1', b'"gloss": NaN'),
+    "a lone surrogate": GOOD.replace(b'"memo": ""', b'"memo": "\\ud800"'),
+    "not UTF-8": GOOD.replace(b'"memo": ""', b'"memo": "\xff"'),
+    "start past 64 bits": GOOD.replace(b'"start": 0', b'"start": 18446744073709551616'),
+    "end past the text": GOOD.replace(b'"end": 22', b'"end": 2200'),
+    "a float offset": GOOD.replace(b'"end": 22', b'"end": 22.0'),
+    "a length past 64 bits": GOOD.replace(b'"length": 46', b'"length": 99999999999999999999999'),
+    "a number for a title": GOOD.replace(b'"title": "T"', b'"title": 7'),
+    "a confidence of its own": GOOD.replace(b'"confidence": null', b'"confidence": "sure"'),
+    "cut short": GOOD[:-5],
+    "nested deep": b"[" * 100_000 + b"]" * 100_000,
+    "empty": b"",
+}
+READ = ["as Gloss writes it", "with a BOM", "a large float"]
 
 
-@pytest.mark.parametrize("raw", VARIANTS)
-def test_an_export_reads_as_the_careful_path_reads_it(raw: bytes) -> None:
+@pytest.mark.parametrize("name", list(VARIANTS))
+def test_an_export_reads_as_the_careful_path_reads_it(name: str) -> None:
+    raw = VARIANTS[name]
     assert outcome(parse_export, raw) == outcome(careful, raw)
 
 
 def test_a_good_export_is_read_and_the_bad_ones_refused() -> None:
-    assert len(set(VARIANTS)) == len(VARIANTS)  # each variant changed something
-    kinds = [outcome(parse_export, raw)[0] for raw in VARIANTS]
-    assert kinds == ["value"] * 3 + ["error"] * (len(VARIANTS) - 3)
+    assert len(set(VARIANTS.values())) == len(VARIANTS)  # each variant changed something
+    kinds = {name: outcome(parse_export, raw)[0] for name, raw in VARIANTS.items()}
+    assert kinds == {name: "value" if name in READ else "error" for name in VARIANTS}
 
 
 plain_json = st.recursive(
@@ -93,3 +98,16 @@ def test_writing_without_floats_gives_the_bytes_json_gives(value: object) -> Non
     written = compact_json(value, floatless=True)
     assert written == compact_json(value)
     assert json.loads(written.decode("utf-8", "surrogatepass")) == value
+
+
+any_json = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4),
+    max_leaves=20,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(any_json)
+def test_the_json_export_is_indented_exactly_as_json_indents(value: object) -> None:
+    assert indented_json(value) == json.dumps(value, ensure_ascii=False, indent=2)

@@ -21,6 +21,8 @@ import json
 import re
 from typing import Any
 
+import msgspec
+
 from annotations.export import ExportScope
 from annotations.memos import exported as exported_memos
 
@@ -47,8 +49,22 @@ def records(scope: ExportScope) -> dict[str, Any]:
 
 def render(scope: ExportScope) -> bytes:
     """The records of `scope` as indented UTF-8 JSON."""
-    text = json.dumps(records(scope), ensure_ascii=False, indent=2)
-    return (escape_unsafe(text) + "\n").encode("utf-8")
+    return (escape_unsafe(indented_json(records(scope))) + "\n").encode("utf-8")
+
+
+def indented_json(value: Any) -> str:
+    """`json.dumps(value, ensure_ascii=False, indent=2)`, character for character.
+
+    With `indent`, `json` writes with its Python encoder (100,000 annotations: 0.9 s);
+    its C encoder writes the compact form, which msgspec re-indents exactly as `json`
+    indents (numbers and strings copied as they are) in a tenth of that. A lone
+    surrogate, which msgspec cannot take, goes the slow way.
+    """
+    compact = json.dumps(value, ensure_ascii=False)
+    try:
+        return msgspec.json.format(compact, indent=2)
+    except (UnicodeEncodeError, msgspec.DecodeError):
+        return json.dumps(value, ensure_ascii=False, indent=2)
 
 
 def escape_unsafe(text: str) -> str:
@@ -57,4 +73,6 @@ def escape_unsafe(text: str) -> str:
     Every such character is inside a string (JSON syntax is ASCII), so the escape changes
     nothing a parser sees.
     """
+    if text.isascii() and "\x7f" not in text:
+        return text  # the common case, found without the regular expression's scan
     return _UNSAFE.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
