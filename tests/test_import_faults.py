@@ -221,9 +221,9 @@ def test_a_json_import_walks_its_records_once(
     walks = []
     plainly_good = validation._is_plainly_good
 
-    def counted_fast(record, lengths):
+    def counted_fast(record, lengths, **options):
         walks.append(record["id"])
-        return plainly_good(record, lengths)
+        return plainly_good(record, lengths, **options)
 
     monkeypatch.setattr(validation, "_is_plainly_good", counted_fast)
     file = tmp_path / "good.json"
