@@ -173,3 +173,30 @@ async def test_new_keys_under_another_layout_tag_at_once(store_path: Path) -> No
         await pilot.press("escape", "я")  # Russia off, by its new Russian-layout key
         await pilot.pause()
         assert tags_in_store(app) == []  # its last tag off: the annotation goes
+
+
+async def test_a_code_memo_written_on_the_screen_shows_in_the_tag_picker_and_help(
+    store_path: Path,
+) -> None:
+    from textual.widgets import SelectionList, Static
+
+    from tui.screens.help import HelpScreen
+    from tui.widgets.tag_picker import TagPicker
+
+    app = GlossApp(db=store_path, analyst="ana")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("C")
+        await highlight(pilot, "relation/divergence")
+        await pilot.press("e")
+        await answer(pilot, "their priorities part", "only where a source says so")
+        await pilot.press("escape", "j", "t")
+        await pilot.pause()
+        assert isinstance(app.screen, TagPicker)
+        options = app.screen.query_one(SelectionList)
+        prompts = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+        assert prompts[-1].endswith("their priorities part  memo: only where a source says so")
+        await pilot.press("escape", "question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        shown = "\n".join(str(static.render()) for static in app.screen.query(Static))
+        assert "divergence — their priorities part · memo: only where a source says so" in shown

@@ -53,6 +53,9 @@ class HelpScreen(ModalScreen[None]):
                             " ",
                             (visible(code.label), f"bold {code.color}"),
                             f" — {visible(code.description)}",
+                            (f" · memo: {visible(' '.join(code.memo.split()))}", "italic")
+                            if code.memo
+                            else "",
                         )
                     )
             yield Static(Content("\n").join(lines))

@@ -68,7 +68,8 @@ class TagPicker(TypeAheadModal[tuple[str, ...] | None]):
         width = max(len(show_code_keys(code)) for code in self.codebook.codes)
         for code in self.codebook.codes:
             shown_keys = show_code_keys(code)
-            haystack = f"{code.id} {code.label} {code.description} {shown_keys}".lower()
+            haystack = f"{code.id} {code.label} {code.description} {code.memo} {shown_keys}"
+            haystack = haystack.lower()
             if all(word in haystack for word in words):
                 prompt = Content.assemble(
                     (f"{shown_keys:<{width}} ", "bold"),
@@ -76,6 +77,7 @@ class TagPicker(TypeAheadModal[tuple[str, ...] | None]):
                     " ",
                     (visible(code.label), f"bold {code.color}"),
                     f"  {visible(code.description)}" if code.description != code.label else "",
+                    (f"  memo: {_first_line(code.memo)}" if code.memo else "", "italic"),
                 )
                 codes.add_option(Selection(prompt, code.id, code.id in self.chosen))
         if keep_highlight and highlighted is not None and codes.option_count:
@@ -92,3 +94,8 @@ class TagPicker(TypeAheadModal[tuple[str, ...] | None]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+def _first_line(memo: str) -> str:
+    """A code's memo in one line, safe to show."""
+    return visible(" ".join(memo.split()))[:120]
