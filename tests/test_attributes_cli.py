@@ -239,3 +239,19 @@ def test_stats_cooccurrence(capsys, store_path: Path, corpus) -> None:
     assert code == 0 and "Co-occurrence: pairs of overlapping annotations" in out
     code, _, err = run(capsys, "stats", "--db", str(store_path), "--cooccurrence", "actors")
     assert code == 2 and "no group 'actors' in the codebook" in err
+
+
+def test_agree_takes_the_scope_options(capsys, store_path: Path, tmp_path: Path, corpus) -> None:
+    run(capsys, "attributes", "import", write(tmp_path, CASES), "--db", str(store_path))
+    with Store(store_path) as store:
+        for document in corpus:
+            first = document.sentences[0]
+            store.annotate(document.id, first.start, first.end, tags=["actor/iran"], analyst="ben")
+    db = ["--db", str(store_path), "--format", "json"]
+    # Observer: reports one and two, three sentences; Monitor: report three, two sentences.
+    code, out, _ = run(capsys, "agree", "ana", "ben", "--where", "outlet=Observer", *db)
+    assert code == 0 and json.loads(out)["units"] == 3
+    code, out, _ = run(
+        capsys, "agree", "ana", "ben", "--document", "Report two", "--document", "Report three", *db
+    )
+    assert json.loads(out)["units"] == 3

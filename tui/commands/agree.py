@@ -36,7 +36,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--format", "-f", default="text", metavar="FORMAT", help="text (default) or json"
     )
-    common.add_document_option(parser)
+    common.add_scope_options(parser)
     common.add_codebook_option(parser)
     common.add_store_options(parser)
     parser.set_defaults(handler=run)
@@ -65,11 +65,16 @@ def run(options: argparse.Namespace) -> int:
             return common.fail(
                 f"no annotations by {unknown[0]!r} in the store (analysts: {listed})"
             )
-        scope = read_scope(store, codebook, options.document) if options.document else everything
+        narrowed = bool(options.document or options.where)
+        scope = (
+            read_scope(store, codebook, options.document, where=options.where or ())
+            if narrowed
+            else everything
+        )
     chosen = set(analysts)
     annotations = [a for a in scope.annotations if a.analyst in chosen]
     documents = scope.documents
-    if not options.document:
+    if not narrowed:
         # Only what one of them annotated: a document none of them read says nothing
         # about whether they agree, and its sentences would inflate agreement by chance.
         annotated = {a.document for a in annotations}
@@ -80,7 +85,7 @@ def run(options: argparse.Namespace) -> int:
         print(json.dumps(result.to_json(), indent=2))
         return 0
     console = Console(highlight=False, emoji=False, markup=False)
-    console.print(_heading(result, scope, options.document is not None), soft_wrap=True)
+    console.print(_heading(result, scope, len(scope.documents) == 1), soft_wrap=True)
     console.print(_table(result, codebook))
     console.print(_legend(two=len(analysts) == 2), style="dim")
     return 0
