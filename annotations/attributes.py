@@ -129,9 +129,31 @@ def attributes_of(document: Document, set_here: Mapping[str, str] | None = None)
 
 
 def all_attributes(store: AttributeStore) -> dict[str, dict[str, str]]:
-    """Every document's attributes (`attributes_of`), by document id, in store order."""
+    """Every document's attributes (`attributes_of`), by document id, in store order. A
+    revised file's new version has those set on the versions it supersedes, its own
+    values over theirs."""
     set_here = stored(store)
-    return {d.id: attributes_of(d, set_here.get(d.id)) for d in store.documents()}
+    documents = store.documents()
+    by_id = {d.id: d for d in documents}
+    return {d.id: attributes_of(d, inherited(d, by_id, set_here)) for d in documents}
+
+
+def inherited(
+    document: Document, by_id: Mapping[str, Document], set_here: Mapping[str, Mapping[str, str]]
+) -> dict[str, str]:
+    """The attributes set on `document` and on the older versions it supersedes (the
+    newest version's value of a name winning)."""
+    chain = [document]
+    seen = {document.id}
+    older_id = document.metadata.get("supersedes")
+    while isinstance(older_id, str) and older_id in by_id and older_id not in seen:
+        seen.add(older_id)
+        chain.append(by_id[older_id])
+        older_id = by_id[older_id].metadata.get("supersedes")
+    values: dict[str, str] = {}
+    for version in reversed(chain):
+        values.update(set_here.get(version.id, {}))
+    return values
 
 
 def attribute_names(attributes: Iterable[Mapping[str, str]]) -> list[str]:

@@ -100,9 +100,25 @@ def set_memo(store: MemoStore, about: str, text: str, *, analyst: str) -> Memo |
 
 
 def scope_memos(store: MemoStore, document_ids: Iterable[str]) -> dict[str, Memo]:
-    """The project memo and those of these documents: what an export of them carries."""
-    wanted = {PROJECT, *document_ids}
-    return {about: m for about, m in memos(store).items() if about in wanted}
+    """The project memo and those of these documents: what an export of them carries. A
+    revised file's new version without a memo of its own has the one written about the
+    newest older version that has one."""
+    every = memos(store)
+    found = {PROJECT: every[PROJECT]} if PROJECT in every else {}
+    for document_id in document_ids:
+        version, seen = document_id, {document_id}
+        while version not in every:
+            try:
+                older = store.document(version).metadata.get("supersedes")
+            except GlossError:
+                break
+            if not isinstance(older, str) or older in seen:
+                break
+            version = older
+            seen.add(older)
+        if version in every:
+            found[document_id] = replace(every[version], about=document_id)
+    return found
 
 
 # -- every memo of a scope, for a memo view -----------------------------------------------

@@ -150,3 +150,23 @@ def test_a_name_two_documents_share_is_refused(store: Store) -> None:
         store.add_document(Document.from_text(text, title="Same title"))
     with pytest.raises(AttributesError, match="names 2 documents; give the id"):
         import_csv(store, "title,outlet\nSame title,X\n")
+
+
+def test_a_revised_file_keeps_its_attributes_and_memo(store: Store, tmp_path: Path) -> None:
+    from annotations.library import open_paths
+    from annotations.memos import memo, scope_memos, set_memo
+
+    path = tmp_path / "report.txt"
+    path.write_text("Iran builds shrines.\n\nRussia holds bases.\n", encoding="utf-8")
+    (first,) = open_paths(store, [path]).documents
+    set_attributes(store, first.id, {"outlet": "Observer"})
+    set_memo(store, first.id, "Read twice.", analyst="ana")
+    path.write_text("Iran builds shrines.\n\nRussia holds two bases.\n", encoding="utf-8")
+    (second,) = open_paths(store, [path]).documents
+    assert second.id != first.id
+    assert all_attributes(store)[second.id]["outlet"] == "Observer"
+    set_attributes(store, second.id, {"outlet": "Monitor"})  # its own value wins
+    assert all_attributes(store)[second.id]["outlet"] == "Monitor"
+    assert all_attributes(store)[first.id]["outlet"] == "Observer"
+    assert memo(store, second.id) is None  # nothing written about it yet
+    assert scope_memos(store, [second.id])[second.id].text == "Read twice."
