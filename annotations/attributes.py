@@ -138,6 +138,14 @@ def all_attributes(store: AttributeStore) -> dict[str, dict[str, str]]:
     return {d.id: attributes_of(d, inherited(d, by_id, set_here)) for d in documents}
 
 
+def document_attributes(store: AttributeStore, document_id: str) -> dict[str, str]:
+    """One document's attributes, as `all_attributes` gives them (older versions' values
+    included); `StoreError` for an unknown document."""
+    document = store.document(document_id)
+    by_id = {d.id: d for d in store.documents()}
+    return attributes_of(document, inherited(document, by_id, stored(store)))
+
+
 def inherited(
     document: Document, by_id: Mapping[str, Document], set_here: Mapping[str, Mapping[str, str]]
 ) -> dict[str, str]:

@@ -170,3 +170,6 @@ def test_a_revised_file_keeps_its_attributes_and_memo(store: Store, tmp_path: Pa
     assert all_attributes(store)[first.id]["outlet"] == "Observer"
     assert memo(store, second.id) is None  # nothing written about it yet
     assert scope_memos(store, [second.id])[second.id].text == "Read twice."
+    from annotations.attributes import document_attributes
+
+    assert document_attributes(store, second.id) == all_attributes(store)[second.id]
