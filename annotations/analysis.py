@@ -7,7 +7,8 @@ those groups uses its first two groups, so a custom codebook still gets a table.
 counts the annotations that carry both codes (docs/architecture.md, Analysis): an
 annotation tagged Russia, military and diplomacy counts once in each of its two cells.
 The relation table crosses the column group with the `relation` group (convergence,
-divergence) the same way.
+divergence) the same way. Counts roll up: an annotation tagged with a nested code
+(`interest/military/air-power`) counts for the code it is nested under too, once.
 
 Agreement between analysts is in `annotations.agreement`.
 """
@@ -19,7 +20,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from annotations.codebook import Code, Codebook
+from annotations.codebook import Code, Codebook, with_ancestors
 from annotations.model import Annotation
 
 ROW_GROUP = "actor"
@@ -40,11 +41,12 @@ def matrix_groups(codebook: Codebook) -> tuple[str | None, str | None]:
 
 
 def code_counts(annotations: Iterable[Annotation], codebook: Codebook) -> dict[str, int]:
-    """How many annotations carry each code: every code of the codebook (zeros included),
-    in codebook order, then tags the codebook does not know, sorted."""
+    """How many annotations carry each code — a code nested under it counting for it too,
+    each annotation once: every code of the codebook (zeros included), in codebook order,
+    then tags the codebook does not know, sorted."""
     counts: Counter[str] = Counter()
     for annotation in annotations:
-        counts.update(set(annotation.tags))
+        counts.update(with_ancestors(annotation.tags))
     result = {code.id: counts.get(code.id, 0) for code in codebook.codes}
     for tag in sorted(set(counts) - set(result)):
         result[tag] = counts[tag]
@@ -91,12 +93,13 @@ def relation_matrix(annotations: Iterable[Annotation], codebook: Codebook) -> Ma
 def cross(
     annotations: Iterable[Annotation], rows: tuple[Code, ...], columns: tuple[Code, ...]
 ) -> Matrix:
-    """How many annotations carry each pair of a row code and a column code."""
+    """How many annotations carry each pair of a row code and a column code (or codes
+    nested under them: a parent's cell rolls up its children's)."""
     row_ids = {code.id for code in rows}
     column_ids = {code.id for code in columns}
     cells = {row.id: dict.fromkeys((column.id for column in columns), 0) for row in rows}
     for annotation in annotations:
-        tags = set(annotation.tags)
+        tags = with_ancestors(annotation.tags)
         for row in tags & row_ids:
             for column in tags & column_ids:
                 cells[row][column] += 1

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from functools import cached_property, partial
 from importlib import resources
@@ -326,6 +326,18 @@ def _is_marker(text: str) -> bool:
     return len(text) == 1 and text.isprintable() and not text.isspace() and cell_width(text) == 1
 
 
+def with_ancestors(tags: Iterable[str]) -> set[str]:
+    """The tags and every code they are nested under (`interest/military/air-power` also
+    counts as `interest/military`): how counts and matrices roll up to parents."""
+    rolled = set(tags)
+    for tag in [t for t in rolled if t.count("/") > 1]:
+        head = tag.rpartition("/")[0]
+        while "/" in head:
+            rolled.add(head)
+            head = head.rpartition("/")[0]
+    return rolled
+
+
 _TOML_POSITION = re.compile(r"\s*\(at line (\d+), column \d+\)$|\s*\(at end of document\)$")
 
 
@@ -471,6 +483,8 @@ def _validate(
     data: dict[str, Any], where: _LineFinder, source: str, reserved: frozenset[str]
 ) -> Codebook:
     def fail(line: int, reason: str) -> CodebookError:
+        if not where.lines:  # data, not a file (`from_data`): there is no line to name
+            return CodebookError(f"{source}: {reason}")
         return CodebookError(f"{source}, line {line}: {reason}")
 
     unknown = [key for key in data if key not in _TOP_LEVEL_FIELDS]

@@ -151,6 +151,19 @@ def set_color(codebook: Codebook, code_id: str, color: str) -> CodebookEdit:
     )
 
 
+def set_marker(codebook: Codebook, code_id: str, marker: str) -> CodebookEdit:
+    """Give a code the one-cell sign screens show for it without colour ("" for the one
+    Gloss picks); one no other code shows."""
+    code = _code(codebook, code_id)
+    if marker:
+        other = next((c for c in codebook.codes if c.marker == marker and c.id != code_id), None)
+        if other is not None:
+            raise CodebookError(f"marker {marker!r} is already used by {other.id!r}")
+    # The codebook's own check says what a marker may be (one character, one cell wide).
+    changed = _replaced(codebook, replace(code, marker=_text(marker, "marker")))
+    return CodebookEdit(f"marker of {code_id}: {marker or 'automatic'}", changed, code_id=code_id)
+
+
 def describe_code(
     codebook: Codebook, code_id: str, *, description: str | None = None, memo: str | None = None
 ) -> CodebookEdit:

@@ -172,7 +172,7 @@ def _set_changed(
         if name == "keys":
             continue
         if old.get(name) != value:
-            if value == "" and name == "memo":
+            if value == "" and name in ("memo", "marker"):
                 table.pop(name, None)
             else:
                 _set(table, name, value)
@@ -210,7 +210,8 @@ def _group_fields(group: Group) -> dict[str, Any]:
 
 def _code_fields(code: Code) -> dict[str, Any]:
     fields: dict[str, Any] = {"id": code.id, "label": code.label, "keys": list(code.keys)}
-    fields.update(color=code.color, description=code.description, memo=code.memo)
+    fields.update(color=code.color, marker=code.marker)
+    fields.update(description=code.description, memo=code.memo)
     return fields
 
 
@@ -222,7 +223,7 @@ def _table(fields: dict[str, Any]) -> Table:
                 table["keys"] = value
             elif value:
                 table["key"] = value[0]
-        elif name != "memo" or value:
+        elif name not in ("memo", "marker") or value:
             table[name] = value
     return table
 

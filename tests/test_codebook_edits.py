@@ -195,3 +195,15 @@ def test_a_chosen_codebook_that_lacks_a_code_in_use_is_refused(editing, tmp_path
     with pytest.raises(CodebookError, match="no code 'relation/divergence'"):
         codebook_in_force(store, narrower, file=tmp_path / "c.toml", chosen=True)
     assert stored_codebook(store) == Codebook.default()
+
+
+def test_a_marker_change_is_checked_undoable_and_written_to_the_store(editing) -> None:
+    store, _, editor = editing
+    with pytest.raises(CodebookError, match="one cell wide"):
+        editor.edit_codebook(edits.set_marker, "actor/russia", "ЖЖ")
+    editor.edit_codebook(edits.set_marker, "actor/russia", "◆")
+    with pytest.raises(CodebookError, match="already used by 'actor/russia'"):
+        editor.edit_codebook(edits.set_marker, "actor/iran", "◆")
+    assert stored_codebook(store).marker("actor/russia") == "◆"
+    editor.undo()
+    assert stored_codebook(store).code("actor/russia").marker == ""

@@ -188,3 +188,12 @@ def test_any_sequence_of_changes_written_back_reads_as_the_codebook(steps) -> No
         assert "# The IRGC counts as Iran." in file.read_text(encoding="utf-8") or (
             codebook.code("actor/iran") is None
         )
+
+
+def test_a_marker_is_written_back_and_removed_again(file: Path) -> None:
+    codebook = Codebook.load(file)
+    marked = edits.set_marker(codebook, "actor/iran", "◆").codebook
+    write_back(file, codebook, marked)
+    assert Codebook.load(file).code("actor/iran").marker == "◆"
+    write_back(file, marked, codebook)
+    assert file.read_text(encoding="utf-8") == COMMENTED

@@ -57,7 +57,7 @@ def test_a_qualcoder_project_comes_in_whole(capsys, qualcoder_file, tmp_path) ->
     money = by_quote[("Money matters to me", "anna")]
     assert money.tags == ("themes/money",)
     assert money.memo == "Anna on money"
-    assert by_quote[("Money", "ben")].tags == ("themes/money-savings",)
+    assert by_quote[("Money", "ben")].tags == ("themes/money/savings",)
     assert by_quote[("Family comes first.", "anna")].tags == ("themes/family",)
     assert by_quote[("the café was loud", "ben")].tags == ("codes/misc",)
     # QualCoder's annotation (a Note the source refers to) is a memo-only annotation.
@@ -83,7 +83,7 @@ def test_its_codebook_is_written_beside_the_store_with_colours_and_hierarchy(
     assert [(c.id, c.label, c.color, c.description) for c in codebook.codes] == [
         ("codes/misc", "misc", "#aaaaaa", ""),
         ("themes/money", "money", "#f5b041", "Talk of money"),
-        ("themes/money-savings", "money › savings", "#28b463", ""),
+        ("themes/money/savings", "savings", "#28b463", ""),  # nested as in the project
         ("themes/family", "family", "#5dade2", ""),
     ]
     assert [c.key for c in codebook.codes] == ["1", "2", "3", "4"]

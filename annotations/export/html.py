@@ -67,6 +67,8 @@ td { text-align: right; font-variant-numeric: tabular-nums; }
 thead th { background: #f3f3f1; font-weight: 600; }
 tbody th { text-align: left; }
 .empty { color: var(--muted); font-style: italic; }
+.codebook ul { font: 14px/1.5 system-ui, sans-serif; padding-left: 1.2rem; }
+.codebook .description { color: var(--muted); }
 @media (max-width: 50rem) { .row { grid-template-columns: 1fr; gap: 0; } }
 @media print { .row { break-inside: avoid; } }
 """
@@ -161,6 +163,7 @@ def render(scope: ExportScope) -> bytes:
             scope.memos.get(document.id),
         )
     body += _matrix(scope)
+    body += _codebook(scope)
     body.append("</main>")
 
     css = BASE_CSS + palette.css() + "\n"
@@ -383,3 +386,42 @@ def _matrix(scope: ExportScope) -> list[str]:
         cells = "".join(f"<td>{matrix.count(row.id, c.id)}</td>" for c in matrix.columns)
         out.append(f'<tr><th scope="row">{esc_line(row.label)}</th>{cells}</tr>')
     return [*out, "</tbody>", "</table>", "</section>"]
+
+
+def _codebook(scope: ExportScope) -> list[str]:
+    """The codebook: each group's codes, nested codes in a list inside their parent's
+    item, with descriptions, memos and counts (a parent counting its nested codes')."""
+    codebook = scope.codebook
+    counts = code_counts(scope.annotations, codebook)
+    out = ['<section class="codebook">', f"<h2>Codebook: {esc_line(codebook.name)}</h2>"]
+
+    def item(code_id: str) -> list[str]:
+        code = codebook.code(code_id)
+        assert code is not None
+        lines = [
+            f"<li><strong>{esc_line(code.label)}</strong> ({counts.get(code.id, 0)})"
+            + (
+                f' <span class="description">— {esc_line(code.description)}</span>'
+                if code.description
+                else ""
+            )
+        ]
+        if code.memo.strip():
+            lines.append(f'<p class="memo">Memo: {esc(code.memo.strip())}</p>')
+        children = codebook.children(code.id)
+        if children:
+            lines.append("<ul>")
+            for child in children:
+                lines += item(child.id)
+            lines.append("</ul>")
+        return [*lines, "</li>"]
+
+    for group in codebook.groups:
+        top = [code for code in codebook.codes_in(group.id) if code.parent is None]
+        if not top:
+            continue
+        out += [f"<h3>{esc_line(group.label)}</h3>", "<ul>"]
+        for code in top:
+            out += item(code.id)
+        out.append("</ul>")
+    return [*out, "</section>"]

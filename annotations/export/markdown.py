@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from annotations.analysis import actor_interest_matrix, matrix_groups
+from annotations.analysis import actor_interest_matrix, code_counts, matrix_groups
 from annotations.codebook import Codebook
 from annotations.document import Document
 from annotations.export import ExportScope
@@ -100,6 +100,7 @@ def render(scope: ExportScope) -> bytes:
         annotations = scope.annotations_of(document.id)
         out += _document_section(document, annotations, codebook, scope.memos.get(document.id))
     out += _matrix_section(scope)
+    out += _codebook_section(scope)
     return ("\n".join(out).rstrip("\n") + "\n").encode("utf-8")
 
 
@@ -211,3 +212,31 @@ def _matrix_section(scope: ExportScope) -> list[str]:
         counts = " | ".join(str(matrix.count(row.id, c.id)) for c in matrix.columns)
         out.append(f"| **{escape_inline(row.label)}** | {counts} |")
     return [*out, ""]
+
+
+def _codebook_section(scope: ExportScope) -> list[str]:
+    """The codebook the notes were coded with: each group's codes, nested codes indented
+    under their parent, with their descriptions, memos and how many of these annotations
+    carry each (a parent counting its nested codes' annotations)."""
+    codebook = scope.codebook
+    counts = code_counts(scope.annotations, codebook)
+    out = [f"## Codebook: {escape_inline(codebook.name)}", ""]
+    for group in codebook.groups:
+        codes = codebook.codes_in(group.id)
+        if not codes:
+            continue
+        out += [f"### {escape_inline(group.label)}", ""]
+        for code in codes:
+            indent = "  " * code.depth
+            line = f"{indent}- **{escape_inline(code.label)}** ({counts.get(code.id, 0)})"
+            if code.description:
+                line += f" — {escape_inline(code.description)}"
+            if code.memo.strip():
+                line += "\\"  # a hard line break: the memo on a line of its own
+            out.append(line)
+            if code.memo.strip():
+                memo = escape(code.memo.strip()).split("\n")
+                memo[0] = "*Memo:* " + memo[0]
+                out += [f"{indent}  {line}".rstrip() for line in memo]
+        out.append("")
+    return out

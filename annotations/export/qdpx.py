@@ -36,7 +36,7 @@ import zipfile
 from collections.abc import Sequence
 
 from annotations.citation import FIELD_LABELS, SOURCE_FIELDS, citation, source_fields
-from annotations.codebook import Codebook
+from annotations.codebook import Code, Codebook
 from annotations.export import GLOSS_NAMESPACE, ExportScope, as_uuid, safe_colour
 from annotations.memos import PROJECT, Memo
 from annotations.model import Annotation
@@ -327,19 +327,8 @@ def codes_xml(
             ' isCodable="false">'
         )
         for code in codebook.codes_in(group_id):
-            code_guids[code.id] = guid("code", code.id)
-            attributes = _attributes(
-                guid=code_guids[code.id],
-                name=_name(names[code.id]),
-                isCodable="true",
-                color=safe_colour(code.color).upper(),
-            )
-            if code.description:
-                out.append(f"{indent}    <Code{attributes}>")
-                out.append(f"{indent}      <Description>{_text(code.description)}</Description>")
-                out.append(f"{indent}    </Code>")
-            else:
-                out.append(f"{indent}    <Code{attributes}/>")
+            if code.parent is None:
+                _code_xml(out, codebook, code, names, code_guids, indent + "    ")
         for tag in unknown:
             if tag.split("/", 1)[0] == group_id:
                 code_guids[tag] = guid("code", tag)
@@ -350,6 +339,57 @@ def codes_xml(
         out.append(f"{indent}  </Code>")
     out.append(f"{indent}</Codes>")
     return code_guids
+
+
+def _code_xml(
+    out: list[str],
+    codebook: Codebook,
+    code: Code,
+    names: dict[str, str],
+    code_guids: dict[str, str],
+    indent: str,
+) -> None:
+    """One code's element, the codes nested under it nested inside it."""
+    code_guids[code.id] = guid("code", code.id)
+    attributes = _attributes(
+        guid=code_guids[code.id],
+        name=_name(names[code.id]),
+        isCodable="true",
+        color=safe_colour(code.color).upper(),
+    )
+    description = code_description(code)
+    children = codebook.children(code.id)
+    if not description and not children:
+        out.append(f"{indent}<Code{attributes}/>")
+        return
+    out.append(f"{indent}<Code{attributes}>")
+    if description:
+        out.append(f"{indent}  <Description>{_text(description)}</Description>")
+    for child in children:
+        _code_xml(out, codebook, child, names, code_guids, indent + "  ")
+    out.append(f"{indent}</Code>")
+
+
+# A code's memo follows its description in a REFI-QDA `Description` (the one text a code
+# has there, and what QualCoder and the others show as the code's memo), after this line.
+MEMO_HEADING = "Memo:"
+
+
+def code_description(code: Code) -> str:
+    """What a code's `Description` holds: its description, then its memo under a
+    `Memo:` line (`split_description` reads them apart again)."""
+    if not code.memo:
+        return code.description
+    return "\n\n".join(part for part in (code.description, f"{MEMO_HEADING}\n{code.memo}") if part)
+
+
+def split_description(text: str) -> tuple[str, str]:
+    """A `Description` as a code's description and memo (see `code_description`)."""
+    marker = f"{MEMO_HEADING}\n"
+    if text.startswith(marker):
+        return "", text[len(marker) :]
+    description, found, memo = text.partition(f"\n\n{marker}")
+    return (description, memo) if found else (text, "")
 
 
 def codebook_xml(codebook: Codebook) -> bytes:

@@ -15,11 +15,13 @@ ATLAS.ti, MAXQDA or Gloss into Gloss records and a Gloss codebook.
 
 The codebook (`codebook_from`): REFI-QDA codes nest to any depth, Gloss has groups of
 codes. A top-level code with codes inside is a group (and, when it is codable, a code of
-that group too); every codable code below it is a code of that group, labelled with its
-path below the group ("Economy › Oil"); a top-level codable code without children goes
-into the group "Codes". A code that matches one of the codebook in force (same group
-label and label; "other (Interest)" as Gloss's export disambiguates it) keeps that code's
-id and key; the others get a free key, or none when the free keys run out.
+that group too); the codes below it are codes of that group, nested as they are nested
+there (`economy/oil/prices`); a top-level codable code without children goes into the
+group "Codes". A code's `Description` is its description and, after a `Memo:` line, its
+memo (as Gloss exports them). A code that matches one of the codebook in force (same
+group label, label and parent; "other (Interest)" as Gloss's export disambiguates it)
+keeps that code's id and key; the others get a free key, or none when the free keys run
+out.
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ import re
 import unicodedata
 import zipfile
 from collections.abc import Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -39,6 +41,7 @@ from lxml import etree
 from annotations.codebook import Code, Codebook, Group
 from annotations.document import Document, utc_now
 from annotations.errors import CodebookError
+from annotations.export.qdpx import split_description
 from annotations.importing import BoundedZip, ImportFailure, ImportPlan
 from annotations.model import CONFIDENCE_LEVELS, Annotation
 from annotations.safe_text import visible
@@ -201,7 +204,6 @@ class _Reader:
         """The Gloss codebook of a REFI-QDA `Codes` element (see the module's docstring),
         and `self.code_of` filled with each code guid's tag id."""
         groups: list[Group] = []
-        made: list[tuple[str, str, str, str, str | None]] = []  # group id, label, colour, ...
         group_ids: set[str] = set()
 
         def new_group(label: str) -> str:
@@ -212,8 +214,22 @@ class _Reader:
             groups.append(Group(group_id, label, matched.exclusive if matched else False))
             return group_id
 
-        def add_code(group_id: str, group_label: str, element: etree._Element, label: str):
-            made.append((group_id, group_label, label, element.get("guid"), element))
+        # group id, group label, label, guid, element, index in `made` of its parent code
+        made: list[tuple[str, str, str, str | None, etree._Element, int | None]] = []
+
+        def add_code(
+            group_id: str,
+            group_label: str,
+            element: etree._Element,
+            label: str,
+            parent: int | None = None,
+        ) -> None:
+            made.append((group_id, group_label, label, element.get("guid"), element, parent))
+            here = len(made) - 1
+            for child in element.iterfind(f"{NS}Code"):
+                if _is_code(child):
+                    name = _one_line(child.get("name") or "") or "unnamed"
+                    add_code(group_id, group_label, child, name, here)
 
         fallback: str | None = None
         for top in codes.iterfind(f"{NS}Code"):
@@ -223,44 +239,50 @@ class _Reader:
             if children:
                 group_id = new_group(label)
                 if codable:
-                    add_code(group_id, label, top, label)
-                for child, path in _descendants(top, []):
-                    if child.get("isCodable") in ("true", "1"):
-                        add_code(group_id, label, child, " › ".join(path))
+                    # Codings on the top-level code itself: a code of its group.
+                    made.append((group_id, label, label, top.get("guid"), top, None))
+                for child in children:
+                    if _is_code(child):
+                        name = _one_line(child.get("name") or "") or "unnamed"
+                        add_code(group_id, label, child, name)
             elif codable:
                 if fallback is None:
                     fallback = new_group(FALLBACK_GROUP[1])
                 add_code(fallback, FALLBACK_GROUP[1], top, label)
         made_codes: list[Code] = []
+        made_ids: list[str] = []
         code_ids: set[str] = set()
         used_keys: set[str] = set()
         pending_keys: list[int] = []
-        for index, (group_id, group_label, label, guid, element) in enumerate(made):
-            match = self._match(group_label, label)
+        for index, (group_id, group_label, label, guid, element, parent) in enumerate(made):
+            parent_id = made_ids[parent] if parent is not None else None
+            match = self._match(group_label, label, parent_id)
             if match is not None and match.id not in code_ids:
                 code_id, key, label = match.id, match.key, match.label
                 if key in used_keys or key in self.reserved:
                     key = ""
-            elif _CODE_ID.match(label) and label.startswith(group_id + "/"):
+            elif parent is None and _CODE_ID.match(label) and label.startswith(group_id + "/"):
                 # A tag the exporting codebook did not know, which Gloss names by its id.
                 code_id, key = label, ""
             else:
-                taken = {c.split("/", 1)[1] for c in code_ids if c.startswith(group_id + "/")}
-                code_id, key = group_id + "/" + _slug(label, taken, "code"), ""
+                head = (parent_id or group_id) + "/"
+                taken = {c[len(head) :] for c in code_ids if c.startswith(head)}
+                code_id, key = head + _slug(label, taken, "code"), ""
             if not key:
                 pending_keys.append(index)
             used_keys.add(key)
             code_ids.add(code_id)
+            made_ids.append(code_id)
             colour = _colour(element.get("color"), index)
-            description = visible(element.findtext(f"{NS}Description") or "")
-            made_codes.append(Code(code_id, label, key, colour, description))
+            description, memo = split_description(
+                visible(element.findtext(f"{NS}Description") or "")
+            )
+            made_codes.append(Code(code_id, label, key, colour, description, memo=memo))
             self.code_of[_guid(guid)] = code_id
         free = iter(k for k in KEY_CANDIDATES if k not in used_keys and k not in self.reserved)
         for index in pending_keys:
             code = made_codes[index]
-            made_codes[index] = Code(
-                code.id, code.label, next(free, ""), code.color, code.description
-            )
+            made_codes[index] = replace(code, key=next(free, ""))
         if not made_codes:
             return None  # type: ignore[return-value]
         codebook = Codebook(
@@ -278,12 +300,12 @@ class _Reader:
                 f"{self.label}: its codes make no valid codebook ({error})"
             ) from None
 
-    def _match(self, group_label: str, label: str) -> Code | None:
+    def _match(self, group_label: str, label: str, parent: str | None) -> Code | None:
         group = next((g for g in self.in_force.groups if g.label == group_label), None)
         if group is None:
             return None
         for code in self.in_force.codes_in(group.id):
-            if label in (code.label, f"{code.label} ({group.label})"):
+            if code.parent == parent and label in (code.label, f"{code.label} ({group.label})"):
                 return code
         return None
 
@@ -467,12 +489,10 @@ def _note_text(note: etree._Element, reader: _Reader) -> str:
     return ""
 
 
-def _descendants(element: etree._Element, path: list[str]):
-    """Every Code below `element`, with its path of names below the top-level code."""
-    for child in element.iterfind(f"{NS}Code"):
-        child_path = [*path, _one_line(child.get("name") or "") or "unnamed"]
-        yield child, child_path
-        yield from _descendants(child, child_path)
+def _is_code(element: etree._Element) -> bool:
+    """A Code below a group is a Gloss code when it is codable or has codes below it
+    (Gloss nests codes under codes, and every Gloss code is codable)."""
+    return element.get("isCodable") in ("true", "1") or element.find(f"{NS}Code") is not None
 
 
 def _count_before(positions: list[int], position: int) -> int:

@@ -203,9 +203,11 @@ def _code_table(counts: dict[str, int], scope: ExportScope) -> Group:
         shown = (group.label if group else group_id) if group_id != previous_group else ""
         previous_group = group_id
         label = _label(code_id, scope)
+        code = scope.codebook.code(code_id)
+        depth = code.depth if code else 0  # a nested code under its parent, which counts it
         table.add_row(
             Text(visible(shown, newline=" ")),
-            label,
+            Text("  " * depth + "› " * bool(depth)) + label,
             str(count),
             Text(_bar(count, largest), style=label.style),
         )
