@@ -160,13 +160,19 @@ def test_gloss_import_reads_the_hierarchy_and_memos_back(tmp_path: Path, capsys)
 
 def test_markdown_lists_the_codebook_nested_with_memos_escaped() -> None:
     text = render("md", nested_scope()).decode("utf-8")
-    section = text[text.index("## Codebook: ") :]
-    assert "- **military** (3) — forces, air cover, weapons, militias, bases\\" in section
-    assert "  - **air power** (2)\\" in section
-    assert "    - **jets** (1)" in section
-    rendered = MarkdownIt("commonmark").render(section)
+    section = text[text.index("## Codebook: ") : text.index("## Actor × Interest")]
+    rows = {
+        cells[1]: cells[2:]
+        for line in section.splitlines()[4:]
+        if (cells := [c.strip() for c in line.strip("|").split(" | ")])[0] == "Interest"
+    }
+    assert rows["military"][:2] == ["3", "forces, air cover, weapons, militias, bases"]
+    assert rows["military › air power"][0] == "2"
+    assert rows["military › air power › jets"][0] == "1"
+    rendered = MarkdownIt("commonmark").enable("table").render(section)
     assert "<b>" not in rendered and "&lt;b&gt;not bold&lt;/b&gt;" in rendered
     assert "*not em*" in rendered and "سوریه" in rendered
+    assert "Sorties from Hmeimim.\u2424" in rendered  # a memo's line break, shown
 
 
 def test_html_lists_the_codebook_nested_with_memos_escaped() -> None:

@@ -99,8 +99,8 @@ def render(scope: ExportScope) -> bytes:
     for document in scope.documents:
         annotations = scope.annotations_of(document.id)
         out += _document_section(document, annotations, codebook, scope.memos.get(document.id))
-    out += _matrix_section(scope)
     out += _codebook_section(scope)
+    out += _matrix_section(scope)
     return ("\n".join(out).rstrip("\n") + "\n").encode("utf-8")
 
 
@@ -215,28 +215,25 @@ def _matrix_section(scope: ExportScope) -> list[str]:
 
 
 def _codebook_section(scope: ExportScope) -> list[str]:
-    """The codebook the notes were coded with: each group's codes, nested codes indented
-    under their parent, with their descriptions, memos and how many of these annotations
-    carry each (a parent counting its nested codes' annotations)."""
+    """The codebook the notes were coded with, as one table: each code under its group,
+    a nested one named by its path ("military › air power"), with how many of these
+    annotations carry it (a parent counting its nested codes'), its description and
+    its memo."""
     codebook = scope.codebook
     counts = code_counts(scope.annotations, codebook)
     out = [f"## Codebook: {escape_inline(codebook.name)}", ""]
+    out.append("| group | code | n | description | memo |")
+    out.append("|---|---|---:|---|---|")
     for group in codebook.groups:
-        codes = codebook.codes_in(group.id)
-        if not codes:
-            continue
-        out += [f"### {escape_inline(group.label)}", ""]
-        for code in codes:
-            indent = "  " * code.depth
-            line = f"{indent}- **{escape_inline(code.label)}** ({counts.get(code.id, 0)})"
-            if code.description:
-                line += f" — {escape_inline(code.description)}"
-            if code.memo.strip():
-                line += "\\"  # a hard line break: the memo on a line of its own
-            out.append(line)
-            if code.memo.strip():
-                memo = escape(code.memo.strip()).split("\n")
-                memo[0] = "*Memo:* " + memo[0]
-                out += [f"{indent}  {line}".rstrip() for line in memo]
-        out.append("")
-    return out
+        for code in codebook.codes_in(group.id):
+            path = [codebook.code(c) for c in reversed(codebook.ancestors(code.id))]
+            name = " › ".join(c.label for c in [*path, code] if c is not None)
+            cells = (
+                escape_inline(group.label),
+                escape_inline(name),
+                str(counts.get(code.id, 0)),
+                escape_inline(code.description),
+                escape_inline(code.memo.strip()),
+            )
+            out.append("| " + " | ".join(cells) + " |")
+    return [*out, ""]
