@@ -200,3 +200,45 @@ async def test_a_code_memo_written_on_the_screen_shows_in_the_tag_picker_and_hel
         assert isinstance(app.screen, HelpScreen)
         shown = "\n".join(str(static.render()) for static in app.screen.query(Static))
         assert "divergence — their priorities part · memo: only where a source says so" in shown
+
+
+async def test_merging_by_label_and_a_code_another_copy_adds_is_in_force(
+    store_path: Path,
+) -> None:
+    from annotations import codebook_edits as edits
+    from annotations.editing import Editor
+
+    store_with_tags(store_path, {2: ["actor/both"]})
+    app = GlossApp(db=store_path, analyst="ana")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("C")
+        await highlight(pilot, "actor/both")
+        await pilot.press("M")
+        await answer(pilot, "iran")  # its label, as a person says it
+        assert tags_in_store(app) == [("actor/iran",)]
+        await pilot.press("escape")
+        reader = app.screen
+        assert isinstance(reader, ReaderScreen)
+        # Another terminal adds a code with a key of its own.
+        with Store(store_path) as other:
+            Editor(other, reader.document, "ana").edit_codebook(
+                edits.add_code, "actor", "Turkey", keys=["z"]
+            )
+        reader.poll_store()
+        await pilot.press("j", "j", "j", "z")
+        await pilot.pause()
+        assert ("actor/turkey",) in tags_in_store(app)
+
+
+def test_codebook_screen_snapshot(snap_compare, store_path: Path) -> None:
+    """The tree with a nested code and the counts of use (review with --snapshot-report)."""
+    from annotations import codebook_edits as edits
+    from annotations.editing import Editor
+
+    store_with_tags(store_path, {2: ["interest/military"], 4: ["actor/russia"]})
+    with Store(store_path) as store:
+        editor = Editor(store, Document.bundled(), "ana")
+        editor.edit_codebook(
+            edits.add_code, "interest", "air power", keys=["z"], parent="interest/military"
+        )
+    assert snap_compare(GlossApp(db=store_path, analyst="ana"), press=["C"], terminal_size=SIZE)

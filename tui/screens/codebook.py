@@ -167,7 +167,7 @@ class CodebookScreen(ModalScreen[None]):
 
     def _added(self, got: dict[str, str]) -> None:
         under = got["under"].strip()
-        parent = self.codebook.code(under)
+        parent = None if self.codebook.group(under) else self.codebook.code(self._named(under))
         group = parent.group if parent else under
         self._edit(
             edits.add_code,
@@ -229,25 +229,41 @@ class CodebookScreen(ModalScreen[None]):
         if code is not None:
             self._ask(
                 f"Move or nest {visible(code.label)}",
-                [("where", "a code to nest it under, a group to move it to, empty: top", "")],
+                [
+                    (
+                        "where",
+                        "a code to nest it under (label or id), a group to move it to, empty: top",
+                        "",
+                    )
+                ],
                 lambda got: self._moved(code, got["where"].strip()),
             )
+
+    def _named(self, text: str) -> str:
+        """The id of the code `text` names — its id, or its label if one code has it —
+        else `text` as typed (the edit then says there is no such code)."""
+        if self.codebook.code(text) is not None:
+            return text
+        labelled = [c.id for c in self.codebook.codes if c.label.casefold() == text.casefold()]
+        return labelled[0] if len(labelled) == 1 else text
 
     def _moved(self, code: Code, where: str) -> None:
         if not where:
             self._edit(edits.nest_code, code.id, None)
-        elif self.codebook.code(where) is not None:
-            self._edit(edits.nest_code, code.id, where)
-        else:
+        elif self.codebook.group(where) is not None:
             self._edit(edits.move_code, code.id, where)
+        else:
+            self._edit(edits.nest_code, code.id, self._named(where))
 
     def action_merge(self) -> None:
         code = self._highlighted()
         if code is not None:
             self._ask(
                 f"Merge {visible(code.label)} into",
-                [("into", "the code it becomes (its id)", "")],
-                lambda got: self._edit(edits.merge_codes, code.id, got["into"].strip()),
+                [("into", "the code it becomes (its label or id)", "")],
+                lambda got: self._edit(
+                    edits.merge_codes, code.id, self._named(got["into"].strip())
+                ),
             )
 
     def action_split(self) -> None:

@@ -25,7 +25,7 @@ from annotations import navigation
 from annotations.citation import DEFAULT_STYLE
 from annotations.codebook import Codebook
 from annotations.codebook_edits import CodebookEdit
-from annotations.codebook_store import CodebookChange
+from annotations.codebook_store import CodebookChange, stored_codebook
 from annotations.document import Document
 from annotations.editing import Change, Editor
 from annotations.errors import StoreError
@@ -126,6 +126,10 @@ class ReaderScreen(AnnotatingActions, SearchActions, SourceActions, Screen[None]
                     self.notify("Every change is saved now.", markup=False)
                 self._update_status()
             if self.store.refresh():
+                # Another copy may have changed the codebook (its codebook screen).
+                stored = stored_codebook(self.store)
+                if stored is not None and stored.to_data() != self.codebook.to_data():
+                    self.use_codebook(stored)
                 self.annotations_changed()
         except StoreError as error:
             if str(error) != self._store_problem:
