@@ -59,8 +59,11 @@ def check_output(path: Path, protected: Iterable[Path] = ()) -> None:
             )
 
 
-def write_file(path: Path, data: bytes, protected: Iterable[Path] = ()) -> None:
-    """Write `data` to `path` (see the module's docstring); `ExportError` if it fails."""
+def write_file(path: Path, data: bytes | Iterable[bytes], protected: Iterable[Path] = ()) -> None:
+    """Write `data` to `path` (see the module's docstring); `ExportError` if it fails.
+    `data` may come in pieces (`export.render_chunks`), each written as it comes."""
+    if isinstance(data, bytes):
+        data = (data,)
     protected = tuple(protected)
     check_output(path, protected)
     target = target_of(path)
@@ -72,19 +75,26 @@ def write_file(path: Path, data: bytes, protected: Iterable[Path] = ()) -> None:
         # os.open with 0o666 lets the umask decide the permissions, as for any new file.
         descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
         with os.fdopen(descriptor, "wb") as handle:
-            handle.write(data)
+            for piece in data:
+                handle.write(piece)
         os.replace(temporary, target)
     except OSError as error:
         with contextlib.suppress(OSError):
             os.unlink(temporary)
         raise ExportError(f"{path}: cannot write ({error.strerror})") from None
+    except BaseException:
+        # A piece that failed to be made (or ctrl+c) leaves no temporary behind either.
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
 
 
-def _write_into(path: Path, fifo: Path, data: bytes) -> None:
+def _write_into(path: Path, fifo: Path, data: Iterable[bytes]) -> None:
     """Write into a FIFO: it waits for a reader, as a shell's `> fifo` does."""
     try:
         with open(fifo, "wb") as handle:
-            handle.write(data)
+            for piece in data:
+                handle.write(piece)
     except BrokenPipeError:
         raise ExportError(f"{path}: the reader of the FIFO went away") from None
     except OSError as error:

@@ -8,16 +8,20 @@ indistinguishable from `parse_json` + `check_export` and from `json.dumps`.
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from annotations.codebook import Codebook
 from annotations.document import Document
 from annotations.errors import RecordError
+from annotations.export import ExportScope, make_scope, render, render_chunks
 from annotations.export.json import indented_json
 from annotations.journal import compact_json
 from annotations.model import Annotation
+from annotations.output_file import write_file
 from annotations.validation import check_export, parse_export, parse_json
 
 
@@ -111,3 +115,35 @@ any_json = st.recursive(
 @given(any_json)
 def test_the_json_export_is_indented_exactly_as_json_indents(value: object) -> None:
     assert indented_json(value) == json.dumps(value, ensure_ascii=False, indent=2)
+
+
+def jsonld_scope(count: int) -> ExportScope:
+    document = Document.from_text("Russia keeps the army. Iran keeps the people.\n" * 50)
+    annotations = [
+        Annotation.create(
+            document=document.id, text=document.text, start=start, end=start + 22, memo="m"
+        )
+        for start in range(0, 46 * count, 46)
+    ]
+    return make_scope([document], annotations, Codebook.default())
+
+
+def test_a_jsonld_export_is_made_an_annotation_at_a_time_as_it_is_written() -> None:
+    scope = jsonld_scope(30)
+    pieces = list(render_chunks("jsonld", scope))
+    assert len(pieces) == 32  # the collection's head, each annotation, its tail
+    assert b"".join(pieces) == render("jsonld", scope)
+    assert len(json.loads(b"".join(pieces))["first"]["items"]) == 30
+
+
+def test_an_export_that_fails_half_way_leaves_no_file_behind(tmp_path: Path) -> None:
+    pieces = render_chunks("jsonld", jsonld_scope(5))
+
+    def failing():
+        yield next(pieces)
+        raise RuntimeError("the disk went away")
+
+    target = tmp_path / "out.jsonld"
+    with pytest.raises(RuntimeError):
+        write_file(target, failing())
+    assert list(tmp_path.iterdir()) == []

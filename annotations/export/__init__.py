@@ -14,7 +14,7 @@ from __future__ import annotations
 import os
 import re
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from functools import cached_property
@@ -314,6 +314,9 @@ class ExportFormat:
     needs_file: bool = False
     # Whether the format carries a scope's orphans, marked as such.
     carries_orphans: bool = False
+    # The same bytes in pieces, made as they are written (a large export never whole in
+    # memory); None: `render`'s bytes are the one piece.
+    chunks: Callable[[ExportScope], Iterator[bytes]] | None = None
 
 
 def _formats() -> dict[str, ExportFormat]:
@@ -325,7 +328,9 @@ def _formats() -> dict[str, ExportFormat]:
         "json": ExportFormat(
             "json", "json", "Gloss JSON (lossless)", json.render, carries_orphans=True
         ),
-        "jsonld": ExportFormat("jsonld", "jsonld", "W3C Web Annotation", jsonld.render),
+        "jsonld": ExportFormat(
+            "jsonld", "jsonld", "W3C Web Annotation", jsonld.render, chunks=jsonld.chunks
+        ),
         "html": ExportFormat("html", "html", "HTML page", html.render),
         "qdpx": ExportFormat("qdpx", "qdpx", "REFI-QDA project", qdpx.render, needs_file=True),
     }
@@ -351,11 +356,20 @@ def render(name: str, scope: ExportScope) -> bytes:
         return export_format(name).render(scope)
 
 
+def render_chunks(name: str, scope: ExportScope) -> Iterator[bytes]:
+    """`render(name, scope)` in pieces, each made as the one before has been written, for
+    a format that can (JSON-LD); else its bytes as one piece."""
+    export = export_format(name)
+    if export.chunks is None:
+        yield render(name, scope)
+    else:
+        yield from export.chunks(scope)
+
+
 def export_to(name: str, scope: ExportScope, path: str | Path) -> Path:
     """Render `scope` as `name` into the file `path` (replaced whole, never half-written)."""
-    data = render(name, scope)
     path = Path(path).expanduser()
-    write_file(path, data)
+    write_file(path, render_chunks(name, scope))
     return path
 
 

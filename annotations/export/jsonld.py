@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import json
 import uuid
+from collections.abc import Iterator
 from typing import Any
 
 from annotations.citation import source_fields
@@ -32,26 +33,38 @@ def document_uri(document: Document) -> str:
 
 def collection(scope: ExportScope) -> dict[str, Any]:
     """The collection as plain JSON-LD data."""
-    key = "|".join([*(d.id for d in scope.documents), scope.filters])
-    collection_id = f"urn:uuid:{uuid.uuid5(GLOSS_NAMESPACE, key)}"
+    collection = _collection_without_items(scope)
+    collection["first"]["items"] = list(_items(scope))
+    return collection
+
+
+def _items(scope: ExportScope) -> Iterator[dict[str, Any]]:
+    """The annotations of `scope` in the W3C model, one at a time."""
     documents = {document.id: document for document in scope.documents}
     terms = {document.id: source_terms(document) for document in scope.documents}
-    items = [
-        annotation_object(a, documents[a.document], terms[a.document]) for a in scope.annotations
-    ]
+    for annotation in scope.annotations:
+        yield annotation_object(
+            annotation, documents[annotation.document], terms[annotation.document]
+        )
+
+
+def _collection_without_items(scope: ExportScope) -> dict[str, Any]:
+    """The collection and its page, the page's `items` empty."""
+    key = "|".join([*(d.id for d in scope.documents), scope.filters])
+    collection_id = f"urn:uuid:{uuid.uuid5(GLOSS_NAMESPACE, key)}"
     result: dict[str, Any] = {
         "@context": CONTEXT,
         "id": collection_id,
         "type": "AnnotationCollection",
         "label": f"Gloss annotations: {scope.title}",
-        "total": len(items),
+        "total": len(scope.annotations),
         "generator": GENERATOR,
     }
     result["first"] = {
         "id": collection_id + "#page-1",
         "type": "AnnotationPage",
         "startIndex": 0,
-        "items": items,
+        "items": [],
     }
     return result
 
@@ -150,11 +163,29 @@ def render(scope: ExportScope) -> bytes:
     """The collection of `scope` as UTF-8 JSON-LD: the collection and its page indented,
     each annotation on one line of its own (readable, diffable, and written by the C
     encoder: indenting everything made 10,000 annotations take over a second)."""
-    data = collection(scope)
-    items = data["first"]["items"]
+    return b"".join(chunks(scope))
+
+
+def chunks(scope: ExportScope) -> Iterator[bytes]:
+    """`render(scope)` in pieces, an annotation at a time: written as it is made, the
+    export of 100,000 annotations never holds them all in the W3C model (nor the text
+    of the whole file) at once."""
+    data = _collection_without_items(scope)
     marker = f"items-{uuid.uuid4().hex}"
     data["first"]["items"] = marker
     skeleton = json.dumps(data, ensure_ascii=False, indent=2)
-    lines = ",\n".join("      " + json.dumps(item, ensure_ascii=False) for item in items)
-    text = skeleton.replace(f'"{marker}"', f"[\n{lines}\n    ]" if items else "[]", 1)
-    return (escape_unsafe(text) + "\n").encode("utf-8")
+    head, tail = skeleton.split(f'"{marker}"', 1)
+    if not scope.annotations:
+        yield _utf8(head + "[]" + tail + "\n")
+        return
+    yield _utf8(head + "[\n")
+    separator = ""
+    for item in _items(scope):
+        yield _utf8(separator + "      " + json.dumps(item, ensure_ascii=False))
+        separator = ",\n"
+    yield _utf8("\n    ]" + tail + "\n")
+
+
+def _utf8(text: str) -> bytes:
+    # Escaping a piece at a time is escaping the whole: every escape is of one character.
+    return escape_unsafe(text).encode("utf-8")

@@ -16,7 +16,7 @@ from annotations.export import (
     ExportScope,
     export_format,
     narrowed,
-    render,
+    render_chunks,
     select,
     select_file,
 )
@@ -123,11 +123,12 @@ def run_export(options: argparse.Namespace) -> int:
             )
         if query is not None:
             scope = narrowed(scope, query)
-        data = render(export.name, scope)
+        data = render_chunks(export.name, scope)  # made as it is written, below
     if scope.orphans:
         report_orphans(len(scope.orphans), export.name, included=export.carries_orphans)
     if options.output is None:
-        sys.stdout.buffer.write(data)
+        for piece in data:
+            sys.stdout.buffer.write(piece)
         sys.stdout.flush()
         return 0
     write_file(options.output.expanduser(), data, protected=store_files(path))
