@@ -26,7 +26,7 @@ from annotations.model import Annotation
 from annotations.store import Store, StoreSaveError
 
 CODEBOOK_TABLE = "codebook"
-_IN_FORCE = "in-force"
+IN_FORCE = "in-force"
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,7 +60,7 @@ class CodebookChange:
 
 def stored_codebook(store: Store) -> Codebook | None:
     """The codebook the store records, or None (a store from before codebooks were kept)."""
-    record = store.side_records(CODEBOOK_TABLE).get(_IN_FORCE)
+    record = store.side_records(CODEBOOK_TABLE).get(IN_FORCE)
     if record is None:
         return None
     try:
@@ -71,7 +71,7 @@ def stored_codebook(store: Store) -> Codebook | None:
 
 def codebook_file(store: Store) -> Path | None:
     """The TOML file the recorded codebook was read from (None: the default, an import)."""
-    record = store.side_records(CODEBOOK_TABLE).get(_IN_FORCE)
+    record = store.side_records(CODEBOOK_TABLE).get(IN_FORCE)
     file = record.get("file") if record else None
     return Path(file) if isinstance(file, str) and file else None
 
@@ -90,7 +90,7 @@ def record_codebook(
         "file": str(file) if file is not None else (str(codebook_file(store) or "") or None),
         "recorded": utc_now(),
     }
-    store.put_side_records(CODEBOOK_TABLE, {_IN_FORCE: record}, annotations=annotations)
+    store.put_side_records(CODEBOOK_TABLE, {IN_FORCE: record}, annotations=annotations)
 
 
 def codebook_in_force(

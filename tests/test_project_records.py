@@ -97,4 +97,5 @@ def test_a_bad_entry_refuses_the_file(capsys, tmp_path: Path, source, change, me
 def test_no_attributes_no_memos_no_keys(capsys, store_path: Path) -> None:
     with Store(store_path) as store:
         store.add_document(Document.from_text("Plain."))
-    assert set(export(capsys, store_path)) == {"gloss", "documents", "annotations"}
+    # The codebook is always there (a project travels with it); attributes and memos not.
+    assert set(export(capsys, store_path)) == {"gloss", "documents", "annotations", "codebook"}

@@ -2,9 +2,11 @@
 
 The records are those of docs/architecture.md, Records.
 
-`{"gloss": 1, "documents": [...], "annotations": [...]}` with every field of every record,
-and, when there are any, `"attributes": {document id: {name: value}}` (those the analyst
-set) and `"memos": [{"about": document id | "project", "text", "analyst", "modified"}]`.
+`{"gloss": 1, "documents": [...], "annotations": [...], "codebook": {...}}` with every
+field of every record and the codebook in force (`Codebook.to_data`: groups, codes with
+their memos, aliases), and, when there are any, `"attributes": {document id: {name:
+value}}` (those the analyst set) and `"memos": [{"about": document id | "project",
+"text", "analyst", "modified"}]`.
 An export of one document carries its orphans too — annotations a re-anchoring could not
 place in its current text — each marked `"orphan": true`, with the older version they are
 on (its record says `superseded_by`) among the documents; `gloss import` reads them back
@@ -40,6 +42,8 @@ def records(scope: ExportScope) -> dict[str, Any]:
         "annotations": [a.to_record() for a in scope.annotations]
         + [{**a.to_record(), "orphan": True} for a in scope.orphans],
     }
+    # The codebook the annotations were coded with: a project travels with it.
+    data["codebook"] = scope.codebook.to_data()
     if scope.attributes:
         data["attributes"] = scope.attributes
     if scope.memos:

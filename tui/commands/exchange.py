@@ -9,8 +9,9 @@ from pathlib import Path
 
 from annotations.anchoring import Report
 from annotations.attributes import AttributesError
+from annotations.codebook_import import codebook_import
 from annotations.document import read_file
-from annotations.errors import RecordError, StoreError
+from annotations.errors import CodebookError, RecordError, StoreError
 from annotations.export import (
     FORMAT_NAMES,
     ExportScope,
@@ -215,8 +216,11 @@ def run_import(options: argparse.Namespace) -> int:
     with Store(common.store_path(options.db)) as store, progress_bar("importing") as progress:
         try:
             side = side_records_to_import(store, data)
+            # Tags read as the codes they are now; the store's codebook covers them.
+            data, codebook_side = codebook_import(store, data)
+            side = {**side, **codebook_side}
             report = store.import_records(data, progress=progress, checked=True, side=side)
-        except (StoreError, AttributesError, MemoError) as error:
+        except (StoreError, AttributesError, MemoError, CodebookError) as error:
             return common.fail(f"{options.file}: {error}")
     print(
         f"imported {report.annotations_added} new annotations and "

@@ -12,8 +12,9 @@ import sys
 from pathlib import Path
 
 from annotations.codebook import Codebook
+from annotations.codebook_import import codebook_import
 from annotations.document import read_file
-from annotations.errors import RecordError, StoreError
+from annotations.errors import CodebookError, RecordError, StoreError
 from annotations.importing import ImportFailure, ImportPlan
 from annotations.importing.jsonld import read_jsonld
 from annotations.importing.qdpx import read_qdpx
@@ -33,7 +34,7 @@ def run_qdpx(options: argparse.Namespace) -> int:
         project = read_qdpx(
             options.file,
             label=str(options.file),
-            codebook_in_force=common.codebook(options),
+            codebook_in_force=_codebook_in_force(options, store_path),
             reserved=reserved_keys(),
         )
     except ImportFailure as error:
@@ -59,6 +60,15 @@ def run_qdpx(options: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     return code
+
+
+def _codebook_in_force(options: argparse.Namespace, store_path: Path) -> Codebook:
+    """The store's codebook when there is a store (its codes keep their ids and keys),
+    else `--codebook`, config.toml's or the default."""
+    if store_path.expanduser().is_file():
+        with Store(store_path, read_only=True) as store:
+            return common.codebook_of(store, options)
+    return common.codebook(options)
 
 
 def run_jsonld(options: argparse.Namespace) -> int:
@@ -101,13 +111,17 @@ def _merge(
             if codebook_path is not None and codebook is not None:
                 _write_codebook(codebook_path, codebook)
             try:
-                report = store.import_records(records, progress=progress, checked=True)
-            except StoreError:
+                if codebook is not None:
+                    records = {**records, "codebook": codebook.to_data()}
+                # The store records the project's codebook, or adds the codes it lacks.
+                records, side = codebook_import(store, records)
+                report = store.import_records(records, progress=progress, checked=True, side=side)
+            except (StoreError, CodebookError):
                 if codebook_path is not None:
                     with contextlib.suppress(OSError):
                         codebook_path.unlink()
                 raise
-    except (StoreError, OSError) as error:
+    except (StoreError, CodebookError, OSError) as error:
         message = error.strerror if isinstance(error, OSError) else str(error)
         return common.fail(visible(f"{options.file}: {message}", newline=" "))
     analysts = sorted({a["analyst"] for a in records["annotations"]})
