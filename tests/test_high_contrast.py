@@ -47,6 +47,27 @@ def contrast(first: Color, second: Color) -> float:
     return (light + 0.05) / (dark + 0.05)
 
 
+def assert_text_reads(app: GlossApp) -> None:
+    """Every tinted span's text at least 4.5:1 against its tint, the cursor's 7:1."""
+    pane = app.screen.query_one(ReadingPane)
+    tinted = cursor = 0
+    for y in range(pane.size.height):
+        for segment in pane.render_line(y):
+            style = segment.style
+            if not segment.text.strip() or style is None or style.bgcolor is None:
+                continue
+            if style.bgcolor.get_truecolor() == (0, 0, 0):
+                continue  # plain text on the theme's black
+            ratio = contrast(style.color, style.bgcolor)
+            if style.bold and not style.underline and len(segment.text) > 20:
+                cursor += 1
+                assert ratio >= 7.0, (segment.text, ratio)
+            elif len(segment.text) > 1:  # text, not a one-cell marker chip
+                tinted += 1
+                assert ratio >= 4.5, (segment.text, ratio)
+    assert cursor and tinted >= len(CODED)
+
+
 async def test_the_reader_opens_in_the_theme_and_its_text_reads(
     tmp_path: Path, store_path: Path
 ) -> None:
@@ -56,23 +77,16 @@ async def test_the_reader_opens_in_the_theme_and_its_text_reads(
         await pilot.press("j", "j")  # the cursor on an annotated sentence
         await pilot.pause()
         assert app.theme == THEME
-        pane = app.screen.query_one(ReadingPane)
-        tinted = cursor = 0
-        for y in range(pane.size.height):
-            for segment in pane.render_line(y):
-                style = segment.style
-                if not segment.text.strip() or style is None or style.bgcolor is None:
-                    continue
-                if style.bgcolor.get_truecolor() == (0, 0, 0):
-                    continue  # plain text on the theme's black
-                ratio = contrast(style.color, style.bgcolor)
-                if style.bold and not style.underline and len(segment.text) > 20:
-                    cursor += 1
-                    assert ratio >= 7.0, (segment.text, ratio)
-                elif len(segment.text) > 1:  # text, not a one-cell marker chip
-                    tinted += 1
-                    assert ratio >= 4.5, (segment.text, ratio)
-        assert cursor and tinted >= len(CODED)
+        assert_text_reads(app)
+
+
+async def test_the_theme_chosen_while_reading_reads_too(store_path: Path) -> None:
+    app: GlossApp = coded_app(store_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("j", "j")
+        app.theme = THEME  # as the palette's "Change theme" sets it
+        await pilot.pause()
+        assert_text_reads(app)
 
 
 def test_high_contrast_reader(snap_compare, tmp_path: Path, store_path: Path) -> None:
