@@ -215,6 +215,7 @@ class AnalysisScreen(Screen[Place | None]):
         Binding("slash", "edit_query", "Query", id="analysis.query"),
         Binding("g", "next_groups", "Groups", id="analysis.groups"),
         Binding("b", "next_attribute", "Attribute", id="analysis.attribute"),
+        Binding("M", "memos", "Memos", id="analysis.memos"),
         Binding("1", "view('analysis-tab-matrix')", "Matrix", show=False),
         Binding("2", "view('analysis-tab-cooccurrence')", "Co-occurrence", show=False),
         Binding("3", "view('analysis-tab-attributes')", "By attribute", show=False),
@@ -542,6 +543,24 @@ class AnalysisScreen(Screen[Place | None]):
     def action_view(self, pane: str) -> None:
         self.query_one(TabbedContent).active = pane
         self._focus_view()
+
+    def action_memos(self) -> None:
+        """Every memo of the scope (those of the annotations shown, and the document and
+        project memos), to read in place or to write."""
+        from tui.screens.memo_view import MemoScreen
+
+        screen = MemoScreen(
+            self.store,
+            self.codebook,
+            self.scope,
+            analyst=getattr(self.app, "analyst", ""),
+            annotations=self.annotations,
+        )
+        self.app.push_screen(screen, self._memo_chosen)
+
+    def _memo_chosen(self, place: Place | None) -> None:
+        if place is not None:
+            self.dismiss(place)
 
     def action_next_groups(self) -> None:
         self.query_one(CooccurrenceView).next_choice()

@@ -25,12 +25,20 @@ from textual.widgets.option_list import Option
 
 from annotations.codebook import Codebook
 from annotations.document import Document
+from annotations.errors import StoreError
 from annotations.keyword_context import keyword_in_context, shorten
 from annotations.library import current_documents
 from annotations.model import Annotation
 from annotations.project_search import Match, search_project
 from annotations.safe_text import visible
 from annotations.search import Search
+from annotations.search_coding import (
+    CodingChange,
+    code_targets,
+    coding_targets,
+    redo_coding,
+    undo_coding,
+)
 from annotations.span_index import SpanIndex
 from annotations.store import Store
 from annotations.text_units import cell_width, snap_to_graphemes
@@ -67,6 +75,9 @@ class ProjectSearchScreen(Screen[Place | None]):
         Binding("escape", "back", "Back", id="project_search.back"),
         Binding("space", "mark", "Mark", id="project_search.mark"),
         Binding("slash", "edit_query", "Search", id="project_search.edit"),
+        Binding("t", "code", "Code them", id="project_search.code"),
+        Binding("u", "undo", "Undo", id="project_search.undo"),
+        Binding("ctrl+r", "redo", "Redo", show=False, id="project_search.redo"),
         Binding("down", "to_list", "Matches", show=False),
     ]
     # The list is filled this many matches at a time, the next batch as the highlight
@@ -89,6 +100,9 @@ class ProjectSearchScreen(Screen[Place | None]):
         self._listed = 0  # how many matches the list holds so far
         self._option_of: dict[int, int] = {}  # match index -> option index
         self._to_list_when_found = False  # enter was pressed before the matches came
+        # Coding done from this screen, for u and ctrl+r: each one change of many places.
+        self.done: list[CodingChange] = []
+        self.undone: list[CodingChange] = []
 
     def compose(self) -> ComposeResult:
         yield Static(Content.styled("Search the project", "bold $primary"), id="psearch-title")
@@ -339,11 +353,84 @@ class ProjectSearchScreen(Screen[Place | None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # While typing, space and / are characters of the query.
-        if action in ("mark", "edit_query"):
+        if action in ("mark", "edit_query", "code", "undo", "redo"):
             return not isinstance(self.focused, Input)
         if action == "to_list":
             return isinstance(self.focused, Input)
         return True
+
+    def action_code(self) -> None:
+        """Code the marked matches (else all of them) with one code, as one change."""
+        from tui.widgets.coding_dialog import CodingDialog
+
+        chosen = self._to_code()
+        if not chosen:
+            self.notify("No match in a document's text to code (a memo is not a place).")
+            return
+        count = len(chosen)
+        plural = "es" if count != 1 else ""
+        what = f"the {count} marked match{plural}" if self.marked else f"all {count} match{plural}"
+        self.app.push_screen(
+            CodingDialog(self.codebook, what), lambda chosen_code: self._code(chosen, chosen_code)
+        )
+
+    def _to_code(self) -> list[Match]:
+        indices = sorted(self.marked) if self.marked else range(len(self.matches))
+        return [self.matches[i] for i in indices if self.matches[i].where == "text"]
+
+    def _code(self, chosen: list[Match], choice: tuple[str, str] | None) -> None:
+        if choice is None:
+            return
+        code, unit = choice
+        try:
+            targets = coding_targets(
+                chosen,
+                self.documents.values(),
+                self.store.annotations,
+                code,
+                unit=unit,  # type: ignore[arg-type]
+                analyst=self.analyst,
+            )
+            change = code_targets(
+                self.store, targets, code, analyst=self.analyst, codebook=self.codebook
+            )
+        except StoreError as error:
+            self.notify(visible(str(error)), title="Not coded", severity="error", markup=False)
+            return
+        if not change.coded:
+            self.notify(f"Nothing to code: each place has {self._label(code)} already.")
+            return
+        self.done.append(change)
+        self.undone.clear()
+        places = f"{change.coded} place{'s' if change.coded != 1 else ''}"
+        message = f"Coded {places} {self._label(code)}"
+        if change.already:
+            message += f"; {change.already} had it already"
+        self.notify(f"{message}. u undoes it.", markup=False)
+        self.marked = set()
+        self.search_now()
+
+    def action_undo(self) -> None:
+        self._step(self.done, self.undone, undo_coding, "Undone")
+
+    def action_redo(self) -> None:
+        self._step(self.undone, self.done, redo_coding, "Done again")
+
+    def _step(self, source, target, step, said: str) -> None:
+        if not source:
+            self.notify(f"Nothing to {'undo' if said == 'Undone' else 'redo'} on this screen.")
+            return
+        change = source.pop()
+        try:
+            result = step(self.store, change)
+        except StoreError as error:
+            source.append(change)
+            self.notify(visible(str(error)), severity="error", markup=False)
+            return
+        target.append(change)
+        kept = f" ({result.kept} kept as another copy changed them)" if result.kept else ""
+        self.notify(f"{said}: {visible(change.description)}{kept}.", markup=False)
+        self.search_now()
 
     @on(OptionList.OptionSelected, "#psearch-matches")
     def _chosen(self, event: OptionList.OptionSelected) -> None:
