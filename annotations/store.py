@@ -89,8 +89,9 @@ __all__ = ["SCHEMA_VERSION", "ImportReport", "Store", "StoreSaveError"]
 OPENED_TABLE = "opened"  # document id -> {"last_opened": ISO time}
 # Tables of records about documents and the project, kept beside the annotations and read
 # and written whole by the modules that own them (annotations/attributes.py, memos.py,
-# codebook_store.py). A store without one simply has none of its records: no schema step.
-SIDE_TABLES = frozenset({"attributes", "memos", "codebook"})
+# codebook_store.py, workspace.py). A store without one simply has none of its records: no
+# schema step.
+SIDE_TABLES = frozenset({"attributes", "memos", "codebook", "workspaces"})
 
 
 class _KeyedTable(Table):

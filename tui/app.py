@@ -367,6 +367,9 @@ class GlossApp(App[None]):
 
     def on_unmount(self) -> None:
         if self.store is not None:
+            for screen in self.screen_stack:
+                if isinstance(screen, ReaderScreen):
+                    screen.remember_place(closing=True)  # before the store closes
             self.store.close()
 
     # -- everywhere --------------------------------------------------------------------

@@ -44,6 +44,9 @@ _SHOWN = {
     "question_mark": "?",
     "slash": "/",
     "colon": ":",
+    "minus": "-",
+    "plus": "+",
+    "equals_sign": "=",
     "left_parenthesis": "(",
     "right_parenthesis": ")",
 }
@@ -198,6 +201,12 @@ ACTIONS: tuple[KeyAction, ...] = (
     KeyAction("screen.codebook", "C", "codebook", "Codebook",
               "the codebook: add, rename, keys, colour, describe, move, nest, merge, split, "
               "delete codes while reading (each undoable, in force at once)", "Screens",
+              codebook_may_take=True),
+    KeyAction("panel.narrower", "minus", "panel_width(-4)", "Narrower panel",
+              "make the annotation panel narrower (remembered for you)", "Screens",
+              codebook_may_take=True),
+    KeyAction("panel.wider", "plus,equals_sign", "panel_width(4)", "Wider panel",
+              "make the annotation panel wider (remembered for you)", "Screens",
               codebook_may_take=True),
     KeyAction("notes.export", "ctrl+e", "export", "Export notes",
               "export: format, scope (this document, all, the panel's filter), file",

@@ -24,7 +24,7 @@ the `Place` of the quote chosen, or None.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from rich.text import Text
@@ -89,6 +89,11 @@ class Cell:
     def holds(self, annotation: Annotation) -> bool:
         tags = annotation.tags
         return self.row.id in tags and (self.column is None or self.column.id in tags)
+
+    @property
+    def codes(self) -> tuple[str, str]:
+        """The cell as its two code ids ("" for the "all" column): what a reader keeps."""
+        return (self.row.id, self.column.id if self.column else "")
 
     def describe(self) -> str:
         if self.column is None:
@@ -234,8 +239,14 @@ class AnalysisScreen(Screen[Place | None]):
         panel_filter: PanelFilter | None = None,
         filter_description: str | None = None,
         start_with_marked: bool = False,
+        opened_cell: tuple[str, str] | None = None,
+        on_cell_opened: Callable[[tuple[str, str]], None] | None = None,
     ) -> None:
         super().__init__()
+        # The matrix cell the analyst last opened (its `Cell.codes`), where the cursor
+        # starts; `on_cell_opened` hears of each cell opened, so the reader can keep it.
+        self.opened_cell = opened_cell
+        self.on_cell_opened = on_cell_opened
         self.store = store
         self.codebook = codebook
         self.panel_filter = panel_filter
@@ -313,6 +324,10 @@ class AnalysisScreen(Screen[Place | None]):
     def on_mount(self) -> None:
         self._show_views()
         self._focus_view()
+        place = next((at for at, c in self.cells.items() if c.codes == self.opened_cell), None)
+        if place is not None:
+            for table in self.query(MatrixTable):
+                table.move_cursor(row=place[0], column=place[1], animate=False)
         self.set_interval(self.POLL_SECONDS, self._follow_store)
 
     def on_resize(self, event: Resize) -> None:
@@ -496,6 +511,8 @@ class AnalysisScreen(Screen[Place | None]):
         cell = self.cells.get((event.coordinate.row, event.coordinate.column))
         if cell is None:
             return
+        if self.on_cell_opened is not None:
+            self.on_cell_opened(cell.codes)
         quotes = [a for a in self.annotations if cell.holds(a)]
         self._list_quotes(Quotes(cell.describe(), tuple(quotes)))
 

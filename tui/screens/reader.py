@@ -39,6 +39,7 @@ from annotations.store import Store
 from tui import keys
 from tui.palette import ReaderCommands
 from tui.screens.reader_annotating import AnnotatingActions
+from tui.screens.reader_places import PlaceActions
 from tui.screens.reader_search import SearchActions
 from tui.screens.reader_sources import SourceActions
 from tui.widgets.annotation_panel import AnnotationPanel
@@ -50,7 +51,7 @@ if TYPE_CHECKING:
     from tui.screens.project_search import Place
 
 
-class ReaderScreen(AnnotatingActions, SearchActions, SourceActions, Screen[None]):
+class ReaderScreen(AnnotatingActions, SearchActions, SourceActions, PlaceActions, Screen[None]):
     """Read one document and annotate it from the keyboard."""
 
     BINDINGS = keys.bindings("reader")  # the codebook's: `reader_screen_for`
@@ -97,6 +98,7 @@ class ReaderScreen(AnnotatingActions, SearchActions, SourceActions, Screen[None]
         yield Footer()
 
     def on_mount(self) -> None:
+        self.restore_place()
         self.annotations_changed()
         self._show_cursor()
         self.pane.focus()
@@ -116,9 +118,13 @@ class ReaderScreen(AnnotatingActions, SearchActions, SourceActions, Screen[None]
 
     _store_problem: str | None = None  # the last damage `poll_store` said
 
+    def on_unmount(self) -> None:
+        self.remember_place(closing=True)
+
     def poll_store(self) -> None:
         """Retry saves that failed; pick up what another running copy saved. Files
-        damaged meanwhile are said once, in one line; the reader goes on."""
+        damaged meanwhile are said once, in one line; the reader goes on. Then the
+        selection is saved as this analyst's place, if it moved."""
         try:
             if self.store.pending:
                 if self.store.retry():
@@ -135,6 +141,8 @@ class ReaderScreen(AnnotatingActions, SearchActions, SourceActions, Screen[None]
             if str(error) != self._store_problem:
                 self._store_problem = str(error)
                 self.notify(visible(str(error)), severity="error", markup=False, timeout=15)
+            return
+        self.remember_place()
 
     @property
     def selection(self) -> tuple[int, int]:
@@ -254,6 +262,8 @@ class ReaderScreen(AnnotatingActions, SearchActions, SourceActions, Screen[None]
             marked=sorted(getattr(self.app, "marked_documents", ())),
             panel_filter=active,
             filter_description=described,
+            opened_cell=self.remembered_analysis_cell(),
+            on_cell_opened=self.remember_analysis_cell,
         )
         self.app.push_screen(screen, self._analysis_chose)
 
@@ -261,7 +271,7 @@ class ReaderScreen(AnnotatingActions, SearchActions, SourceActions, Screen[None]
         if place is None:
             return
         if place.document == self.document.id:
-            self._move(navigation.select(place.start, place.end))
+            self._jump(navigation.select(place.start, place.end))
             self.pane.focus()
         else:  # a quote of another document in scope
             self.app.open_place(place)  # type: ignore[attr-defined]
@@ -284,7 +294,7 @@ class ReaderScreen(AnnotatingActions, SearchActions, SourceActions, Screen[None]
         index, offset = self._index, self.selection[0]
         annotation = index.next_after(offset) if direction > 0 else index.previous_before(offset)
         if annotation is not None:
-            self._move(navigation.select(annotation.start, annotation.end))
+            self._jump(navigation.select(annotation.start, annotation.end))
 
     def action_next_unannotated(self) -> None:
         covered = self._index.covered_paragraphs(self.document)
@@ -319,7 +329,7 @@ class ReaderScreen(AnnotatingActions, SearchActions, SourceActions, Screen[None]
 
     @on(AnnotationPanel.EntryChosen)
     def _entry_chosen(self, event: AnnotationPanel.EntryChosen) -> None:
-        self._move(navigation.select(event.annotation.start, event.annotation.end))
+        self._jump(navigation.select(event.annotation.start, event.annotation.end))
         self.pane.focus()
 
     @on(AnnotationPanel.EntryHighlighted)
@@ -351,6 +361,13 @@ class ReaderScreen(AnnotatingActions, SearchActions, SourceActions, Screen[None]
         """Make `cursor` the reader's and show it."""
         self.cursor = cursor
         self._show_cursor(scroll=scroll)
+
+    def _jump(self, cursor: Cursor) -> None:
+        """Make `cursor` the reader's, shown with a few lines of what leads to it above
+        (a jump to a quote, not a step: its context is read with it)."""
+        self.cursor = cursor
+        self._show_cursor(scroll=False)
+        self.pane.scroll_to_span_in_context(*cursor.selection)
 
     def _stop_extending(self) -> None:
         if self.cursor.extending:

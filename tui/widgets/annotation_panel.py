@@ -1,7 +1,8 @@
 """The annotation panel: this document's annotations in document order, drawn lazily.
 
-Each entry shows its tag chips in the codes' colours and the analyst, the quoted text
-(shortened to one line), and the memo's first line in full, wrapped. Like the reading pane
+Each entry shows its tag chips in the codes' colours (every one, wrapped onto as many rows
+as they need) and the analyst, the quoted text on up to two rows, and the memo's first line
+in full, wrapped: `panel_entry` lays an entry out. Like the reading pane
 it draws on the Line API and scrolls itself (`ScrollingLines`), so ten thousand
 annotations cost nothing until shown, and following the cursor costs no layout pass.
 
@@ -15,7 +16,7 @@ import bisect
 import functools
 from itertools import accumulate
 
-from rich.cells import cell_len, set_cell_size
+from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 from textual.binding import Binding
@@ -30,6 +31,15 @@ from annotations.safe_text import visible
 from annotations.text_units import display_line
 from tui.layout import wrap_paragraph
 from tui.widgets.code_marks import chip_style, terminal_colours
+from tui.widgets.panel_entry import (
+    Piece,
+    Row,
+    chip_row_count,
+    chip_rows,
+    chip_texts,
+    quote_row_count,
+    quote_rows,
+)
 from tui.widgets.scrolling import SCROLLBAR_WIDTH, ScrollingLines
 
 
@@ -79,13 +89,17 @@ class AnnotationPanel(ScrollingLines, can_focus=True, inherit_bindings=False):
         self._width = 0
         self._strips: LRUCache[tuple[object, ...], Strip] = LRUCache(512)
         self._version = 0
-        self._chips: dict[str, Segment] = {}
+        self._chip_styles: dict[str, Style] = {}
+        self._chip_texts: dict[str, list[str]] = {}  # at the measured width
+        self._chip_counts: dict[tuple[tuple[str, ...], str], int] = {}
+        self._rows: LRUCache[tuple[int, int], list[Row]] = LRUCache(256)
         self._memo_cache: LRUCache[tuple[str, str, int], list[str]] = LRUCache(20_000)
 
     # -- what the screen sets ----------------------------------------------------------
 
     def set_annotations(self, annotations: list[Annotation], highlighted_id: str | None) -> None:
         self.annotations = annotations
+        self._version += 1  # entries are laid out again
         self._index_by_id = {a.id: index for index, a in enumerate(annotations)}
         self.highlighted = None
         if self.content_width:
@@ -101,8 +115,12 @@ class AnnotationPanel(ScrollingLines, can_focus=True, inherit_bindings=False):
     def set_codebook(self, codebook: Codebook) -> None:
         """Draw chips from `codebook` (changed on the codebook screen) from now on."""
         self.codebook = codebook
-        self._chips.clear()
+        self._chip_styles.clear()
+        self._chip_texts.clear()
+        self._chip_counts.clear()
         self._version += 1
+        if self.content_width:
+            self._measure()  # a renamed code's chips may take another number of rows
         self.refresh()
 
     def highlight_id(self, annotation_id: str | None, *, scroll: bool = True) -> None:
@@ -171,14 +189,62 @@ class AnnotationPanel(ScrollingLines, can_focus=True, inherit_bindings=False):
 
     def _measure(self) -> None:
         self._width = self._text_width()
+        self._chip_texts.clear()
+        self._chip_counts.clear()
         memo_lines = self._memo_lines
+        height = self._entry_height
         # Chips, quote, the memo's first line wrapped, a blank line.
-        self._heights = [3 + len(memo_lines(a)) if a.memo else 3 for a in self.annotations]
+        self._heights = [
+            height(a) + len(memo_lines(a)) if a.memo else height(a) for a in self.annotations
+        ]
         self._tops = list(accumulate(self._heights, initial=0))[:-1]
         self._total = sum(self._heights) if self.annotations else 1
         self.scroll_to_line(min(self.top_line, self.last_top_line))
         self._version += 1
         self.refresh()
+
+    def _entry_height(self, annotation: Annotation) -> int:
+        """Rows of chips, of the quote, and a blank row (the memo's are added)."""
+        key = (annotation.tags, self._meta(annotation))
+        chips = self._chip_counts.get(key)
+        if chips is None:
+            cells = [[cell_len(piece) for piece in self._chip_pieces(tag)] for tag in key[0]]
+            chips = self._chip_counts[key] = chip_row_count(cells, cell_len(key[1]), self._width)
+        return chips + quote_row_count(visible(annotation.quote), self._width) + 1
+
+    def _entry_rows(self, index: int) -> list[Row]:
+        """The rows of entry `index` at the measured width (its blank row aside)."""
+        key = (index, self._version)
+        rows = self._rows.get(key)
+        if rows is None:
+            annotation = self.annotations[index]
+            width = self._width
+            chips = [(tag, self._chip_pieces(tag)) for tag in annotation.tags]
+            rows = chip_rows(chips, self._meta(annotation), width)
+            rows += quote_rows(visible(annotation.quote), width)
+            # A Persian or Arabic memo in the order it reads (as the quote is).
+            memo = self._memo_lines(annotation)
+            rows += [[Piece(display_line(line), "memo")] for line in memo]
+            self._rows[key] = rows
+        return rows
+
+    def _chip_pieces(self, tag: str) -> list[str]:
+        """A chip's text, its marker first as the reading pane's gutter shows it, in pieces
+        that fit the panel."""
+        pieces = self._chip_texts.get(tag)
+        if pieces is None:
+            code = self.codebook.code(tag)
+            label = visible(code.label if code else tag, newline=" ")
+            marker = self.codebook.marker(tag)
+            pieces = self._chip_texts[tag] = chip_texts(f"{marker} {label}", self._width)
+        return pieces
+
+    @staticmethod
+    def _meta(annotation: Annotation) -> str:
+        meta = visible(annotation.analyst, newline=" ")
+        if annotation.confidence:
+            meta += f" · {annotation.confidence}"
+        return meta if annotation.tags else "(no tags) " + meta
 
     def _memo_lines(self, annotation: Annotation) -> list[str]:
         memo = _first_line(annotation.memo)
@@ -228,60 +294,33 @@ class AnnotationPanel(ScrollingLines, can_focus=True, inherit_bindings=False):
         index = max(0, bisect.bisect_right(self._tops, line_y) - 1)
         if index >= len(self.annotations):
             return Strip.blank(width, base)
-        annotation = self.annotations[index]
         row = line_y - self._tops[index]
         if index == self.highlighted and row < self._heights[index] - 1:
             base = base + self.cached_style("annotation-panel--highlighted")
-        if row == 0:
-            segments = self._chip_segments(annotation, base)
-        elif row == 1:
-            quote = _shorten(visible(" ".join(annotation.quote.split())), max(10, width - 2))
-            quote = "“" + display_line(quote) + "”"
-            segments = [
-                Segment(
-                    quote,
-                    base + self.cached_style("annotation-panel--quote"),
-                )
-            ]
-        elif row < self._heights[index] - 1:
-            segments = [
-                Segment(
-                    # A Persian or Arabic memo in the order it reads (as the quote is).
-                    display_line(self._memo_lines(annotation)[row - 2]),
-                    base + self.cached_style("annotation-panel--memo"),
-                )
-            ]
-        else:
+        rows = self._entry_rows(index)
+        if row >= len(rows):
             return Strip.blank(width, self.cached_style())
+        segments = [Segment(piece.text, self._piece_style(piece, base)) for piece in rows[row]]
         return Strip(segments).adjust_cell_length(width, base)
+
+    def _piece_style(self, piece: Piece, base: Style) -> Style:
+        if piece.role == "chip":
+            return self._chip_style(piece.tag)
+        if piece.role == "gap":
+            return base
+        return base + self.cached_style(f"annotation-panel--{piece.role}")
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
-        self._chips.clear()
+        self._chip_styles.clear()
         self._version += 1
 
-    def _chip(self, tag: str) -> Segment:
-        chip = self._chips.get(tag)
-        if chip is None:
-            code = self.codebook.code(tag)
-            label = visible(code.label if code else tag, newline=" ")
-            # The marker first, as the reading pane's gutter shows it.
+    def _chip_style(self, tag: str) -> Style:
+        style = self._chip_styles.get(tag)
+        if style is None:
             style = chip_style(self.codebook.color(tag), terminal_colours(self.app))
-            marker = self.codebook.marker(tag)
-            chip = self._chips[tag] = Segment(f" {marker} {label} ", style)
-        return chip
-
-    def _chip_segments(self, annotation: Annotation, base: Style) -> list[Segment]:
-        segments: list[Segment] = []
-        for tag in annotation.tags:
-            segments += [self._chip(tag), Segment(" ", base)]
-        meta = visible(annotation.analyst, newline=" ")
-        if annotation.confidence:
-            meta += f" · {annotation.confidence}"
-        if not annotation.tags:
-            meta = "(no tags) " + meta
-        segments.append(Segment(meta, base + self.cached_style("annotation-panel--meta")))
-        return segments
+            self._chip_styles[tag] = style
+        return style
 
 
 @functools.lru_cache(maxsize=4096)
@@ -290,15 +329,3 @@ def _first_line(memo: str) -> str:
         if line.strip():
             return visible(line.strip(), tab=" ")
     return ""
-
-
-def _shorten(text: str, cells: int) -> str:
-    """`text` in at most `cells` cells: cut at the last word that fits, then "…" (in any
-    script: a run without spaces, such as Chinese, is cut where the cells run out)."""
-    if cell_len(text) <= cells:
-        return text
-    cut = set_cell_size(text, cells - 1).rstrip()
-    space = cut.rfind(" ")
-    if space > len(cut) // 2:
-        cut = cut[:space].rstrip()
-    return cut + "…"

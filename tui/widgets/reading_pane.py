@@ -42,6 +42,7 @@ _GUTTER_GAP = 2  # cells between the gutter's markers and the text
 # ("X C R 1" is "XC R1"), else as many as fit and "…".
 MARKER_CELLS = 5
 _RIGHT_MARGIN = 1  # cells between the text and the scrollbar
+CONTEXT_LINES = 3  # lines kept above a quote jumped to
 
 
 class Highlight(NamedTuple):
@@ -204,6 +205,17 @@ class ReadingPane(ScrollingLines, can_focus=True, inherit_bindings=False):
     def scroll_to_span(self, start: int, end: int) -> None:
         """Scroll the least needed so that `[start, end)` is on screen (its top first)."""
         self.scroll_lines_into_view(self.line_of(start), self.line_of(max(start, end - 1)))
+
+    def scroll_to_span_in_context(self, start: int, end: int) -> None:
+        """Show `[start, end)` with `CONTEXT_LINES` of text above it (fewer in a short
+        view), unless it is on screen below them already."""
+        first, last = self.line_of(start), self.line_of(max(start, end - 1))
+        height = self.view_height
+        context = min(CONTEXT_LINES, max(0, (height - 1) // 3), first)
+        top = self.top_line
+        if top + context <= first and (last < top + height or first == top + context):
+            return
+        self.scroll_to_line(first - context)
 
     # -- ScrollingLines ----------------------------------------------------------------
 

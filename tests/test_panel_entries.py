@@ -1,0 +1,100 @@
+"""The annotation panel as an analyst reads it: every tag of an entry shown whole, however
+narrow the panel; quotes on up to two lines; the width changed with - and + and kept for
+the analyst across runs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from annotations import Document, Store
+from annotations.codebook import Codebook
+from tui.app import GlossApp
+from tui.screens.reader import ReaderScreen
+from tui.widgets.annotation_panel import AnnotationPanel
+from tui.widgets.panel_entry import quote_rows
+
+SIZE = (140, 40)
+ALL_INTERESTS = [code.id for code in Codebook.default().codes if code.id.startswith("interest/")]
+
+
+def panel_lines(app: GlossApp) -> list[str]:
+    panel = app.screen.query_one(AnnotationPanel)
+    return [panel.render_line(y).text.rstrip() for y in range(panel.size.height)]
+
+
+def seeded_store(path: Path, tags: list[str]) -> Document:
+    document = Document.bundled()
+    with Store(path) as store:
+        store.add_document(document)
+        at = document.text.index("Over the past four years")
+        sentence = document.sentence_at(at)
+        store.annotate(
+            document.id, sentence.start, sentence.end, tags=tags, analyst="ana", confidence="high"
+        )
+    return document
+
+
+async def test_every_tag_is_shown_whole_in_a_narrow_panel(store_path: Path) -> None:
+    tags = ["actor/both", *ALL_INTERESTS, "relation/convergence"]
+    seeded_store(store_path, tags)
+    codebook = Codebook.default()
+    app = GlossApp(db=store_path, analyst="ana")
+    async with app.run_test(size=SIZE) as pilot:
+        for _ in range(10):  # as narrow as it goes
+            await pilot.press("minus")
+        await pilot.pause()
+        lines = panel_lines(app)
+        shown = "\n".join(lines)
+        for tag in tags:
+            code = codebook.code(tag)
+            assert f"{codebook.marker(tag)} {code.label}" in shown, code.label
+        assert "ana · high" in shown
+        panel = app.screen.query_one(AnnotationPanel)
+        assert all(len(line) <= panel.content_width for line in lines)
+
+
+async def test_a_long_quote_takes_two_lines_ending_in_an_ellipsis(store_path: Path) -> None:
+    seeded_store(store_path, ["actor/both"])
+    app = GlossApp(db=store_path, analyst="ana")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        lines = panel_lines(app)
+        first = next(i for i, line in enumerate(lines) if "“Over the past" in line)
+        assert lines[first + 1].strip().endswith("…”")
+        assert "Over the past four years, Russia" in " ".join(lines[first : first + 2])
+        assert lines[first + 2].strip() == ""  # the blank line between entries
+
+
+async def test_the_panel_width_changes_from_the_keyboard_and_is_kept_per_analyst(
+    store_path: Path,
+) -> None:
+    seeded_store(store_path, ["actor/both"])
+    app = GlossApp(db=store_path, analyst="ana")
+    async with app.run_test(size=SIZE) as pilot:
+        panel = app.screen.query_one(AnnotationPanel)
+        before = panel.outer_size.width
+        await pilot.press("minus", "minus")
+        await pilot.pause()
+        narrower = panel.outer_size.width
+        assert narrower == before - 8
+        await pilot.press("plus")
+        await pilot.pause()
+        assert panel.outer_size.width == narrower + 4
+        chosen = panel.outer_size.width
+    again = GlossApp(db=store_path, analyst="ana")
+    async with again.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert again.screen.query_one(AnnotationPanel).outer_size.width == chosen
+    other = GlossApp(db=store_path, analyst="ben")
+    async with other.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert isinstance(other.screen, ReaderScreen)
+        assert other.screen.query_one(AnnotationPanel).outer_size.width == before
+
+
+def test_a_quote_one_cell_too_long_wraps_its_last_word_with_the_closing_mark() -> None:
+    quote = "Neither ever trusted the other for long."  # 42 cells with its marks
+    rows = [row[0].text for row in quote_rows(quote, 41)]
+    assert rows == ["“Neither ever trusted the other for", "long.”"]
+    rows = [row[0].text for row in quote_rows(quote * 3, 41)]
+    assert len(rows) == 2 and rows[1].endswith("…”") and len(rows[1]) <= 41

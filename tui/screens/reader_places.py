@@ -1,0 +1,104 @@
+"""The reader's memory of where its analyst was: the selection in this document and the
+panel's width, both kept in the store's workspace (`annotations.workspace`).
+
+A part of `ReaderScreen` (tui/screens/reader.py), which mixes it in and gives it the
+document, store, analyst, cursor, panel and `_jump`. Opening a document puts the analyst
+back on the selection they last made in it; the selection is saved when it has changed,
+at most once a `STORE_POLL_SECONDS` (the reader's poll), and when the reader closes, so
+moving costs no write per key.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+
+from annotations import navigation
+from annotations.errors import StoreError
+from annotations.workspace import (
+    PANEL_WIDTH_MAX,
+    PANEL_WIDTH_MIN,
+    Workspace,
+    change_workspace,
+    workspace,
+)
+
+# Cells the panel grows or shrinks by on each key, and what the reading pane keeps.
+PANEL_WIDTH_STEP = 4
+READING_PANE_MIN = 40
+
+
+class PlaceActions:
+    """Coming back to the last selection and analysis cell; `-` and `+` for the panel's
+    width."""
+
+    _saved_place: tuple[int, int] | None = None
+
+    def restore_place(self) -> None:
+        """Select what this analyst last selected in this document, with the text above it
+        in view, and give the panel the width they last chose."""
+        try:
+            remembered = workspace(self.store, self.analyst)
+        except StoreError:
+            return
+        if remembered.panel_width is not None:
+            self.panel.styles.width = remembered.panel_width
+        span = remembered.selection_in(self.document.id, len(self.document.text))
+        if span is not None:
+            self._saved_place = span
+            self.cursor = navigation.select(*span)
+            self.call_after_refresh(self._jump, self.cursor)
+
+    def remember_place(self, *, closing: bool = False) -> None:
+        """Save the selection as this analyst's place in this document, if it moved since
+        the last save (nothing when the store cannot be written). `closing`: the reader
+        is going away, so others' saves are not shown first."""
+        span = self.cursor.selection
+        if span == self._saved_place or span[1] <= span[0]:
+            return
+        document_id = self.document.id
+        if self._save_workspace(lambda w: w.with_selection(document_id, *span), closing=closing):
+            self._saved_place = span
+
+    def remembered_analysis_cell(self) -> tuple[str, str] | None:
+        """The analysis cell this analyst last opened (as code ids), if any."""
+        try:
+            return workspace(self.store, self.analyst).analysis_cell
+        except StoreError:
+            return None
+
+    def remember_analysis_cell(self, cell: tuple[str, str]) -> None:
+        """Keep `cell` as the analysis cell to open on next time."""
+        self._save_workspace(lambda w: replace(w, analysis_cell=cell))
+
+    def _save_workspace(
+        self, change: Callable[[Workspace], Workspace], *, closing: bool = False
+    ) -> bool:
+        """Save a change to this analyst's workspace; False when it was not written. Never
+        while saves the disk refused are pending (a place must not join the changes the
+        analyst is told are not saved), nor in a read-only store. Others' saves are taken
+        in first and shown, as the reader's poll does: a write takes them in silently."""
+        store = self.store
+        if store.read_only or store.pending:
+            return False
+        try:
+            if not closing and store.refresh():
+                self.annotations_changed()
+            change_workspace(store, self.analyst, change)
+        except StoreError:
+            return False  # a place is not worth a notice; the next try may write it
+        return not store.pending
+
+    def action_panel_width(self, step: int) -> None:
+        """Make the panel `step` cells wider (narrower if negative) and remember it."""
+        current = self.panel.outer_size.width
+        widest = max(PANEL_WIDTH_MIN, min(PANEL_WIDTH_MAX, self.size.width - READING_PANE_MIN))
+        width = max(PANEL_WIDTH_MIN, min(widest, current + step))
+        if width == current:
+            return
+        self.panel.styles.width = width  # if it cannot be saved, for this session only
+        self._save_workspace(lambda w: _with_panel_width(w, width))
+
+
+def _with_panel_width(workspace: Workspace, width: int) -> Workspace:
+    return replace(workspace, panel_width=width)

@@ -1,0 +1,131 @@
+"""How one entry of the annotation panel is laid out at a width, as rows of text pieces.
+
+Every tag chip is shown whole: chips wrap onto as many rows as they need, and a chip
+wider than the panel wraps inside itself. The analyst (and confidence) follow the last
+chip, or take a row of their own. The quote takes one row, or two with the second
+shortened ("…"); the memo's first line is wrapped in full (the panel wraps it). Heights
+are counted without laying the rows out (`chip_row_count`, `quote_row_count`), so
+measuring ten thousand entries costs a few operations each; the rows themselves are made
+only for the entries on screen.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import NamedTuple
+
+from rich.cells import cell_len, set_cell_size
+
+from annotations.document import Span
+from annotations.text_units import display_line
+from tui.layout import wrap_paragraph
+
+# A quote longer than this many times the width takes two rows without being measured.
+_SURELY_LONG = 4
+
+
+class Piece(NamedTuple):
+    """Text on a row and what it is: "chip" (of `tag`), "meta", "quote" or "memo"."""
+
+    text: str
+    role: str
+    tag: str = ""
+
+
+Row = list[Piece]
+
+
+def chip_texts(label: str, width: int) -> list[str]:
+    """A chip's text (its label with a cell of padding each side), in pieces of at most
+    `width` cells: one piece unless the label is wider than the panel."""
+    text = f" {label} "
+    if cell_len(text) <= width:
+        return [text]
+    inner = max(1, width - 2)
+    return [
+        f" {label[start:end].strip()} "
+        for start, end in wrap_paragraph(label, Span(0, len(label)), inner)
+        if label[start:end].strip()
+    ]
+
+
+def chip_rows(chips: Sequence[tuple[str, list[str]]], meta: str, width: int) -> list[Row]:
+    """The rows of an entry's chips (`(tag, pieces)` in order) and its meta text: chips
+    one cell apart, a new row when the next does not fit; the meta after the last chip,
+    or on a row of its own, shortened to the width if it must be."""
+    rows: list[Row] = [[]]
+    used = 0
+    for tag, pieces in chips:
+        for piece in pieces:
+            cells = cell_len(piece)
+            if used and used + 1 + cells > width:
+                rows.append([])
+                used = 0
+            if used:
+                rows[-1].append(Piece(" ", "gap"))
+                used += 1
+            rows[-1].append(Piece(piece, "chip", tag))
+            used += cells
+    meta_cells = cell_len(meta)
+    if used and used + 1 + meta_cells > width:
+        rows.append([])
+        used = 0
+    if used:
+        rows[-1].append(Piece(" ", "gap"))
+        used += 1
+    rows[-1].append(Piece(shorten(meta, width - used), "meta"))
+    return rows
+
+
+def chip_row_count(chip_cells: Sequence[Sequence[int]], meta_cells: int, width: int) -> int:
+    """How many rows `chip_rows` makes, from the cells of each chip's pieces."""
+    rows, used = 1, 0
+    for pieces in chip_cells:
+        for cells in pieces:
+            if used and used + 1 + cells > width:
+                rows, used = rows + 1, 0
+            used += cells + (1 if used else 0)
+    if used and used + 1 + meta_cells > width:
+        rows += 1
+    return rows
+
+
+def quote_row_count(quote: str, width: int) -> int:
+    """1 when the quote (white space runs made one space) fits on a row with its marks,
+    else 2."""
+    if len(quote) > _SURELY_LONG * width:
+        return 2
+    return 1 if cell_len(" ".join(quote.split())) + 2 <= width else 2
+
+
+def quote_rows(quote: str, width: int) -> list[Row]:
+    """The quote in its marks on one row, or two: the second row shortened with "…"."""
+    text = " ".join(quote.split())
+    if quote_row_count(quote, width) == 1:
+        return [[Piece(display_line(f"“{text}”"), "quote")]]
+    marked = f"“{text}”"
+    lines = wrap_paragraph(marked, Span(0, len(marked)), width)
+    first = marked[slice(*lines[0])].rstrip()
+    if len(lines) == 2:  # the closing mark wraps with the last word, never alone
+        second = marked[slice(*lines[1])].strip()
+    else:
+        rest = marked[lines[1][0] : -1].strip() if len(lines) > 2 else ""
+        second = shorten(rest, width - 1) + "”" if rest else ""
+    return [
+        [Piece(display_line(first), "quote")],
+        [Piece(display_line(second), "quote")],
+    ]
+
+
+def shorten(text: str, cells: int) -> str:
+    """`text` in at most `cells` cells: cut at the last word that fits, then "…" (in any
+    script: a run without spaces, such as Chinese, is cut where the cells run out)."""
+    if cell_len(text) <= cells:
+        return text
+    if cells <= 1:
+        return "…"[: max(0, cells)]
+    cut = set_cell_size(text, cells - 1).rstrip()
+    space = cut.rfind(" ")
+    if space > len(cut) // 2:
+        cut = cut[:space].rstrip()
+    return cut + "…"
