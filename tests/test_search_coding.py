@@ -8,6 +8,8 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from annotations import Codebook, Document, Store
 from annotations.project_search import search_project
@@ -207,3 +209,50 @@ def test_gloss_search_code_faults(capsys, store_path: Path, options, message) ->
     assert capsys.readouterr().err == message
     with Store(store_path) as store:
         assert store.annotations() == []
+
+
+# -- property: whatever was there, undo gives back the store's records ------------------------
+
+WORDS = ("route", "Iran", "bases", "supply", "Russia", "shrines")
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    sentences=st.lists(
+        st.lists(st.sampled_from(WORDS), min_size=1, max_size=5), min_size=1, max_size=6
+    ),
+    existing=st.lists(
+        st.tuples(
+            st.integers(0, 5),
+            st.sampled_from(("ana", "ben")),
+            st.sampled_from((ACCESS, "actor/iran")),
+        ),
+        max_size=4,
+    ),
+    word=st.sampled_from(WORDS),
+    unit=st.sampled_from(("match", "sentence", "clause")),
+)
+def test_undo_restores_the_records_whatever_was_there(
+    tmp_path_factory, sentences, existing, word, unit
+) -> None:
+    text = " ".join(" ".join(words).capitalize() + "." for words in sentences)
+    path = tmp_path_factory.mktemp("coding") / "store.json"
+    with Store(path) as store:
+        document = store.add_document(Document.from_text(text, title="T"))
+        spans = document.sentences
+        for index, analyst, tag in existing:
+            span = spans[index % len(spans)]
+            store.annotate(document.id, span.start, span.end, tags=[tag], analyst=analyst)
+        before = records(store)
+        matches = search_project(Search.compile(word), [document], store.annotations)
+        found = coding_targets(
+            matches, [document], store.annotations, ACCESS, unit=unit, analyst="ana"
+        )
+        change = code_targets(store, found, ACCESS, analyst="ana", codebook=CODEBOOK)
+        assert change.coded + change.already == len(found)
+        undo_coding(store, change)
+        assert records(store) == before
+    with Store(path) as reopened:
+        assert records(reopened) == before
