@@ -135,3 +135,13 @@ def test_gloss_memos_lists_every_memo(capsys, store_path: Path, two) -> None:
     assert [(m["heading"], m["memo"], m["quote"]) for m in data["memos"]] == [
         ("ben", "Iran as patron.", "Iran")
     ]
+
+
+@pytest.mark.parametrize(
+    "arguments", [["memo", "--set", "x"], ["attributes", "set", "One", "outlet=X"]]
+)
+def test_writing_to_no_store_makes_none(capsys, tmp_path: Path, arguments) -> None:
+    missing = tmp_path / "nowhere.json"
+    code, _, err = run(capsys, *arguments, "--db", str(missing))
+    assert code == 2 and "no store here yet" in err
+    assert not missing.exists()

@@ -124,7 +124,7 @@ def run_set(options: argparse.Namespace) -> int:
         if not equals:
             return common.fail(f"expected NAME=VALUE, not {pair!r} (NAME= removes it)")
         values[name] = value
-    path = common.store_path(options.db)
+    path = common.existing_store_path(options.db)
     with Store(path) as store:
         document = store.find_document(options.document)
         if document is None:

@@ -73,7 +73,7 @@ def run_memo(options: argparse.Namespace) -> int:
         print(visible(found.text.rstrip("\n")))
         return 0
     text = sys.stdin.read() if options.text == "-" else options.text
-    with Store(common.store_path(options.db)) as store:
+    with Store(common.existing_store_path(options.db)) as store:
         about, title = _about(store, options.document)
         written = set_memo(store, about, text, analyst=common.analyst_name(options.analyst))
     what = "removed the memo" if written is None else "wrote the memo"
