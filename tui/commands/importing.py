@@ -54,7 +54,7 @@ def run_qdpx(options: argparse.Namespace) -> int:
                 f"codebook: {groups} group{'s' if groups != 1 else ''}, {codes} code"
                 f"{'s' if codes != 1 else ''}"
                 + (f" ({keyless} without a key: no key was free)" if keyless else "")
-                + f" in {written} — read with: gloss --codebook {written}",
+                + f" written to {written}; the store's codebook has its codes",
                 newline=" ",
             ),
             file=sys.stderr,
