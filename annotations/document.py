@@ -64,9 +64,17 @@ def original_hash(data: bytes) -> str:
     return "sha256:" + hashlib.sha256(data).hexdigest()
 
 
+# Texts are hashed a million characters at a time: encoding a 200 MB text whole for its
+# hash would hold a third copy of it. (A code point encodes the same wherever it is cut.)
+_HASHED_AT_ONCE = 1 << 20
+
+
 def document_id(text: str) -> str:
     """The content id of a normalised text: `sha256:<hex>` of its UTF-8 bytes."""
-    return "sha256:" + hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+    digest = hashlib.sha256()
+    for start in range(0, len(text), _HASHED_AT_ONCE):
+        digest.update(text[start : start + _HASHED_AT_ONCE].encode("utf-8", "surrogatepass"))
+    return "sha256:" + digest.hexdigest()
 
 
 def utc_now() -> str:
@@ -222,7 +230,8 @@ class Document:
         if source_format(path):
             return cls.from_source(path, data, password=password, progress=progress)
         text = decode_bytes(data, encoding=encoding, name=name)
-        if not text.strip():
+        del data  # the bytes, the text and its normalised copy are not all kept at once
+        if not text or text.isspace():  # `strip()` would copy a large text to find out
             raise DocumentError(f"{name}: the file is empty")
         metadata = dict(BUNDLED_METADATA) if _is_bundled(path) else {}
         title = None

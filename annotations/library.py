@@ -199,7 +199,8 @@ def load(
     """The document a file holds: a text file read, a source converted — or, for a source
     whose bytes the store has converted before, that conversion (no work at all)."""
     if not source_format(path):
-        return Document.from_path(path, encoding=encoding)
+        known = _known_text(store, path) if encoding is None else None
+        return known or Document.from_path(path, encoding=encoding)
     data = read_file(path)
     known = converted_before(store, original_hash(data))
     if known is not None:
@@ -211,6 +212,29 @@ def load(
             progress(path, done, total)
 
     return Document.from_source(path, data, password=password, progress=report)
+
+
+def _known_text(store: Store, path: Path) -> Document | None:
+    """The stored document a text file holds, found by its bytes alone, or None.
+
+    A UTF-8 file without a BOM or a CR is its normalised text's UTF-8 bytes: their hash
+    is the document's id. A file the store knows is then not decoded at all — for a
+    200 MB book, no second copy of its text beside the store's.
+    """
+    try:
+        data = read_file(path)
+    except DocumentError:
+        return None  # Document.from_path says what is wrong
+    if data.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")) or b"\r" in data:
+        return None
+    candidate = original_hash(data)  # sha256 of the bytes, as a document id is written
+    del data
+    try:
+        known = store.document(candidate)
+    except StoreError:
+        return None
+    resolved = path_text(path.expanduser().resolve())
+    return known if known.path == resolved else replace(known, path=resolved)
 
 
 def converted_before(store: Store, original: str) -> Document | None:

@@ -436,8 +436,10 @@ def encode_json(value: Any, *, floatless: bool = False) -> bytes:
 def holds_no_floats(table: str) -> bool:
     """Whether every record of `table` is float-free, so `encode_json(floatless=True)`
     may write it: an annotation's record is strings, whole numbers, a list of strings
-    and null (`Annotation.to_record`)."""
-    return table.startswith(ANNOTATIONS_PREFIX)
+    and null (`Annotation.to_record`); a text's is a string and a structure of whole
+    numbers and strings (`text_record`). (msgspec writes a large text straight into the
+    bytes of the line, with no JSON string of it in between.)"""
+    return table == TEXTS_TABLE or table.startswith(ANNOTATIONS_PREFIX)
 
 
 def encode_snapshot(data: Tables, info: SnapshotInfo) -> Iterator[bytes]:

@@ -20,8 +20,10 @@ from annotations.errors import RecordError
 from annotations.export import ExportScope, make_scope, render, render_chunks
 from annotations.export.json import indented_json
 from annotations.journal import compact_json
+from annotations.library import open_paths
 from annotations.model import Annotation
 from annotations.output_file import write_file
+from annotations.store import Store
 from annotations.validation import check_export, parse_export, parse_json
 
 
@@ -147,3 +149,21 @@ def test_an_export_that_fails_half_way_leaves_no_file_behind(tmp_path: Path) -> 
     with pytest.raises(RuntimeError):
         write_file(target, failing())
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_known_file_reopens_as_the_document_the_store_holds(tmp_path: Path) -> None:
+    text = "Russia keeps the army.\n\nIran keeps the people.\n"
+    first, moved, crlf = tmp_path / "a.txt", tmp_path / "moved.txt", tmp_path / "crlf.txt"
+    first.write_text(text, encoding="utf-8")
+    with Store(tmp_path / "s.json") as store:
+        opened = open_paths(store, [first]).opened[0].document
+        store.annotate(opened.id, 0, 22, tags=["actor/russia"], analyst="ana")
+    first.rename(moved)
+    crlf.write_bytes(text.replace("\n", "\r\n").encode("utf-8"))
+    with Store(tmp_path / "s.json") as store:
+        again = open_paths(store, [moved]).opened[0].document
+        assert (again.id, again.text, again.title) == (opened.id, text, opened.title)
+        assert again.path == str(moved.resolve())  # the new path is remembered
+        assert store.document(opened.id).path == str(moved.resolve())
+        assert open_paths(store, [crlf]).opened[0].document.id == opened.id
+        assert [a.quote for a in store.annotations(opened.id)] == ["Russia keeps the army."]
