@@ -169,6 +169,7 @@ def apply_edit(store: Store, before: Codebook, edit: CodebookEdit) -> CodebookCh
         if after is not annotation:
             after = replace(after, tags=edit.codebook.ordered(after.tags))
             pairs.append((annotation, after))
+    _check_exclusive(edit, pairs)
     retagged_by_id = {b.id: a for b, a in pairs}
     for code_id in sorted(edit.unused):
         count = sum(
@@ -182,6 +183,29 @@ def apply_edit(store: Store, before: Codebook, edit: CodebookEdit) -> CodebookCh
         edit.description, before, edit.codebook, tuple(pairs), code_id=edit.code_id
     )
     return _saved(store, change, edit.codebook, [after for _, after in pairs])
+
+
+def _check_exclusive(edit: CodebookEdit, pairs: list[tuple[Annotation, Annotation]]) -> None:
+    """Refuse a change that would give an annotation two codes of an exclusive group it
+    did not have two of before (a code moved or merged into the actors)."""
+    codebook = edit.codebook
+    for before, after in pairs:
+        for group in codebook.groups:
+            if not group.exclusive:
+                continue
+            prefix = group.id + "/"
+            # A code and the codes nested under it count as one choice.
+            tops = {tag.split("/", 2)[1] for tag in after.tags if tag.startswith(prefix)}
+            had = {tag.split("/", 2)[1] for tag in before.tags if tag.startswith(prefix)}
+            if len(tops) > 1 and len(tops) > len(had):
+                count = sum(
+                    len({t.split("/", 2)[1] for t in a.tags if t.startswith(prefix)}) > 1
+                    for _, a in pairs
+                )
+                raise CodebookError(
+                    f"{edit.description} would give {count} annotation(s) two codes of "
+                    f"the exclusive group {group.id!r}"
+                )
 
 
 def revert(store: Store, change: CodebookChange, *, forward: bool = False) -> CodebookChange:

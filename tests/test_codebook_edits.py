@@ -207,3 +207,18 @@ def test_a_marker_change_is_checked_undoable_and_written_to_the_store(editing) -
     assert stored_codebook(store).marker("actor/russia") == "◆"
     editor.undo()
     assert stored_codebook(store).code("actor/russia").marker == ""
+
+
+def test_a_move_into_an_exclusive_group_that_would_double_a_code_is_refused(editing) -> None:
+    store, _, editor = editing
+    codebook = Codebook.default()
+    editor.toggle_tag((0, 18), "actor/russia", codebook)
+    editor.toggle_tag((0, 18), "interest/military", codebook)
+    editor.toggle_tag((19, 37), "interest/military", codebook)
+    before = saved(store)
+    with pytest.raises(CodebookError, match=r"1 annotation.*exclusive group 'actor'"):
+        editor.edit_codebook(edits.move_code, "interest/military", "actor")
+    assert saved(store) == before
+    # Where no annotation would carry two actors, the move is made.
+    editor.edit_codebook(edits.move_code, "interest/economy", "actor")
+    assert stored_codebook(store).code("actor/economy") is not None
