@@ -90,6 +90,11 @@ def test_qdpx_notes_are_valid_and_read_by_the_tools(tmp_path: Path) -> None:
     assert project.description == PROJECT_MEMO
     contents = {note.plain_text_content for note in project.notes.note}
     assert {PROJECT_MEMO, visible(HOSTILE_MEMO)} <= contents
+    # qdapy reads the project as before: every coding, the Notes in the way of none.
+    from qdapy.qdpx import read_qdpx
+
+    fragments = read_qdpx(path, warn=False).fragments
+    assert len(fragments["code"]) == sum(len(a.tags) for a in scope.annotations)
 
 
 def test_gloss_export_carries_the_stored_memos(capsys, store_path: Path) -> None:
