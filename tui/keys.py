@@ -172,7 +172,8 @@ ACTIONS: tuple[KeyAction, ...] = (
     KeyAction("search.project", "F", "project_search", "Search the project",
               "search every document and memo of the store, as / searches: matches in "
               "context under their documents, ✓ where already coded; enter reads one, "
-              "space marks", "Finding", scope="app", codebook_may_take=True),
+              "space marks, t codes the marked (else all) as one change, u undoes it",
+              "Finding", scope="app", codebook_may_take=True),
     KeyAction("panel.filter", "f", "filter", "Filter the panel",
               "filter the panel: codes (russia military: both), -code, @analyst, words of "
               "quotes and memos; the status line shows how it was read (esc clears)", "Finding"),
@@ -181,10 +182,11 @@ ACTIONS: tuple[KeyAction, ...] = (
               "between the reading pane and the annotation panel (there: j/k, enter jumps)",
               "Screens", footer="Panel"),
     KeyAction("screen.analysis", "a", "analysis", "Analysis",
-              "analysis of this document's annotations (the panel filter's, if set): "
-              "interests × actors with convergence and divergence (enter lists a cell's "
-              "quotes, enter on one reads it in place), tag frequencies, where annotations "
-              "fall; esc back",
+              "analysis of this document, the library's marked documents or the whole store "
+              "(s), narrowed by a code query (/) and the panel filter, following new "
+              "tagging: interests × actors with agreement beside it, co-occurrence, codes "
+              "by attribute, where analysts disagree (1-4; enter lists a cell's quotes, "
+              "enter on one reads it), every memo (M); esc back",
               "Screens", footer="Analysis"),
     KeyAction("cite.copy", "y", "copy_citation", "Copy a citation",
               "copy the annotation under the cursor (else the selection) as a quotation "
