@@ -94,3 +94,22 @@ def test_a_chosen_codebook_with_every_code_in_use_replaces_the_stores(
         assert codebook_in_force(store, wider, file=tmp_path / "w.toml", chosen=True) == wider
     with Store(project) as store:
         assert stored_codebook(store).code("actor/israel") is not None
+
+
+def test_gloss_codebook_show_prints_a_codes_memo_on_one_line(store_path: Path, capsys) -> None:
+    with Store(store_path) as store:
+        store.add_document(Document.bundled())
+        # A memo from a hand-written file may hold anything: an escape sequence too.
+        text = (
+            Codebook.default()
+            .to_toml()
+            .replace(
+                'description = "Iran"',
+                'description = "Iran"\nmemo = "Includes the IRGC.\\nSee ¶3 \\u001b[31m"',
+            )
+        )
+        record_codebook(store, Codebook.from_toml(text))
+    assert main(["codebook", "show", "--db", str(store_path)]) == 0
+    shown = capsys.readouterr().out
+    assert "memo: Includes the IRGC. See ¶3 ␛[31m" in shown
+    assert "\x1b" not in shown

@@ -211,6 +211,8 @@ def describe(codebook: Codebook, source: str) -> list[Text | Group]:
             described = Text(visible(code.label, newline=" "), style="bold")
             if code.description:
                 described.append(" — " + visible(code.description, newline=" "))
+            if code.memo.strip():  # the analysts' note on the code, on a line of its own
+                described.append("\nmemo: " + visible(code.memo.strip(), newline=" "), "italic")
             table.add_row(
                 Text(visible(" ".join(code.keys))),
                 Text(code.id),
