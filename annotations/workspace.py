@@ -34,7 +34,8 @@ class Workspace:
     panel_width: int | None = None  # cells; None: the layout's own
     # The analysis screen's cell last opened, as (row code id, column code id).
     analysis_cell: tuple[str, str] | None = None
-    # export format ("md", "csv", …) -> the file last written in it.
+    # The file last written in each format: by `remembered_key` (format and document,
+    # format, or `ANY_FORMAT`) -> path.
     export_files: Mapping[str, str] = field(default_factory=dict)
 
     def selection_in(self, document_id: str, length: int) -> tuple[int, int] | None:
@@ -87,6 +88,15 @@ def change_workspace(store: Store, analyst: str, change: Callable[[Workspace], W
     written)."""
     changed = change(workspace(store, analyst))
     store.put_side_records(WORKSPACE_TABLE, {analyst: changed.to_record()})
+
+
+ANY_FORMAT = "*"  # the key of the file last written in any format
+
+
+def remembered_key(format_name: str, document_id: str | None = None) -> str:
+    """The `export_files` key of the file last written as `format_name`: for one
+    document (`md sha256:…`), or for any (`md`)."""
+    return format_name if document_id is None else f"{format_name} {document_id}"
 
 
 def _is_int(value: object) -> bool:

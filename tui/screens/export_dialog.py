@@ -4,10 +4,15 @@
 highlighted is what is used); `enter` exports and dismisses with the written `Path`;
 `escape` dismisses with None. An export that fails (an unwritable file, say) shows its
 reason in the dialog, which stays open so the path can be corrected.
+
+The file offered for each format is the one last written in it (`remembered`: for this
+document, else the default name in the folder last written to), and a file that exists
+is replaced only after `y` in `OverwriteConfirm` (enter keeps it).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from textual import on, work
@@ -33,7 +38,9 @@ from annotations.export import (
 )
 from annotations.output_file import check_output, store_files
 from annotations.safe_text import visible
+from annotations.workspace import ANY_FORMAT, remembered_key
 from tui.widgets.filter_prompt import PanelFilter
+from tui.widgets.overwrite_confirm import OverwriteConfirm
 
 SCOPES = ("document", "all", "filter")
 
@@ -52,8 +59,14 @@ class ExportDialog(ModalScreen[Path | None]):
         codebook: Codebook,
         document_id: str,
         panel_filter: PanelFilter | None = None,
+        *,
+        remembered: Mapping[str, str] | None = None,
+        on_written: Callable[[str, Path], None] | None = None,
     ) -> None:
         super().__init__()
+        # The files last written (`remembered_key` -> path), and who hears of a new one.
+        self.remembered = dict(remembered or {})
+        self.on_written = on_written
         self.store = store
         self.codebook = codebook
         self.document_id = document_id
@@ -89,7 +102,7 @@ class ExportDialog(ModalScreen[Path | None]):
             )
             yield Label("File", classes="dialog-subtitle")
             # Selected on focus, as in a save dialog: typing replaces the whole path.
-            yield Input(self._default_path("md"), id="export-path")
+            yield Input(self._offered_path(FORMAT_NAMES[0]), id="export-path")
             yield Static("", id="export-error")
             yield Label(
                 "tab next · ↑↓ choose · enter export · escape cancel", classes="dialog-help"
@@ -108,6 +121,18 @@ class ExportDialog(ModalScreen[Path | None]):
     def _default_path(self, name: str) -> str:
         return str(Path("~") / default_filename(self.document.title, name))
 
+    def _offered_path(self, name: str) -> str:
+        """The file to offer for format `name`: the one last written in it for this
+        document, else this document's default name where that format (else any) was
+        last written, else in the home folder."""
+        mine = self.remembered.get(remembered_key(name, self.document_id))
+        if mine:
+            return mine
+        last = self.remembered.get(remembered_key(name)) or self.remembered.get(ANY_FORMAT)
+        if last:
+            return str(Path(last).parent / default_filename(self.document.title, name))
+        return self._default_path(name)
+
     # -- choices --------------------------------------------------------------------------
 
     @property
@@ -122,8 +147,14 @@ class ExportDialog(ModalScreen[Path | None]):
 
     @on(OptionList.OptionHighlighted, "#export-format")
     def _format_changed(self, event: OptionList.OptionHighlighted) -> None:
-        """Keep the file's extension in step with the format (the name stays as typed)."""
+        """Offer the format's remembered file, unless a path was typed; else keep the
+        file's extension in step with the format (the name stays as typed)."""
         path_input = self.query_one("#export-path", Input)
+        offered = {self._offered_path(name) for name in FORMAT_NAMES}
+        if path_input.value in offered:
+            path_input.value = self._offered_path(str(event.option.id))
+            path_input.cursor_position = len(path_input.value)
+            return
         path = Path(path_input.value)
         if path.name and (not path.suffix or path.suffix[1:] in FORMAT_NAMES):
             path_input.value = str(path.with_suffix(f".{event.option.id}"))
@@ -170,9 +201,25 @@ class ExportDialog(ModalScreen[Path | None]):
         except GlossError as error:
             self._show_error(str(error))
             return
+        path = Path(raw).expanduser()
+        if path.is_file():
+            self.exporting = True  # until answered: enter must not export behind the question
+            self.app.push_screen(OverwriteConfirm(path), lambda yes: self._answered(yes, scope))
+            return
+        self._start(scope, path)
+
+    def _answered(self, replace: bool | None, scope: ExportScope) -> None:
+        self.exporting = False
+        if replace:
+            raw = self.query_one("#export-path", Input).value.strip()
+            self._start(scope, Path(raw).expanduser())
+        else:
+            self._show_error("Not exported: the file is kept. Name another, or enter and y.")
+
+    def _start(self, scope: ExportScope, path: Path) -> None:
         self.exporting = True
         self.query_one("#export-error", Static).update(Content("Exporting…"))
-        self._write(self.chosen_format, scope, Path(raw).expanduser())
+        self._write(self.chosen_format, scope, path)
 
     @work(thread=True, exclusive=True, group="export")
     def _write(self, name: str, scope: ExportScope, path: Path) -> None:
@@ -181,7 +228,12 @@ class ExportDialog(ModalScreen[Path | None]):
         except GlossError as error:
             self.app.call_from_thread(self._failed, str(error))
             return
-        self.app.call_from_thread(self.dismiss, written)
+        self.app.call_from_thread(self._written, name, written)
+
+    def _written(self, name: str, path: Path) -> None:
+        if self.on_written is not None:
+            self.on_written(name, path)
+        self.dismiss(path)
 
     def _failed(self, message: str) -> None:
         self.exporting = False

@@ -232,7 +232,14 @@ class ReaderScreen(AnnotatingActions, SearchActions, SourceActions, PlaceActions
         # The exporters (and what they import) load when first asked for, not at start-up.
         from tui.screens.export_dialog import ExportDialog
 
-        dialog = ExportDialog(self.store, self.codebook, self.document.id, self.panel_filter)
+        dialog = ExportDialog(
+            self.store,
+            self.codebook,
+            self.document.id,
+            self.panel_filter,
+            remembered=self.remembered_export_files(),
+            on_written=self.remember_export_file,
+        )
         self.app.push_screen(dialog, self._exported)
 
     def _exported(self, path: Path | None) -> None:

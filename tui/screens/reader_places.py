@@ -12,14 +12,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
+from pathlib import Path
 
 from annotations import navigation
 from annotations.errors import StoreError
 from annotations.workspace import (
+    ANY_FORMAT,
     PANEL_WIDTH_MAX,
     PANEL_WIDTH_MIN,
     Workspace,
     change_workspace,
+    remembered_key,
     workspace,
 )
 
@@ -88,6 +91,25 @@ class PlaceActions:
         except StoreError:
             return False  # a place is not worth a notice; the next try may write it
         return not store.pending
+
+    def remembered_export_files(self) -> dict[str, str]:
+        """The files this analyst last exported to (by `workspace.remembered_key`)."""
+        try:
+            return dict(workspace(self.store, self.analyst).export_files)
+        except StoreError:
+            return {}
+
+    def remember_export_file(self, format_name: str, path: Path) -> None:
+        """Keep `path` as the last file written as `format_name`, for this document and
+        for any."""
+        written, document_id = str(path), self.document.id
+
+        def remembered(w: Workspace) -> Workspace:
+            w = w.with_export_file(remembered_key(format_name, document_id), written)
+            w = w.with_export_file(remembered_key(format_name), written)
+            return w.with_export_file(ANY_FORMAT, written)
+
+        self._save_workspace(remembered)
 
     def action_panel_width(self, step: int) -> None:
         """Make the panel `step` cells wider (narrower if negative) and remember it."""
