@@ -45,7 +45,6 @@ async def test_each_analyst_comes_back_to_their_own_last_selection(store_path: P
         assert 0 < lines_above(screen) <= CONTEXT_LINES  # in view, with what leads to it
         await pilot.press("j")
         moved = screen.selection
-        await pilot.pause(1.5)  # the reader's poll saves a place that moved, while reading
     with Store(store_path, read_only=True) as store:
         document = store.documents()[0]
     other = GlossApp(db=store_path, analyst="ben")

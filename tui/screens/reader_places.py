@@ -3,13 +3,16 @@ panel's width, both kept in the store's workspace (`annotations.workspace`).
 
 A part of `ReaderScreen` (tui/screens/reader.py), which mixes it in and gives it the
 document, store, analyst, cursor, panel and `_jump`. Opening a document puts the analyst
-back on the selection they last made in it; the selection is saved when it has changed,
-at most once a `STORE_POLL_SECONDS` (the reader's poll), and when the reader closes, so
-moving costs no write per key.
+back on the selection they last made in it; the selection is saved when the reader
+closes and, while reading, at most once every `PLACE_SAVE_SECONDS` when it has moved (the
+reader's poll asks), so moving costs no write per key and a crash loses a few seconds of
+it. Seldom, too, because a place written while the disk refuses saves joins the changes
+the analyst is told are not saved.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
@@ -26,6 +29,8 @@ from annotations.workspace import (
     workspace,
 )
 
+# How often, at most, a selection that moved is saved as the place while reading.
+PLACE_SAVE_SECONDS = 10.0
 # Cells the panel grows or shrinks by on each key, and what the reading pane keeps.
 PANEL_WIDTH_STEP = 4
 READING_PANE_MIN = 40
@@ -36,10 +41,13 @@ class PlaceActions:
     width."""
 
     _saved_place: tuple[int, int] | None = None
+    _place_saved_at: float = 0.0  # monotonic seconds; 0 until the first save
+    _opened_at: float = 0.0
 
     def restore_place(self) -> None:
         """Select what this analyst last selected in this document, with the text above it
         in view, and give the panel the width they last chose."""
+        self._opened_at = time.monotonic()
         try:
             remembered = workspace(self.store, self.analyst)
         except StoreError:
@@ -59,9 +67,12 @@ class PlaceActions:
         span = self.cursor.selection
         if span == self._saved_place or span[1] <= span[0]:
             return
+        now = time.monotonic()
+        if not closing and now - (self._place_saved_at or self._opened_at) < PLACE_SAVE_SECONDS:
+            return
         document_id = self.document.id
         if self._save_workspace(lambda w: w.with_selection(document_id, *span), closing=closing):
-            self._saved_place = span
+            self._saved_place, self._place_saved_at = span, now
 
     def remembered_analysis_cell(self) -> tuple[str, str] | None:
         """The analysis cell this analyst last opened (as code ids), if any."""
