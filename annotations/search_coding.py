@@ -13,11 +13,13 @@ Matches in memos are not places in a text and are left out. Two matches whose un
 the same span are one target.
 
 As the reader's keys do, coding acts on the analyst's own annotations: the analyst's
-annotation of exactly that span gets the code (replacing another code of an exclusive
-group, as a key does); with none, a new annotation is made. A target is *already coded*
-when an annotation of the analyst holding the whole span carries the code: it is left as
-it is and counted. `coded_by` names every analyst whose annotation holding the span
-carries the code, so a screen can show what others coded.
+annotation of exactly that span gets the code; with none, a new annotation is made. Unlike
+a key, it never replaces another code of an exclusive group: a key acts on the one place
+the analyst is looking at, a search on places they have not read again, so an annotation
+already carrying, say, Iran is left as it is and counted in `CodingChange.conflicting`.
+A target is *already coded* when an annotation of the analyst holding the whole span
+carries the code: it is left as it is and counted. `coded_by` names every analyst whose
+annotation holding the span carries the code, so a screen can show what others coded.
 
 The change is one durable write. Undo puts back every annotation as it was before (and
 removes those made) in one write too — except an annotation changed since by someone
@@ -131,13 +133,16 @@ def coding_targets(
 class CodingChange:
     """What `code_targets` did: `before` the analyst's annotations as they were (those it
     gave the code), `after` every annotation it wrote (those and the new ones), `made`
-    the ids of the new ones, `already` how many targets were coded already."""
+    the ids of the new ones, `already` how many targets were coded already, `conflicting`
+    how many were left alone because they carry another code of the code's exclusive
+    group."""
 
     code: str
     before: tuple[Annotation, ...]
     after: tuple[Annotation, ...]
     made: tuple[str, ...]
     already: int
+    conflicting: int = 0
 
     @property
     def coded(self) -> int:
@@ -165,11 +170,14 @@ def code_targets(
     before: list[Annotation] = []
     after: list[Annotation] = []
     made: list[str] = []
-    already = 0
+    already = conflicting = 0
     for target in targets:
         current = _own_annotation(store, target, analyst)
         if target.already_coded or (current is not None and code in current.tags):
             already += 1
+            continue
+        if current is not None and _has_exclusive_rival(codebook, code, current.tags):
+            conflicting += 1
             continue
         if current is not None:
             before.append(current)
@@ -191,7 +199,16 @@ def code_targets(
         made.append(annotation.id)
     if after:
         store.put_many(after)
-    return CodingChange(code, tuple(before), tuple(after), tuple(made), already)
+    return CodingChange(code, tuple(before), tuple(after), tuple(made), already, conflicting)
+
+
+def _has_exclusive_rival(codebook: Codebook, code: str, tags: Sequence[str]) -> bool:
+    """True when `tags` hold another code of `code`'s group and only one of that group may
+    be on an annotation (the rule `Codebook.toggle` replaces by)."""
+    group = codebook.group(code.split("/", 1)[0])
+    if group is None or not group.exclusive:
+        return False
+    return any(tag != code and tag.startswith(group.id + "/") for tag in tags)
 
 
 def _own_annotation(store: Store, target: Target, analyst: str) -> Annotation | None:

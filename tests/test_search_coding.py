@@ -256,3 +256,25 @@ def test_undo_restores_the_records_whatever_was_there(
         assert records(store) == before
     with Store(path) as reopened:
         assert records(reopened) == before
+
+
+def test_a_search_never_replaces_another_code_of_an_exclusive_group(
+    capsys, store_path: Path
+) -> None:
+    # The analyst read the sentence and coded it Iran; coding "supply route" as Russia in
+    # bulk must not silently turn that Iran into Russia, as the r key on that place would.
+    with Store(store_path) as store:
+        document = store.add_document(Document.from_text(FIRST, title="First"))
+        sentence = document.sentences[0]
+        store.annotate(
+            document.id, sentence.start, sentence.end, tags=["actor/iran"], analyst="tester"
+        )
+    arguments = ["search", "supply route", "--code", "russia", "--unit", "sentence"]
+    assert main([*arguments, "--db", str(store_path)]) == 0
+    assert capsys.readouterr().out == (
+        "coded 1 place with actor/russia as tester; "
+        "1 left as it was (another code of an exclusive group)\n"
+    )
+    with Store(store_path) as store:
+        tags = sorted(a.tags for a in store.annotations(document.id))
+    assert tags == [("actor/iran",), ("actor/russia",)]

@@ -108,6 +108,11 @@ def code_matches(options: argparse.Namespace, search: Search) -> int:
     line = f"coded {places} with {code} as {analyst}"
     if change.already:
         line += f"; {change.already} {'were' if change.already != 1 else 'was'} coded already"
+    if change.conflicting:
+        line += (
+            f"; {change.conflicting} left as {'they were' if change.conflicting != 1 else 'it was'}"
+            " (another code of an exclusive group)"
+        )
     print(visible(line, newline=" "))
     return 0
 

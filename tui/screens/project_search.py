@@ -397,8 +397,16 @@ class ProjectSearchScreen(Screen[Place | None]):
         except StoreError as error:
             self.notify(visible(str(error)), title="Not coded", severity="error", markup=False)
             return
+        left = (
+            f"; {change.conflicting} left as they were: another code of its group is on them"
+            if change.conflicting
+            else ""
+        )
         if not change.coded:
-            self.notify(f"Nothing to code: each place has {self._label(code)} already.")
+            if change.conflicting:
+                self.notify(f"Nothing coded{left}.", markup=False)
+            else:
+                self.notify(f"Nothing to code: each place has {self._label(code)} already.")
             return
         self.done.append(change)
         self.undone.clear()
@@ -406,6 +414,7 @@ class ProjectSearchScreen(Screen[Place | None]):
         message = f"Coded {places} {self._label(code)}"
         if change.already:
             message += f"; {change.already} had it already"
+        message += left
         self.notify(f"{message}. u undoes it.", markup=False)
         self.marked = set()
         self.search_now()
