@@ -77,8 +77,9 @@ def _in_text(search: Search, document: Document, annotations: Sequence[Annotatio
 
 def _holder(index: SpanIndex[Annotation], start: int, end: int) -> str | None:
     """The id of the annotation holding all of `[start, end)` that reaches furthest past
-    it (the earliest of those, by start), or None."""
+    it (the earliest of those, by start), or None. Analysts who coded the same span are
+    told apart by name, then id: the same store always names the same holder."""
     holding = [a for a in index.holding(start) if a.end >= end]
     if not holding:
         return None
-    return max(holding, key=lambda a: (a.end, -a.start)).id
+    return min(holding, key=lambda a: (-a.end, a.start, a.analyst, a.id)).id

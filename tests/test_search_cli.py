@@ -113,3 +113,20 @@ def test_an_older_version_of_a_revised_file_is_not_searched(capsys, store_path: 
     code, out, _ = run(capsys, "search", "supply route", "-f", "json", "--db", str(store_path))
     assert code == 0
     assert [m["document"] for m in json.loads(out)["matches"]] == [newer.id]
+
+
+@pytest.mark.parametrize("first", ["bo", "ana"])
+def test_a_span_two_analysts_coded_is_always_named_by_the_same_holder(
+    capsys, store_path: Path, first: str
+) -> None:
+    # Whichever analyst saved first, the match names the same annotation (ana's, by name).
+    second = "ana" if first == "bo" else "bo"
+    with Store(store_path) as store:
+        document = store.add_document(Document.from_text("The supply route runs north."))
+        held = {}
+        for analyst in (first, second):
+            made = store.annotate(document.id, 4, 16, tags=["interest/access"], analyst=analyst)
+            held[analyst] = made.id
+    code, out, _ = run(capsys, "search", "supply", "--format", "json", "--db", str(store_path))
+    assert code == 0
+    assert [m["annotation"] for m in json.loads(out)["matches"]] == [held["ana"]]
