@@ -3,6 +3,7 @@ deleted while reading, each undone with u, and in force in the reader at once.""
 
 from __future__ import annotations
 
+import html
 from pathlib import Path
 
 from textual.widgets import OptionList
@@ -242,3 +243,15 @@ def test_codebook_screen_snapshot(snap_compare, store_path: Path) -> None:
             edits.add_code, "interest", "air power", keys=["z"], parent="interest/military"
         )
     assert snap_compare(GlossApp(db=store_path, analyst="ana"), press=["C"], terminal_size=SIZE)
+
+
+async def test_every_key_of_the_screen_is_listed_in_a_narrow_terminal(store_path: Path) -> None:
+    # At 100 columns the list of the screen's keys is longer than the dialog is wide: it
+    # wraps, and the last keys (undo, esc back) are still there to read.
+    app = GlossApp(db=store_path, analyst="ana")
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.press("C")
+        await pilot.pause()
+        assert isinstance(app.screen, CodebookScreen)
+        screen_text = html.unescape(app.export_screenshot()).replace("\xa0", " ")
+        assert "u undo · esc back" in screen_text
