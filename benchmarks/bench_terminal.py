@@ -356,6 +356,9 @@ def contenders(
     floor = folder / "floor_app.py"
     floor.write_text(FLOOR_APP, encoding="utf-8")
     quoted = shlex.quote(str(book))
+    # Each launch as an analyst of its own (the shell's pid): Gloss reopens a document
+    # where its analyst left it, which after a measured run is pages past the first words.
+    gloss = f'{gloss} --analyst "bench-$$"'
     found = [
         Contender("Gloss", f"{gloss} --db {empty_db} {quoted}"),
         Contender("Gloss + 10k", f"{gloss} --db {busy_db} {quoted}"),
@@ -364,7 +367,9 @@ def contenders(
     ]
     if before is not None:
         # The same venv, the other tree's code first on the path: an A/B in one run.
-        older = f"env PYTHONPATH={shlex.quote(str(before))} {python} -m tui.cli"
+        older = (
+            f'env PYTHONPATH={shlex.quote(str(before))} {python} -m tui.cli --analyst "bench-$$"'
+        )
         found[2:2] = [
             Contender("Gloss before", f"{older} --db {folder / 'empty-before.json'} {quoted}"),
             Contender("Gloss + 10k before", f"{older} --db {folder / '10k-before.json'} {quoted}"),
