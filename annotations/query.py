@@ -8,6 +8,8 @@ The language:
 
 - `A & B` both, `A | B` either, `!A` not; `&` binds tighter than `|`, `!` tighter than
   both, parentheses group. Two terms side by side (`iran society`) mean `iran & society`.
+- `-A` is `!A` too (the reader's panel filter was first written that way: `r -economy`),
+  but only at the start of a term: `memo-word` is one word, and `-` alone is text.
 - A word names a code when the codebook knows it: by id (`actor/iran`), by the part after
   the slash (`iran`), by key (`i`), by label (`convergence`), by group (`actor`: any of its
   codes) or by one word of a label (`society` for "society and religion"). Case, accents
@@ -19,12 +21,13 @@ The language:
 
 `Query.parse(expression, codebook)` compiles a query, or raises `QueryError` naming the
 character where the expression went wrong; `query.matches(annotation)` tests one
-annotation and `query.filter(annotations)` keeps those that match, in their order.
+annotation and `query.filter(annotations)` keeps those that match, in their order;
+`query.describe(codebook)` says in words how it was read (`Russia and not economy`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from annotations.codebook import Codebook
@@ -62,7 +65,8 @@ class HasCode:
         return not self.codes.isdisjoint(annotation.tags)
 
     def __str__(self) -> str:
-        return _word(self.word)
+        # A label's words (`global leverage`) read back as the same code when unquoted.
+        return " ".join(_word(part) for part in self.word.split(" "))
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,6 +184,50 @@ class Query:
         """The query written out in full (`iran society` -> `iran & society`)."""
         return str(self.term)
 
+    def describe(self, codebook: Codebook) -> str:
+        """How the query was read, in words, as plain text for a status line:
+        `russia -economy @bo shrines` -> `Russia and not economy and @bo and “shrines”`."""
+        return _described(self.term, codebook)
+
+    @property
+    def required_code(self) -> str | None:
+        """One code every matching annotation carries, to narrow a store query by
+        before `matches`; None when the query needs no single code."""
+        terms = self.term.terms if isinstance(self.term, And) else (self.term,)
+        for term in terms:
+            if isinstance(term, HasCode) and len(term.codes) == 1:
+                return next(iter(term.codes))
+        return None
+
+
+def _described(term: Term, codebook: Codebook) -> str:
+    """`term` in words; a part of several words is put in parentheses inside another."""
+
+    def inner(part: Term) -> str:
+        text = _described(part, codebook)
+        return f"({text})" if isinstance(part, (And, Or)) else text
+
+    if isinstance(term, HasCode):
+        labels = []
+        for code_id in sorted(term.codes, key=_code_order(codebook)):
+            code = codebook.code(code_id)
+            labels.append(code.label if code else code_id)
+        return labels[0] if len(labels) == 1 else "(" + " or ".join(labels) + ")"
+    if isinstance(term, ByAnalyst):
+        return f"@{term.name}"
+    if isinstance(term, HasText):
+        return f"“{term.search.query}”"
+    if isinstance(term, Not):
+        return f"not {inner(term.term)}"
+    joiner = " and " if isinstance(term, And) else " or "
+    return joiner.join(inner(part) for part in term.terms)
+
+
+def _code_order(codebook: Codebook) -> Callable[[str], tuple[int, str]]:
+    """A sort key putting code ids in the codebook's order, unknown ones last."""
+    order = {code.id: index for index, code in enumerate(codebook.codes)}
+    return lambda code_id: (order.get(code_id, len(order)), code_id)
+
 
 # -- words to codes ----------------------------------------------------------------------
 
@@ -194,6 +242,8 @@ class _CodeNames:
         self.by_label: dict[str, set[str]] = {}
         self.by_group: dict[str, set[str]] = {}
         self.by_label_word: dict[str, set[str]] = {}
+        # Labels of several words, as folded words: ("global", "leverage") -> its code.
+        self.by_label_words: dict[tuple[str, ...], set[str]] = {}
         for code in codebook.codes:
             self.by_name.setdefault(fold(code.id.split("/", 1)[1]), set()).add(code.id)
             for key in code.keys:  # under every layout: r, к, ق
@@ -202,6 +252,10 @@ class _CodeNames:
             self.by_group.setdefault(fold(code.group), set()).add(code.id)
             for word in fold(code.label).split():
                 self.by_label_word.setdefault(word, set()).add(code.id)
+            label_words = tuple(fold(code.label).split())
+            if len(label_words) > 1:
+                self.by_label_words.setdefault(label_words, set()).add(code.id)
+        self.longest_label = max(map(len, self.by_label_words), default=1)
 
     def codes(self, word: str) -> frozenset[str] | None:
         """The codes `word` names, or None when it names none (it is then text)."""
@@ -272,6 +326,8 @@ class _Parser:
     def _single(self) -> Term:
         ch = self._peek()
         start = self.at
+        if ch == "-" and self._negates_here():
+            ch = "!"
         if ch in "!(" and ch:
             # Each level is a Python call: a pasted "((((..." must not exhaust the stack.
             self.depth += 1
@@ -293,10 +349,42 @@ class _Parser:
             what = "the end" if ch == "" else repr(ch)
             raise QueryError(f'expected a code, an @analyst or "text", not {what}', self.at)
         word = self._word()
+        label = self._label_of_words(word)
+        if label is not None:
+            return label
         codes = self.names.codes(word)
         if codes is not None:
             return HasCode(codes, word)
         return self._text(word, start, quoted=False)
+
+    def _negates_here(self) -> bool:
+        """True when the `-` at `at` starts a term (`-economy`), not when it stands alone."""
+        following = self.text[self.at + 1 : self.at + 2]
+        return bool(following) and not following.isspace() and following not in "&|)"
+
+    def _label_of_words(self, first: str) -> HasCode | None:
+        """The code whose label of several words starts with `first` and goes on with
+        the plain words that follow (the longest such label), consuming them; else None."""
+        if self.names.longest_label < 2:
+            return None
+        after_first = self.at
+        words = [first]
+        ends = [self.at]
+        while len(words) < self.names.longest_label:
+            gap = self.at
+            self._skip_space()
+            if self.at == gap or self._peek_here() in _SPECIAL or not self._peek_here():
+                break
+            words.append(self._word())
+            ends.append(self.at)
+        folded = tuple(fold(word) for word in words)
+        for count in range(len(words), 1, -1):
+            codes = self.names.by_label_words.get(folded[:count])
+            if codes is not None:
+                self.at = ends[count - 1]
+                return HasCode(frozenset(codes), " ".join(words[:count]))
+        self.at = after_first
+        return None
 
     def _nested(self, ch: str, start: int) -> Term:
         self.at += 1

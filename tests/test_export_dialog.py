@@ -86,7 +86,10 @@ async def test_keys_choose_format_and_scope(store, tmp_path: Path) -> None:
 
 async def test_current_filter_scope_narrows_to_the_filter(store, tmp_path: Path) -> None:
     dialog = ExportDialog(
-        store, Codebook.default(), hostile_document().id, PanelFilter(include=("actor/iran",))
+        store,
+        Codebook.default(),
+        hostile_document().id,
+        PanelFilter.parse("iran", Codebook.default()),
     )
     app = Host(dialog)
     async with app.run_test() as pilot:

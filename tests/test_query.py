@@ -66,6 +66,8 @@ def ids(expression: str, annotations: list[Annotation] = TABLE) -> list[str]:
         ("DAMAS", ["e"]),
         ("imported/tag", ["f"]),  # a tag the codebook does not know
         ("!!iran", ["a", "b"]),
+        ("iran -convergence", ["a"]),  # a leading "-" is not, as in the panel filter
+        ("-(russia | iran) & -economy", ["f", "g"]),
     ],
 )
 def test_hand_worked_examples(expression: str, expected: list[str]) -> None:

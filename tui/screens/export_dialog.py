@@ -166,16 +166,10 @@ class ExportDialog(ModalScreen[Path | None]):
         if self.chosen_scope == "all":
             return select(self.store, self.codebook)
         if self.chosen_scope == "filter" and self.panel_filter is not None:
-            # Exactly what the panel lists: the store narrows by tag and analyst, the
-            # filter's words then, as the panel does; no orphans (the panel has none).
+            # Exactly what the panel lists: the store narrows by a code the filter needs,
+            # the filter then, as the panel does; no orphans (the panel has none).
             active = self.panel_filter
-            found = select(
-                self.store,
-                self.codebook,
-                document=self.document_id,
-                tag=active.tag,
-                analyst=active.analyst,
-            )
+            found = select(self.store, self.codebook, document=self.document_id, tag=active.tag)
             return make_scope(
                 found.documents,
                 (a for a in found.annotations if active.matches(a)),

@@ -43,7 +43,7 @@ from tui.screens.reader_places import PlaceActions
 from tui.screens.reader_search import SearchActions
 from tui.screens.reader_sources import SourceActions
 from tui.widgets.annotation_panel import AnnotationPanel
-from tui.widgets.filter_prompt import FilterPrompt, PanelFilter
+from tui.widgets.filter_prompt import FilterPrompt, PanelFilter, QueryError
 from tui.widgets.reading_pane import ReadingPane, highlights_of
 from tui.widgets.status_line import StatusLine
 
@@ -252,8 +252,14 @@ class ReaderScreen(AnnotatingActions, SearchActions, SourceActions, PlaceActions
     def _filter_chosen(self, query: str | None) -> None:
         if query is None:
             return
-        self._filter_query = query
-        self.panel_filter = PanelFilter.parse(query, self.codebook)
+        self._filter_query = query  # offered again by `f`, to fix a bad one
+        try:
+            self.panel_filter = PanelFilter.parse(query, self.codebook)
+        except QueryError as error:  # the last good filter stays
+            self.notify(
+                visible(str(error)), title="Filter not changed", severity="error", markup=False
+            )
+            return
         self.panel.empty_message = AnnotationPanel.EMPTY if not query else _NONE_MATCH
         self.annotations_changed()
 

@@ -1,5 +1,5 @@
 """The panel filter prompt: narrow the annotation panel by codes, analyst or text (the
-query is read by `annotations.panel_filter`)."""
+query is a code query, read by `annotations.panel_filter`)."""
 
 from __future__ import annotations
 
@@ -8,10 +8,10 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import Input, Label
 
-from annotations.panel_filter import PanelFilter
+from annotations.panel_filter import PanelFilter, QueryError
 from tui.widgets.type_ahead import TypeAheadModal
 
-__all__ = ["FilterPrompt", "PanelFilter"]
+__all__ = ["FilterPrompt", "PanelFilter", "QueryError"]
 
 
 class FilterPrompt(TypeAheadModal[str | None]):
@@ -31,7 +31,7 @@ class FilterPrompt(TypeAheadModal[str | None]):
             yield Label("Filter the annotation panel", classes="dialog-title")
             yield Input(
                 self.current,
-                placeholder="codes (russia military, r 1), -code, @analyst, words",
+                placeholder="russia military, (russia | iran) & !economy, @analyst, words",
             )
             yield Label("enter applies · empty clears · escape cancels", classes="dialog-help")
 
