@@ -175,8 +175,9 @@ ACTIONS: tuple[KeyAction, ...] = (
               "space marks, t codes the marked (else all) as one change, u undoes it",
               "Finding", scope="app", codebook_may_take=True),
     KeyAction("panel.filter", "f", "filter", "Filter the panel",
-              "filter the panel: codes (russia military: both), -code, @analyst, words of "
-              "quotes and memos; the status line shows how it was read (esc clears)", "Finding"),
+              "filter the panel by a code query: russia military (both), russia | iran, "
+              "!code or -code, (…), @analyst, words of quotes and memos; the status line "
+              "shows how it was read (esc clears)", "Finding"),
     # -- screens
     KeyAction("focus.switch", "tab", "switch_focus", "Switch to the panel",
               "between the reading pane and the annotation panel (there: j/k, enter jumps)",
