@@ -16,12 +16,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Literal, Protocol
+from typing import Literal
 
 from annotations.codebook import Codebook
 from annotations.document import Document
 from annotations.errors import StoreError
 from annotations.export import (
+    AnnotationSource,
     ExportScope,
     make_scope,
     narrowed,
@@ -32,20 +33,6 @@ from annotations.export import (
 from annotations.journal import paused_gc
 from annotations.model import Annotation
 from annotations.query import Query
-
-
-class DocumentSource(Protocol):
-    """What a scope reads: `annotations.Store`'s public methods."""
-
-    def documents(self) -> list[Document]: ...
-
-    def document(self, document_id: str) -> Document: ...
-
-    def find_document(self, reference: str) -> Document | None: ...
-
-    def annotations(
-        self, document: str | None = None, *, analyst: str | None = None, tag: str | None = None
-    ) -> list[Annotation]: ...
 
 
 @dataclass(frozen=True)
@@ -74,7 +61,7 @@ class Scope:
         return cls(ids)
 
     @classmethod
-    def from_references(cls, store: DocumentSource, references: Sequence[str]) -> Scope:
+    def from_references(cls, store: AnnotationSource, references: Sequence[str]) -> Scope:
         """The documents named by id, id prefix, path or title (as `--document` takes
         them); the whole store when there are none. `StoreError` names one not found."""
         if not references:
@@ -94,7 +81,7 @@ class Scope:
             return "store"
         return "document" if len(self.document_ids) == 1 else "documents"
 
-    def documents(self, store: DocumentSource) -> list[Document]:
+    def documents(self, store: AnnotationSource) -> list[Document]:
         """The scope's documents, in the store's order (when they were added). A document
         removed from the store since the scope was made is left out."""
         documents = store.documents()
@@ -105,7 +92,7 @@ class Scope:
 
     def annotations(
         self,
-        store: DocumentSource,
+        store: AnnotationSource,
         *,
         analyst: str | None = None,
         query: Query | None = None,
@@ -118,7 +105,7 @@ class Scope:
                 found += store.annotations(document.id, analyst=analyst)
         return query.filter(found) if query is not None else found
 
-    def describe(self, store: DocumentSource) -> str:
+    def describe(self, store: AnnotationSource) -> str:
         """The scope in words, for a heading: a title, "3 documents", "the whole store
         (12 documents)"."""
         documents = self.documents(store)
@@ -130,7 +117,7 @@ class Scope:
 
     def export_scope(
         self,
-        store: DocumentSource,
+        store: AnnotationSource,
         codebook: Codebook,
         *,
         analyst: str | None = None,
