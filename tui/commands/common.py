@@ -61,19 +61,27 @@ def add_scope_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def codebook(options: argparse.Namespace) -> Codebook:
+def codebook(options: argparse.Namespace, settings: Settings | None = None) -> Codebook:
     """`--codebook FILE`, else config.toml's [codebook] path, else the default codebook."""
+    settings = settings or load_settings()
     if not options.codebook:
-        return settings_codebook(load_settings()) or Codebook.default()
+        return settings_codebook(settings) or Codebook.default()
     return Codebook.load(options.codebook, reserved=reserved_keys())
 
 
-def codebook_of(store: Store, options: argparse.Namespace) -> Codebook:
+def codebook_of(
+    store: Store, options: argparse.Namespace, loaded: Codebook | None = None
+) -> Codebook:
     """The codebook in force on `store`: its own when it records one (a project travels
-    with its codebook), else `codebook(options)`; `--codebook FILE` replaces the store's."""
+    with its codebook), else `codebook(options)`; `--codebook FILE` replaces the store's.
+    `loaded` is `codebook(options)` when the command read it already (to check the command
+    line before the store), so the file is not read twice."""
+    settings = load_settings()
     chosen = getattr(options, "codebook", None)
-    file = chosen or load_settings().codebook
-    return codebook_in_force(store, codebook(options), file=file, chosen=bool(chosen))
+    if loaded is None:
+        loaded = codebook(options, settings)
+    file = chosen or settings.codebook
+    return codebook_in_force(store, loaded, file=file, chosen=bool(chosen))
 
 
 def add_analyst_option(parser: argparse.ArgumentParser, help_text: str) -> None:

@@ -91,7 +91,7 @@ def run_export(options: argparse.Namespace) -> int:
     if options.output is not None:
         check_output(options.output.expanduser(), protected=store_files(path))
     with Store(path, read_only=True) as store, progress_bar("exporting") as progress:
-        codebook = common.codebook_of(store, options)  # the store's, if it records one
+        codebook = common.codebook_of(store, options, codebook)  # the store's, if it records one
         query = Query.parse(options.query, codebook) if options.query is not None else None
         documents = options.document or []
         one = documents[0] if len(documents) == 1 and not options.where else None

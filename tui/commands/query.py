@@ -49,7 +49,7 @@ def run(options: argparse.Namespace) -> int:
     query = Query.parse(options.expression, codebook)
     path = common.existing_store_path(options.db)
     with Store(path, read_only=True) as store:
-        codebook = common.codebook_of(store, options)  # the store's, if it records one
+        codebook = common.codebook_of(store, options, codebook)  # the store's, if it records one
         query = Query.parse(options.expression, codebook)
         if not store.documents():
             return common.fail(f"{path}: the store holds no documents: nothing to query")

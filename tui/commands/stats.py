@@ -73,7 +73,7 @@ def run(options: argparse.Namespace) -> int:
     codebook = common.codebook(options)
     path = common.existing_store_path(options.db)
     with Store(path, read_only=True) as store:
-        codebook = common.codebook_of(store, options)
+        codebook = common.codebook_of(store, options, codebook)
         if not store.documents():
             return common.fail(f"{path}: the store holds no documents: nothing to count")
         scope = read_scope(store, codebook, options.document, options.analyst, options.where or ())
