@@ -71,6 +71,7 @@ from tui.screens.analysis_views import (
 )
 from tui.screens.disagreement_view import DisagreementView
 from tui.screens.project_search import Place
+from tui.widgets.vi_lists import ViDataTable, ViOptionList
 
 # Below this width the tag bars go under the table instead of beside it.
 NARROW_WIDTH = 110
@@ -101,14 +102,10 @@ class Cell:
         return f"{visible(self.row.label)} × {visible(self.column.label)}"
 
 
-class MatrixTable(DataTable[Text]):
+class MatrixTable(ViDataTable):
     """The counts, one row per interest; `h`/`j`/`k`/`l` move as the arrows do."""
 
     BINDINGS = [
-        Binding("h", "cursor_left", "Left", show=False),
-        Binding("j", "cursor_down", "Down", show=False),
-        Binding("k", "cursor_up", "Up", show=False),
-        Binding("l", "cursor_right", "Right", show=False),
         Binding("enter", "select_cursor", "Quotes", id="analysis.quotes"),
     ]
 
@@ -604,12 +601,10 @@ class AnalysisScreen(Screen[Place | None]):
         self.dismiss(None)
 
 
-class QuoteList(OptionList):
+class QuoteList(ViOptionList):
     """One option per annotation; `j`/`k` move as the arrows do."""
 
     BINDINGS = [
-        Binding("j", "cursor_down", "Down", show=False),
-        Binding("k", "cursor_up", "Up", show=False),
         Binding("enter", "select", "Read it in place", id="quotes.read"),
     ]
 

@@ -27,6 +27,7 @@ from annotations.codebook import Codebook
 from annotations.cooccurrence import all_codes, cooccurrence, group_codes
 from annotations.model import Annotation
 from annotations.safe_text import visible
+from tui.widgets.vi_lists import ViDataTable
 
 OVERLAP_DEFINITION = (
     "Overlap: two annotations of one document sharing at least one character (the same "
@@ -44,15 +45,11 @@ class Quotes:
     annotations: tuple[Annotation, ...]
 
 
-class CountsTable(DataTable[Text]):
+class CountsTable(ViDataTable):
     """A table of counts; `h`/`j`/`k`/`l` move as the arrows do, `enter` lists a cell's
     quotes."""
 
     BINDINGS = [
-        Binding("h", "cursor_left", "Left", show=False),
-        Binding("j", "cursor_down", "Down", show=False),
-        Binding("k", "cursor_up", "Up", show=False),
-        Binding("l", "cursor_right", "Right", show=False),
         Binding("enter", "select_cursor", "Quotes", id="analysis.cell_quotes"),
     ]
 

@@ -22,15 +22,14 @@ from annotations.keyword_context import shorten
 from annotations.model import Annotation
 from annotations.safe_text import visible
 from tui.screens.project_search import Place
+from tui.widgets.vi_lists import ViOptionList
 
 # At most this many sentences are listed: enough to settle, never a frozen screen.
 LISTED = 500
 
 
-class SentenceList(OptionList):
+class SentenceList(ViOptionList):
     BINDINGS = [
-        Binding("j", "cursor_down", "Down", show=False),
-        Binding("k", "cursor_up", "Up", show=False),
         Binding("enter", "select", "Read it", id="disagreements.read"),
     ]
 

@@ -30,14 +30,13 @@ from annotations.safe_text import visible
 from annotations.scope import Scope
 from annotations.store import Store
 from tui.screens.project_search import Place
+from tui.widgets.vi_lists import ViOptionList
 
 GROUPINGS = ("document", "code", "analyst")
 
 
-class MemoList(OptionList):
+class MemoList(ViOptionList):
     BINDINGS = [
-        Binding("j", "cursor_down", "Down", show=False),
-        Binding("k", "cursor_up", "Up", show=False),
         Binding("enter", "select", "Read it", id="memos.read"),
     ]
 

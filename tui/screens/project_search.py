@@ -42,6 +42,7 @@ from annotations.search_coding import (
 from annotations.span_index import SpanIndex
 from annotations.store import Store
 from annotations.text_units import cell_width, snap_to_graphemes
+from tui.widgets.vi_lists import ViOptionList
 
 # Seconds after the last key before the store is searched.
 SEARCH_DELAY = 0.15
@@ -58,12 +59,10 @@ class Place:
     end: int
 
 
-class MatchList(OptionList):
+class MatchList(ViOptionList):
     """The matches, a heading per document; `j`/`k` move as the arrows do."""
 
     BINDINGS = [
-        Binding("j", "cursor_down", "Down", show=False),
-        Binding("k", "cursor_up", "Up", show=False),
         Binding("enter", "select", "Read it", id="project_search.read"),
     ]
 
