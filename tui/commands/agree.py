@@ -33,9 +33,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "or more; n/a (null in json) where there is no variation to agree about.",
     )
     parser.add_argument("analysts", nargs="+", metavar="ANALYST", help="two or more analysts")
-    parser.add_argument(
-        "--format", "-f", default="text", metavar="FORMAT", help="text (default) or json"
-    )
+    common.add_format_option(parser, FORMATS)
     common.add_scope_options(parser)
     common.add_codebook_option(parser)
     common.add_store_options(parser)
@@ -43,8 +41,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(options: argparse.Namespace) -> int:
-    if options.format not in FORMATS:
-        return common.fail(f"unknown format {options.format!r} (choose from text, json)")
+    common.check_format(options, FORMATS)
     analysts: list[str] = options.analysts
     if len(analysts) < 2:
         return common.fail("name at least two analysts to compare")

@@ -65,16 +65,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _add_list_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--format", "-f", default="text", metavar="FORMAT", help="text (default) or json"
-    )
+    common.add_format_option(parser, FORMATS)
     common.add_store_options(parser)
     parser.set_defaults(handler=run_list)
 
 
 def run_list(options: argparse.Namespace) -> int:
-    if options.format not in FORMATS:
-        return common.fail(f"unknown format {options.format!r} (choose from text, json)")
+    common.check_format(options, FORMATS)
     path = common.existing_store_path(options.db)
     with Store(path, read_only=True) as store:
         documents = [d for d in store.documents() if not d.metadata.get("superseded_by")]

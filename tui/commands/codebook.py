@@ -103,7 +103,7 @@ def _chosen(options: argparse.Namespace) -> tuple[Codebook, str]:
     file = getattr(options, "file", None)
     option = getattr(options, "codebook", None)
     if file is not None and option is not None and file != option:
-        raise _UsageError("name one codebook: FILE or --codebook FILE, not both")
+        raise common.UsageError("name one codebook: FILE or --codebook FILE, not both")
     path = file or option
     if path is not None:
         path = path.expanduser()
@@ -125,15 +125,8 @@ def _chosen(options: argparse.Namespace) -> tuple[Codebook, str]:
     return codebook, "the default codebook"
 
 
-class _UsageError(Exception):
-    pass
-
-
 def run_show(options: argparse.Namespace) -> int:
-    try:
-        codebook, source = _chosen(options)
-    except _UsageError as error:
-        return common.fail(str(error))
+    codebook, source = _chosen(options)
     console = Console(highlight=False, emoji=False, markup=False)
     for number, part in enumerate(describe(codebook, source)):
         if number:
@@ -145,10 +138,7 @@ def run_show(options: argparse.Namespace) -> int:
 
 def run_check(options: argparse.Namespace) -> int:
     # A codebook with errors raises CodebookError: one line naming the line, exit 2.
-    try:
-        codebook, source = _chosen(options)
-    except _UsageError as error:
-        return common.fail(str(error))
+    codebook, source = _chosen(options)
     groups, codes = len(codebook.groups), len(codebook.codes)
     print(
         visible(
@@ -167,10 +157,7 @@ def run_export(options: argparse.Namespace) -> int:
         )
     if options.output is not None:
         check_output(options.output.expanduser())
-    try:
-        codebook, _ = _chosen(options)
-    except _UsageError as error:
-        return common.fail(str(error))
+    codebook, _ = _chosen(options)
     if options.format == "toml":
         data = codebook.to_toml().encode("utf-8")
     else:

@@ -12,7 +12,7 @@ from platformdirs import user_data_path
 
 from annotations.codebook import Codebook
 from annotations.codebook_store import codebook_in_force
-from annotations.errors import StoreError
+from annotations.errors import GlossError, StoreError
 from annotations.safe_text import visible
 from annotations.settings import Settings, load_settings
 from annotations.store import Store
@@ -124,6 +124,29 @@ def analyst_and_source(option: str | None, settings: Settings | None = None) -> 
         return getpass.getuser(), "the login name"
     except (KeyError, OSError):
         return "analyst", "no login name"
+
+
+class UsageError(GlossError):
+    """A command line asking for what the command cannot do: one line, exit 2 (tui.cli)."""
+
+
+def add_format_option(parser: argparse.ArgumentParser, formats: tuple[str, ...]) -> None:
+    """`--format/-f`, one of `formats`, the first the default; see `check_format`."""
+    named = [f"{formats[0]} (default)", *formats[1:]]
+    parser.add_argument(
+        "--format",
+        "-f",
+        default=formats[0],
+        metavar="FORMAT",
+        help=f"{', '.join(named[:-1])} or {named[-1]}",
+    )
+
+
+def check_format(options: argparse.Namespace, formats: tuple[str, ...]) -> None:
+    """`UsageError` unless `--format` is one of `formats`. (Not argparse's `choices`: its
+    error is the usage text on several lines, not one line saying what to choose.)"""
+    if options.format not in formats:
+        raise UsageError(f"unknown format {options.format!r} (choose from {', '.join(formats)})")
 
 
 def fail(message: str) -> int:

@@ -51,9 +51,7 @@ def register_memos(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--by", default="document", metavar="GROUPING", help="document, code or analyst"
     )
-    parser.add_argument(
-        "--format", "-f", default="text", metavar="FORMAT", help="text (default) or json"
-    )
+    common.add_format_option(parser, FORMATS)
     common.add_scope_options(parser)
     common.add_analyst_option(parser, "only this analyst's memos (default: everyone's)")
     common.add_codebook_option(parser)
@@ -92,8 +90,7 @@ def _about(store: Store, reference: str | None) -> tuple[str, str]:
 
 
 def run_memos(options: argparse.Namespace) -> int:
-    if options.format not in FORMATS:
-        return common.fail(f"unknown format {options.format!r} (choose from text, json)")
+    common.check_format(options, FORMATS)
     if options.by not in GROUPINGS:
         return common.fail(f"unknown grouping {options.by!r} (choose from document, code, analyst)")
     path = common.existing_store_path(options.db)

@@ -31,9 +31,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "narrows.",
     )
     parser.add_argument("expression", metavar="EXPR", help="the query")
-    parser.add_argument(
-        "--format", "-f", default="text", metavar="FORMAT", help="text (default), json or csv"
-    )
+    common.add_format_option(parser, FORMATS)
     common.add_scope_options(parser)
     common.add_analyst_option(parser, "only this analyst's annotations (default: everyone's)")
     common.add_codebook_option(parser)
@@ -42,8 +40,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(options: argparse.Namespace) -> int:
-    if options.format not in FORMATS:
-        return common.fail(f"unknown format {options.format!r} (choose from text, json, csv)")
+    common.check_format(options, FORMATS)
     codebook = common.codebook(options)
     # A bad expression is found before the store is read.
     query = Query.parse(options.expression, codebook)

@@ -42,9 +42,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "space. Lists each match in its context, document by document.",
     )
     parser.add_argument("text", metavar="TEXT", help="what to find")
-    parser.add_argument(
-        "--format", "-f", default="text", metavar="FORMAT", help="text (default) or json"
-    )
+    common.add_format_option(parser, FORMATS)
     parser.add_argument(
         "--code",
         metavar="CODE",
@@ -64,8 +62,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(options: argparse.Namespace) -> int:
-    if options.format not in FORMATS:
-        return common.fail(f"unknown format {options.format!r} (choose from text, json)")
+    common.check_format(options, FORMATS)
     search = Search.compile(options.text)
     if search is None:
         return common.fail("nothing to search for: the text is empty")

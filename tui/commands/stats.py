@@ -46,9 +46,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "convergence vs divergence per interest, and where in the documents they fall. "
         "Every analyst's annotations unless --analyst narrows.",
     )
-    parser.add_argument(
-        "--format", "-f", default="text", metavar="FORMAT", help="text (default) or json"
-    )
+    common.add_format_option(parser, FORMATS)
     common.add_scope_options(parser)
     parser.add_argument(
         "--by",
@@ -68,8 +66,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(options: argparse.Namespace) -> int:
-    if options.format not in FORMATS:
-        return common.fail(f"unknown format {options.format!r} (choose from text, json)")
+    common.check_format(options, FORMATS)
     codebook = common.codebook(options)
     path = common.existing_store_path(options.db)
     with Store(path, read_only=True) as store:
