@@ -13,6 +13,7 @@ where text was cut.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from annotations.safe_text import visible
@@ -63,15 +64,7 @@ def _cut_left(text: str, cells: int, *, cut: bool) -> str:
         return ""
     if not cut and cell_width(text) <= cells:
         return text
-    kept: list[str] = []
-    used = 1  # the ellipsis
-    for ch in reversed(text):
-        width = cell_width(ch)
-        if used + width > cells:
-            break
-        kept.append(ch)
-        used += width
-    return ELLIPSIS + "".join(reversed(kept))
+    return ELLIPSIS + "".join(reversed(_fitting(reversed(text), cells - 1)))
 
 
 def _cut_right(text: str, cells: int, *, cut: bool = False) -> str:
@@ -80,12 +73,16 @@ def _cut_right(text: str, cells: int, *, cut: bool = False) -> str:
         return ""
     if not cut and cell_width(text) <= cells:
         return text
+    return "".join(_fitting(text, cells - 1)) + ELLIPSIS
+
+
+def _fitting(characters: Iterable[str], cells: int) -> list[str]:
+    """The first of `characters` that fit in `cells` terminal cells."""
     kept: list[str] = []
-    used = 1
-    for ch in text:
-        width = cell_width(ch)
-        if used + width > cells:
+    used = 0
+    for ch in characters:
+        used += cell_width(ch)
+        if used > cells:
             break
         kept.append(ch)
-        used += width
-    return "".join(kept) + ELLIPSIS
+    return kept
