@@ -11,7 +11,8 @@ only for the entries on screen.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import itertools
+from collections.abc import Iterable, Iterator, Sequence
 from typing import NamedTuple
 
 from rich.cells import cell_len, set_cell_size
@@ -53,41 +54,41 @@ def chip_rows(chips: Sequence[tuple[str, list[str]]], meta: str, width: int) -> 
     """The rows of an entry's chips (`(tag, pieces)` in order) and its meta text: chips
     one cell apart, a new row when the next does not fit; the meta after the last chip,
     or on a row of its own, shortened to the width if it must be."""
+    pieces = [(tag, piece) for tag, chip in chips for piece in chip]
+    cells = [cell_len(piece) for _, piece in pieces] + [cell_len(meta)]
     rows: list[Row] = [[]]
-    used = 0
-    for tag, pieces in chips:
-        for piece in pieces:
-            cells = cell_len(piece)
-            if used and used + 1 + cells > width:
-                rows.append([])
-                used = 0
-            if used:
-                rows[-1].append(Piece(" ", "gap"))
-                used += 1
-            rows[-1].append(Piece(piece, "chip", tag))
-            used += cells
-    meta_cells = cell_len(meta)
-    if used and used + 1 + meta_cells > width:
-        rows.append([])
-        used = 0
-    if used:
-        rows[-1].append(Piece(" ", "gap"))
-        used += 1
-    rows[-1].append(Piece(shorten(meta, width - used), "meta"))
+    for (new_row, gap, column), placed in zip(_flow(cells, width), [*pieces, None], strict=True):
+        if new_row:
+            rows.append([])
+        if gap:
+            rows[-1].append(Piece(" ", "gap"))
+        if placed is None:
+            rows[-1].append(Piece(shorten(meta, width - column), "meta"))
+        else:
+            rows[-1].append(Piece(placed[1], "chip", placed[0]))
     return rows
 
 
 def chip_row_count(chip_cells: Sequence[Sequence[int]], meta_cells: int, width: int) -> int:
     """How many rows `chip_rows` makes, from the cells of each chip's pieces."""
-    rows, used = 1, 0
-    for pieces in chip_cells:
-        for cells in pieces:
-            if used and used + 1 + cells > width:
-                rows, used = rows + 1, 0
-            used += cells + (1 if used else 0)
-    if used and used + 1 + meta_cells > width:
-        rows += 1
-    return rows
+    cells = [*itertools.chain.from_iterable(chip_cells), meta_cells]
+    return 1 + sum(new_row for new_row, _, _ in _flow(cells, width))
+
+
+def _flow(cells: Iterable[int], width: int) -> Iterator[tuple[bool, bool, int]]:
+    """Where each piece of so many `cells` goes when pieces flow along rows of `width`
+    one cell apart: whether it starts a new row, whether a gap cell comes before it, and
+    the column it starts at. `chip_rows` lays rows out by it and `chip_row_count` counts
+    them, so the two cannot disagree."""
+    used = 0
+    for piece_cells in cells:
+        new_row = bool(used) and used + 1 + piece_cells > width
+        if new_row:
+            used = 0
+        gap = bool(used)
+        used += gap
+        yield new_row, gap, used
+        used += piece_cells
 
 
 def quote_row_count(quote: str, width: int) -> int:
