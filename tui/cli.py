@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import gc
 import os
 import sys
 from collections.abc import Sequence
@@ -34,6 +35,16 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line `argv` (else the process's own arguments); its exit code."""
+    code = _run(argv)
+    if argv is None:
+        # The process ends next, and what the command made dies with it: frozen, it is not
+        # walked by a last collection first (100,000 annotations: 0.3-0.4 s of CPU).
+        gc.freeze()
+    return code
+
+
+def _run(argv: Sequence[str] | None) -> int:
     arguments = list(sys.argv[1:] if argv is None else argv)
     if not arguments or (arguments[0] not in COMMANDS and arguments[0] not in ("-h", "--help")):
         arguments.insert(0, "open")

@@ -326,7 +326,12 @@ def _formats() -> dict[str, ExportFormat]:
         "md": ExportFormat("md", "md", "Markdown notes", markdown.render),
         "csv": ExportFormat("csv", "csv", "CSV spreadsheet", csv.render, carries_orphans=True),
         "json": ExportFormat(
-            "json", "json", "Gloss JSON (lossless)", json.render, carries_orphans=True
+            "json",
+            "json",
+            "Gloss JSON (lossless)",
+            json.render,
+            carries_orphans=True,
+            chunks=json.chunks,
         ),
         "jsonld": ExportFormat(
             "jsonld", "jsonld", "W3C Web Annotation", jsonld.render, chunks=jsonld.chunks
@@ -358,7 +363,7 @@ def render(name: str, scope: ExportScope) -> bytes:
 
 def render_chunks(name: str, scope: ExportScope) -> Iterator[bytes]:
     """`render(name, scope)` in pieces, each made as the one before has been written, for
-    a format that can (JSON-LD); else its bytes as one piece."""
+    a format that can (json, JSON-LD); else its bytes as one piece."""
     export = export_format(name)
     if export.chunks is None:
         yield render(name, scope)
