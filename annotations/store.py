@@ -523,52 +523,49 @@ class Store:
     ) -> ImportReport:
         try:
             incoming_documents = [Document.from_record(record) for record in document_records]
-            incoming = [Annotation.from_record(record) for record in annotation_records]
+            # Records as `Annotation.to_record()` gives them: one already canonical (what an
+            # export holds) is taken as it is, with no `Annotation` made of it.
+            incoming = [
+                record
+                if is_canonical_record(record)
+                else Annotation.from_record(record).to_record()
+                for record in annotation_records
+            ]
         except (ValueError, KeyError, TypeError, AttributeError, GlossError) as error:
             raise StoreError(f"bad record in import: {error}") from None
-        # An annotation whose record is already canonical is stored as that record.
-        canonical = {
-            id(annotation): record
-            for annotation, record in zip(incoming, annotation_records, strict=True)
-            if is_canonical_record(record)
-        }
         total = len(incoming)
         with self._tables.changing(), self._tables.batched():
             new_documents = [d for d in incoming_documents if d.id not in self._documents]
             known_ids = {d.id for d in incoming_documents} | self._documents.keys()
-            for annotation in incoming:
-                if annotation.document not in known_ids:
+            for record in incoming:
+                if record["document"] not in known_ids:
                     raise StoreError(
-                        f"annotation {annotation.id} names unknown document {annotation.document}"
+                        f"annotation {record['id']} names unknown document {record['document']}"
                     )
             for document in incoming_documents:
                 self.add_document(document)
             added = updated = conflicts = unchanged = 0
-            chosen: dict[str, Annotation] = {}
-            for done, annotation in enumerate(incoming, 1):
-                current = chosen.get(annotation.id)
-                if current is None:
-                    record = self._raw_annotation(annotation.id)
-                    current = (
-                        self._read_annotation(annotation.id, record) if record is not None else None
-                    )
+            chosen: dict[str, dict[str, Any]] = {}
+            for done, record in enumerate(incoming, 1):
+                key = record["id"]
+                current = chosen.get(key)
+                if current is None and key in self._annotation_documents:
+                    current = self._canonical_record(key)
                 if current is None:
                     added += 1
-                    chosen[annotation.id] = annotation
-                elif current == annotation:
+                    chosen[key] = record
+                elif current == record:  # canonical records: equal as their annotations are
                     unchanged += 1
                 else:
                     conflicts += 1
-                    if annotation.modified > current.modified:
+                    if record["modified"] > current["modified"]:
                         updated += 1
-                        chosen[annotation.id] = annotation
+                        chosen[key] = record
                 if progress is not None and (done % 2000 == 0 or done == total):
                     progress(done, total)
             by_document: dict[str, dict[str, dict[str, Any]]] = {}
-            for annotation in chosen.values():
-                by_document.setdefault(annotation.document, {})[annotation.id] = (
-                    canonical.get(id(annotation)) or annotation.to_record()
-                )
+            for key, record in chosen.items():
+                by_document.setdefault(record["document"], {})[key] = record
             for document_id, records in by_document.items():
                 self._put_many(document_id, records)
             for table, side_records in side.items():
@@ -714,6 +711,13 @@ class Store:
             return None
         table = self._tables.tables.get(ANNOTATIONS_PREFIX + document_id, {})
         return table.get(annotation_id)
+
+    def _canonical_record(self, annotation_id: str) -> dict[str, Any] | None:
+        """The stored record of an annotation as `Annotation.to_record()` gives it."""
+        record = self._raw_annotation(annotation_id)
+        if record is None or is_canonical_record(record):
+            return record
+        return self._read_annotation(annotation_id, record).to_record()
 
     def _annotations_table(self, document_id: str) -> _KeyedTable:
         return self._db.table(ANNOTATIONS_PREFIX + document_id)  # type: ignore[return-value]

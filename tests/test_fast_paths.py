@@ -19,10 +19,11 @@ from annotations.document import Document
 from annotations.errors import RecordError
 from annotations.export import ExportScope, make_scope, render, render_chunks
 from annotations.export.json import indented_json
-from annotations.journal import compact_json
+from annotations.journal import compact_json, encode_line, encode_operations
 from annotations.library import open_paths
 from annotations.model import Annotation
 from annotations.output_file import write_file
+from annotations.storage import holds_no_floats
 from annotations.store import Store
 from annotations.validation import check_export, parse_export, parse_json
 
@@ -167,3 +168,32 @@ def test_a_known_file_reopens_as_the_document_the_store_holds(tmp_path: Path) ->
         assert store.document(opened.id).path == str(moved.resolve())
         assert open_paths(store, [crlf]).opened[0].document.id == opened.id
         assert [a.quote for a in store.annotations(opened.id)] == ["Russia keeps the army."]
+
+
+tables = st.sampled_from(["annotations:d1", "texts", "documents", "memos", "annotations:d2"])
+operations = st.lists(
+    st.tuples(tables, st.text(max_size=5), st.none() | st.dictionaries(st.text(), any_json)),
+    max_size=8,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(operations)
+def test_a_save_is_journalled_as_the_line_json_writes(saved: list) -> None:
+    floatless = [
+        (table, key, record)
+        for table, key, record in saved
+        if not holds_no_floats(table) or record is None or _floatless(record)
+    ]
+    line = encode_operations(floatless, holds_no_floats)
+    assert bytes(line) == encode_line([list(operation) for operation in floatless])
+
+
+def _floatless(value: object) -> bool:
+    if isinstance(value, float):
+        return False
+    if isinstance(value, dict):
+        return all(map(_floatless, value.values()))
+    if isinstance(value, list):
+        return all(map(_floatless, value))
+    return True
