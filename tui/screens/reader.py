@@ -44,7 +44,7 @@ from tui.screens.reader_search import SearchActions
 from tui.screens.reader_sources import SourceActions
 from tui.widgets.annotation_panel import AnnotationPanel
 from tui.widgets.filter_prompt import FilterPrompt, PanelFilter, QueryError
-from tui.widgets.reading_pane import ReadingPane, highlights_of
+from tui.widgets.reading_pane import ReadingPane
 from tui.widgets.status_line import StatusLine
 
 if TYPE_CHECKING:
@@ -159,7 +159,7 @@ class ReaderScreen(AnnotatingActions, SearchActions, SourceActions, PlaceActions
         """Read this document's annotations from the store again and redraw them."""
         annotations = self.store.annotations(self.document.id)
         self._index = SpanIndex(annotations)
-        self.pane.set_highlights(highlights_of(annotations, self.codebook, self.analyst))
+        self.pane.set_highlights(self._index, self.codebook, self.analyst)
         current = self.annotation_under_cursor(any_analyst=True)
         self.panel.set_annotations(self._shown(), current.id if current else None)
         self._update_status()

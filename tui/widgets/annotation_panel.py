@@ -33,14 +33,18 @@ from tui.layout import wrap_paragraph
 from tui.widgets.code_marks import chip_style, terminal_colours
 from tui.widgets.panel_entry import (
     Piece,
+    QuoteSize,
     Row,
     chip_row_count,
     chip_rows,
     chip_texts,
-    quote_row_count,
     quote_rows,
 )
 from tui.widgets.scrolling import SCROLLBAR_WIDTH, ScrollingLines
+
+# What an entry's height depends on, whatever the width: its tags, analyst and confidence
+# (the chips and meta text), its quote's size and its memo's first line.
+_Shape = tuple[tuple[str, ...], str, str | None, QuoteSize, str]
 
 
 class AnnotationPanel(ScrollingLines, can_focus=True, inherit_bindings=False):
@@ -91,9 +95,15 @@ class AnnotationPanel(ScrollingLines, can_focus=True, inherit_bindings=False):
         self._version = 0
         self._chip_styles: dict[str, Style] = {}
         self._chip_texts: dict[str, list[str]] = {}  # at the measured width
-        self._chip_counts: dict[tuple[tuple[str, ...], str], int] = {}
+        self._chip_counts: dict[tuple[tuple[str, ...], str, str | None], int] = {}  # at the width
+        # Each annotation's shape, worked out once (by id, with the annotation it is of)
+        # and numbered, and the number of each entry's until the annotations change: a
+        # resize measures ten thousand entries again, but only a few hundred shapes.
+        self._shape_numbers: dict[str, tuple[Annotation, int]] = {}
+        self._shapes: dict[_Shape, int] = {}
+        self._entry_shapes: list[int] | None = None
         self._rows: LRUCache[tuple[int, int], list[Row]] = LRUCache(256)
-        self._memo_cache: LRUCache[tuple[str, str, int], list[str]] = LRUCache(20_000)
+        self._memo_cache: LRUCache[tuple[str, int], list[str]] = LRUCache(20_000)
 
     # -- what the screen sets ----------------------------------------------------------
 
@@ -101,6 +111,10 @@ class AnnotationPanel(ScrollingLines, can_focus=True, inherit_bindings=False):
         self.annotations = annotations
         self._version += 1  # entries are laid out again
         self._index_by_id = {a.id: index for index, a in enumerate(annotations)}
+        self._entry_shapes = None
+        if len(self._shape_numbers) > 2 * len(annotations) + 1000:
+            self._shape_numbers.clear()  # of annotations since changed or deleted
+            self._shapes.clear()
         self.highlighted = None
         if self.content_width:
             self._measure()
@@ -191,26 +205,40 @@ class AnnotationPanel(ScrollingLines, can_focus=True, inherit_bindings=False):
         self._width = self._text_width()
         self._chip_texts.clear()
         self._chip_counts.clear()
-        memo_lines = self._memo_lines
-        height = self._entry_height
-        # Chips, quote, the memo's first line wrapped, a blank line.
-        self._heights = [
-            height(a) + len(memo_lines(a)) if a.memo else height(a) for a in self.annotations
-        ]
-        self._tops = list(accumulate(self._heights, initial=0))[:-1]
-        self._total = sum(self._heights) if self.annotations else 1
+        if self._entry_shapes is None:
+            self._entry_shapes = [self._shape_number(a) for a in self.annotations]
+        height_of = [self._height(shape) for shape in self._shapes]  # in their numbers' order
+        self._heights = heights = [height_of[number] for number in self._entry_shapes]
+        self._tops = list(accumulate(heights, initial=0))[:-1]
+        self._total = sum(heights) if self.annotations else 1
         self.scroll_to_line(min(self.top_line, self.last_top_line))
         self._version += 1
         self.refresh()
 
-    def _entry_height(self, annotation: Annotation) -> int:
-        """Rows of chips, of the quote, and a blank row (the memo's are added)."""
-        key = (annotation.tags, self._meta(annotation))
+    def _shape_number(self, annotation: Annotation) -> int:
+        known = self._shape_numbers.get(annotation.id)
+        if known is not None and known[0] is annotation:
+            return known[1]
+        memo = _first_line(annotation.memo) if annotation.memo else ""
+        text = annotation.quote
+        # Printable text holds nothing `visible` replaces: most quotes are shown as they are.
+        quote = QuoteSize.of(text if text.isprintable() else visible(text))
+        shape = (annotation.tags, annotation.analyst, annotation.confidence, quote, memo)
+        number = self._shapes.setdefault(shape, len(self._shapes))
+        self._shape_numbers[annotation.id] = (annotation, number)
+        return number
+
+    def _height(self, shape: _Shape) -> int:
+        """Rows of an entry at the measured width: of its chips, its quote and its memo's
+        first line wrapped, then a blank row."""
+        tags, analyst, confidence, quote, memo = shape
+        key = (tags, analyst, confidence)
         chips = self._chip_counts.get(key)
         if chips is None:
-            cells = [[cell_len(piece) for piece in self._chip_pieces(tag)] for tag in key[0]]
-            chips = self._chip_counts[key] = chip_row_count(cells, cell_len(key[1]), self._width)
-        return chips + quote_row_count(visible(annotation.quote), self._width) + 1
+            cells = [[cell_len(piece) for piece in self._chip_pieces(tag)] for tag in tags]
+            meta = cell_len(_meta_text(tags, analyst, confidence))
+            chips = self._chip_counts[key] = chip_row_count(cells, meta, self._width)
+        return chips + quote.rows(self._width) + len(self._wrapped_memo(memo)) + 1
 
     def _entry_rows(self, index: int) -> list[Row]:
         """The rows of entry `index` at the measured width (its blank row aside)."""
@@ -241,18 +269,18 @@ class AnnotationPanel(ScrollingLines, can_focus=True, inherit_bindings=False):
 
     @staticmethod
     def _meta(annotation: Annotation) -> str:
-        meta = visible(annotation.analyst, newline=" ")
-        if annotation.confidence:
-            meta += f" · {annotation.confidence}"
-        return meta if annotation.tags else "(no tags) " + meta
+        return _meta_text(annotation.tags, annotation.analyst, annotation.confidence)
 
     def _memo_lines(self, annotation: Annotation) -> list[str]:
-        memo = _first_line(annotation.memo)
+        return self._wrapped_memo(_first_line(annotation.memo))
+
+    def _wrapped_memo(self, memo: str) -> list[str]:
+        """A memo's first line (`_first_line`) wrapped at the measured width."""
         if not memo:
             return []
         if len(memo) <= self._width and memo.isascii():
             return [memo]
-        key = (annotation.id, annotation.memo, self._width)
+        key = (memo, self._width)
         lines = self._memo_cache.get(key)
         if lines is None:
             lines = [
@@ -321,6 +349,14 @@ class AnnotationPanel(ScrollingLines, can_focus=True, inherit_bindings=False):
             style = chip_style(self.codebook.color(tag), terminal_colours(self.app))
             self._chip_styles[tag] = style
         return style
+
+
+def _meta_text(tags: tuple[str, ...], analyst: str, confidence: str | None) -> str:
+    """The analyst (and confidence) shown after an entry's chips."""
+    meta = visible(analyst, newline=" ")
+    if confidence:
+        meta += f" · {confidence}"
+    return meta if tags else "(no tags) " + meta
 
 
 @functools.lru_cache(maxsize=4096)

@@ -91,12 +91,44 @@ def _flow(cells: Iterable[int], width: int) -> Iterator[tuple[bool, bool, int]]:
         used += piece_cells
 
 
+# Quotes up to this long are measured; a longer one takes two rows at any width.
+_MEASURED_UP_TO = 8000
+# Characters one cell wide, as `cell_len` counts them: printable ASCII and the
+# typographic quotes, dashes and ellipsis of most prose (counted without a lookup each).
+_ONE_CELL = frozenset(map(chr, range(0x20, 0x7F))) | frozenset("‘’“”–—…")
+
+
+class QuoteSize(NamedTuple):
+    """What the rows of a quote depend on, at any width: its length and the cells it
+    takes with its white space runs made one space (None when too long to matter)."""
+
+    length: int
+    cells: int | None
+
+    @classmethod
+    def of(cls, quote: str) -> QuoteSize:
+        if len(quote) > _MEASURED_UP_TO:
+            return cls(len(quote), None)
+        # Printable text has no white space but the space: most quotes need no split.
+        if quote.isprintable() and "  " not in quote:
+            text = quote.strip(" ")
+        else:
+            text = " ".join(quote.split())
+        return cls(len(quote), len(text) if _ONE_CELL.issuperset(text) else cell_len(text))
+
+    def rows(self, width: int) -> int:
+        """1 when the quote fits on a row of `width` with its marks, else 2."""
+        if self.cells is None or self.length > _SURELY_LONG * width:
+            return 2
+        return 1 if self.cells + 2 <= width else 2
+
+
 def quote_row_count(quote: str, width: int) -> int:
     """1 when the quote (white space runs made one space) fits on a row with its marks,
     else 2."""
     if len(quote) > _SURELY_LONG * width:
         return 2
-    return 1 if cell_len(" ".join(quote.split())) + 2 <= width else 2
+    return QuoteSize.of(quote).rows(width)
 
 
 def quote_rows(quote: str, width: int) -> list[Row]:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import bisect
 import itertools
-from collections.abc import Sequence
+from collections.abc import Callable
 from typing import NamedTuple
 
 from rich.cells import cell_len
@@ -58,29 +58,28 @@ class Highlight(NamedTuple):
     markers: tuple[tuple[str, str], ...] = ()
 
 
-def highlights_of(
-    annotations: Sequence[Annotation], codebook: Codebook, analyst: str
-) -> list[Highlight]:
-    """The tint of each annotation: its actor's colour, else its first code's; `own` for
+class HighlightLooks:
+    """Each annotation's tint: its actor's colour, else its first code's; `own` for
     `analyst`'s; the markers of its codes."""
-    # Few tag combinations occur: colour and markers are looked up once for each.
-    looks: dict[tuple[str, ...], tuple[str, tuple[tuple[str, str], ...]]] = {}
-    highlights = []
-    for annotation in annotations:
-        look = looks.get(annotation.tags)
+
+    def __init__(self, codebook: Codebook, analyst: str) -> None:
+        self.codebook = codebook
+        self.analyst = analyst
+        # Few tag combinations occur: colour and markers are looked up once for each.
+        self._looks: dict[tuple[str, ...], tuple[str, tuple[tuple[str, str], ...]]] = {}
+
+    def __call__(self, annotation: Annotation) -> Highlight:
+        tags = annotation.tags
+        look = self._looks.get(tags)
         if look is None:
-            tags = annotation.tags
             actor = next((tag for tag in tags if tag.startswith("actor/")), None)
             tag = actor or (tags[0] if tags else None)
-            color = codebook.color(tag) if tag else "#888888"
-            markers = tuple((codebook.marker(t), codebook.color(t)) for t in tags)
-            look = looks[tags] = (color, markers)
-        highlights.append(
-            Highlight(
-                annotation.start, annotation.end, look[0], annotation.analyst == analyst, look[1]
-            )
+            color = self.codebook.color(tag) if tag else "#888888"
+            markers = tuple((self.codebook.marker(t), self.codebook.color(t)) for t in tags)
+            look = self._looks[tags] = (color, markers)
+        return Highlight(
+            annotation.start, annotation.end, look[0], annotation.analyst == self.analyst, look[1]
         )
-    return highlights
 
 
 class ReadingPane(ScrollingLines, can_focus=True, inherit_bindings=False):
@@ -120,7 +119,8 @@ class ReadingPane(ScrollingLines, can_focus=True, inherit_bindings=False):
         self.document = document
         self.selection: tuple[int, int] = (0, 0)
         self.extending = False
-        self._highlights: SpanIndex[Highlight] = SpanIndex([])
+        self._annotations: SpanIndex[Annotation] = SpanIndex([])
+        self._look: Callable[[Annotation], Highlight] | None = None
         self._highlights_by_paragraph: dict[int, list[Highlight]] = {}
         self._matches: list[tuple[int, int]] = []
         self._match_starts: list[int] = []
@@ -151,19 +151,25 @@ class ReadingPane(ScrollingLines, can_focus=True, inherit_bindings=False):
                 last = self.line_of(span_end - 1)
                 self.refresh_lines(first, last - first + 1)
 
-    def set_highlights(self, highlights: list[Highlight]) -> None:
-        """Replace the tinted spans (annotations), given in order of their start."""
-        self._highlights = SpanIndex(highlights)
+    def set_highlights(
+        self, annotations: SpanIndex[Annotation], codebook: Codebook, analyst: str
+    ) -> None:
+        """Tint `annotations` with their codes' colours in `codebook`, `analyst`'s own
+        stronger than others'."""
+        self._annotations = annotations
+        self._look = HighlightLooks(codebook, analyst)
         self._highlights_by_paragraph = {}
         self._invalidate()
 
     def _highlights_in(self, paragraph: int) -> list[Highlight]:
         # Worked out per paragraph when it is first drawn: opening a document with ten
-        # thousand annotations costs nothing until their paragraphs are on screen.
+        # thousand annotations tints none of them until their paragraphs are on screen.
         found = self._highlights_by_paragraph.get(paragraph)
         if found is None:
             span = self.document.paragraphs[paragraph]
-            found = self._highlights.overlapping(span.start, span.end)
+            look = self._look
+            overlapping = self._annotations.overlapping(span.start, span.end)
+            found = [look(a) for a in overlapping] if look else []
             self._highlights_by_paragraph[paragraph] = found
         return found
 
