@@ -11,11 +11,13 @@ would destroy it).
 from __future__ import annotations
 
 import contextlib
+import io
 import os
 import secrets
 import stat
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import BinaryIO
 
 from annotations.errors import ExportError
 from annotations.storage import backup_folder, journal_path, lock_path
@@ -59,9 +61,17 @@ def check_output(path: Path, protected: Iterable[Path] = ()) -> None:
             )
 
 
-def write_file(path: Path, data: bytes | Iterable[bytes], protected: Iterable[Path] = ()) -> None:
+# A function that writes a file's content into the (seekable) file it is given.
+Writer = Callable[[BinaryIO], None]
+
+
+def write_file(
+    path: Path, data: bytes | Iterable[bytes] | Writer, protected: Iterable[Path] = ()
+) -> None:
     """Write `data` to `path` (see the module's docstring); `ExportError` if it fails.
-    `data` may come in pieces (`export.render_chunks`), each written as it comes."""
+    `data` may come in pieces (`export.render_chunks`), each written as it comes, or be a
+    `Writer` that writes into the file as it goes (a zip, which seeks back over its
+    entries' headers: `export.file_content`)."""
     if isinstance(data, bytes):
         data = (data,)
     protected = tuple(protected)
@@ -75,8 +85,7 @@ def write_file(path: Path, data: bytes | Iterable[bytes], protected: Iterable[Pa
         # os.open with 0o666 lets the umask decide the permissions, as for any new file.
         descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
         with os.fdopen(descriptor, "wb") as handle:
-            for piece in data:
-                handle.write(piece)
+            _write(handle, data)
         os.replace(temporary, target)
     except OSError as error:
         with contextlib.suppress(OSError):
@@ -89,12 +98,23 @@ def write_file(path: Path, data: bytes | Iterable[bytes], protected: Iterable[Pa
         raise
 
 
-def _write_into(path: Path, fifo: Path, data: Iterable[bytes]) -> None:
+def _write(handle: BinaryIO, data: Iterable[bytes] | Writer) -> None:
+    if callable(data):
+        data(handle)
+        return
+    for piece in data:
+        handle.write(piece)
+
+
+def _write_into(path: Path, fifo: Path, data: Iterable[bytes] | Writer) -> None:
     """Write into a FIFO: it waits for a reader, as a shell's `> fifo` does."""
+    if callable(data):  # it seeks: made whole first
+        buffer = io.BytesIO()
+        data(buffer)
+        data = (buffer.getvalue(),)
     try:
         with open(fifo, "wb") as handle:
-            for piece in data:
-                handle.write(piece)
+            _write(handle, data)
     except BrokenPipeError:
         raise ExportError(f"{path}: the reader of the FIFO went away") from None
     except OSError as error:

@@ -3,23 +3,31 @@ whole-document way gives.
 
 The json export indents its values one at a time (msgspec for the annotations) instead
 of `json.dumps(indent=2)` over the whole export: the bytes must be the same for any
-scope, lone surrogates, floats and NaN in metadata, orphans and memos included.
+scope, lone surrogates, floats and NaN in metadata, orphans and memos included. The qdpx
+export zips `project.qde` into the file a piece at a time: the zip must be the one made
+of the whole project at once, and QualCoder must read it.
 """
 
 from __future__ import annotations
 
+import io
 import json
+import zipfile
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from qualcoder_model import import_qdpx
+from test_export_support import scopes
 
 from annotations.codebook import Codebook
 from annotations.document import Document
+from annotations.export import export_to, file_content, make_scope, render, render_chunks
 from annotations.export import json as json_export
-from annotations.export import make_scope, render, render_chunks
 from annotations.export.json import escape_unsafe
+from annotations.export.qdpx import project_xml
 from annotations.memos import Memo
 from annotations.memos import exported as exported_memos
 from annotations.model import Annotation
@@ -118,3 +126,75 @@ def test_a_large_json_export_is_made_a_batch_of_annotations_at_a_time() -> None:
     assert len(json.loads(whole)["annotations"]) == 10_000
     # No piece holds more than one batch of annotations' worth of the file.
     assert max(map(len, pieces)) < len(whole) / 4
+
+
+def whole_project_zip(scope) -> bytes:
+    """The qdpx export as it was made before it was zipped in pieces: `project.qde` whole."""
+    xml, files = project_xml(scope)
+    stamp = scope.generated
+    date_time = tuple(
+        int(stamp[i : i + n]) for i, n in ((0, 4), (5, 2), (8, 2), (11, 2), (14, 2), (17, 2))
+    )
+    entries = [("project.qde", xml)] + [
+        (f"sources/{name}", text.encode("utf-8", "surrogatepass")) for name, text in files.items()
+    ]
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, data in entries:
+            info = zipfile.ZipInfo(name, date_time=date_time)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(info, data)
+    return buffer.getvalue()
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(scopes())
+def test_the_qdpx_export_zipped_in_pieces_is_the_zip_of_the_whole_project(scope) -> None:
+    assert render("qdpx", scope) == whole_project_zip(scope)
+
+
+class RecordingFile(io.BytesIO):
+    """A file that remembers how much each write handed it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.writes: list[int] = []
+
+    def write(self, data) -> int:
+        self.writes.append(len(data))
+        return super().write(data)
+
+
+def many_annotations_scope(count: int):
+    document = Document.from_text("Russia keeps the army. Iran keeps the people.\n" * 400)
+    annotations = [
+        Annotation.create(
+            document=document.id,
+            text=document.text,
+            start=number % 18_000,
+            end=number % 18_000 + 5 + number % 40,
+            tags=("actor/russia",),
+            memo=f"memo {number}",
+            analyst=("ana", "ben")[number % 2],
+        )
+        for number in range(count)
+    ]
+    return make_scope([document], annotations, Codebook.default())
+
+
+def test_a_large_qdpx_export_is_zipped_into_its_file_as_it_is_made(tmp_path: Path) -> None:
+    scope = many_annotations_scope(10_000)
+    whole = whole_project_zip(scope)
+    written = RecordingFile()
+    content = file_content("qdpx", scope)
+    assert callable(content)
+    content(written)
+    assert written.getvalue() == whole
+    # The project's XML reached the file in pieces, never as one whole.
+    with zipfile.ZipFile(io.BytesIO(whole)) as archive:
+        project_size = archive.getinfo("project.qde").compress_size
+    assert max(written.writes) < project_size / 2
+    target = export_to("qdpx", scope, tmp_path / "project.qdpx")
+    assert target.read_bytes() == whole
+    codings = import_qdpx(target.read_bytes()).execute("select count(*) from code_text")
+    assert codings.fetchone()[0] == 10_000

@@ -20,7 +20,7 @@ from datetime import UTC, datetime
 from functools import cached_property
 from operator import attrgetter
 from pathlib import Path
-from typing import Protocol
+from typing import BinaryIO, Protocol
 
 from annotations.anchoring import Report, reanchor, relocate
 from annotations.attributes import exported as exported_attributes
@@ -31,7 +31,7 @@ from annotations.journal import paused_gc
 from annotations.library import current_version, load, superseded_versions
 from annotations.memos import Memo, scope_memos
 from annotations.model import Annotation
-from annotations.output_file import write_file
+from annotations.output_file import Writer, write_file
 from annotations.query import Query
 
 
@@ -317,6 +317,8 @@ class ExportFormat:
     # The same bytes in pieces, made as they are written (a large export never whole in
     # memory); None: `render`'s bytes are the one piece.
     chunks: Callable[[ExportScope], Iterator[bytes]] | None = None
+    # The same bytes written into a seekable file as they are made (a zip); None: `chunks`.
+    write: Callable[[ExportScope, BinaryIO], None] | None = None
 
 
 def _formats() -> dict[str, ExportFormat]:
@@ -337,7 +339,9 @@ def _formats() -> dict[str, ExportFormat]:
             "jsonld", "jsonld", "W3C Web Annotation", jsonld.render, chunks=jsonld.chunks
         ),
         "html": ExportFormat("html", "html", "HTML page", html.render),
-        "qdpx": ExportFormat("qdpx", "qdpx", "REFI-QDA project", qdpx.render, needs_file=True),
+        "qdpx": ExportFormat(
+            "qdpx", "qdpx", "REFI-QDA project", qdpx.render, needs_file=True, write=qdpx.write
+        ),
     }
 
 
@@ -371,10 +375,26 @@ def render_chunks(name: str, scope: ExportScope) -> Iterator[bytes]:
         yield from export.chunks(scope)
 
 
+def file_content(name: str, scope: ExportScope) -> Iterator[bytes] | Writer:
+    """What `output_file.write_file` takes to write `render(name, scope)` into a file as
+    it is made: a `Writer` for a format that writes into the file (qdpx zips into it),
+    else the pieces of `render_chunks`."""
+    export = export_format(name)
+    write = export.write
+    if write is None:
+        return render_chunks(name, scope)
+
+    def writer(file: BinaryIO) -> None:
+        with paused_gc():  # as in `render`
+            write(scope, file)
+
+    return writer
+
+
 def export_to(name: str, scope: ExportScope, path: str | Path) -> Path:
     """Render `scope` as `name` into the file `path` (replaced whole, never half-written)."""
     path = Path(path).expanduser()
-    write_file(path, render_chunks(name, scope))
+    write_file(path, file_content(name, scope))
     return path
 
 

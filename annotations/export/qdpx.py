@@ -33,7 +33,8 @@ import hashlib
 import io
 import re
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from typing import BinaryIO
 
 from annotations.citation import FIELD_LABELS, SOURCE_FIELDS, citation, source_fields
 from annotations.codebook import Code, Codebook
@@ -112,6 +113,18 @@ def _name(text: str) -> str:
 
 def project_xml(scope: ExportScope) -> tuple[bytes, dict[str, str]]:
     """`project.qde` as UTF-8 XML and the source files: name in `sources/` -> text."""
+    files: dict[str, str] = {}
+    return b"".join(project_pieces(scope, files)), files
+
+
+# Lines of `project.qde` made before they are handed on as one piece.
+PIECE_LINES = 20_000
+
+
+def project_pieces(scope: ExportScope, files: dict[str, str]) -> Iterator[bytes]:
+    """`project.qde` as UTF-8 XML in pieces of about `PIECE_LINES` lines, each made as the
+    one before has been written; `files` gets the source files (name in `sources/` ->
+    text) as their sources are made."""
     out = ['<?xml version="1.0" encoding="utf-8"?>']
     # Every Note gets a date: QualCoder's importer fails on a Note that has none.
     generated = _datetime(scope.generated)
@@ -136,7 +149,6 @@ def project_xml(scope: ExportScope) -> tuple[bytes, dict[str, str]]:
     code_guids = _codebook(out, scope)
     variables = _variables(out, _case_names(scope))
     notes: list[str] = []
-    files: dict[str, str] = {}
     out.append("  <Sources>")
     for document in scope.documents:
         source_guid = guid("document", document.id)
@@ -158,6 +170,8 @@ def project_xml(scope: ExportScope) -> tuple[bytes, dict[str, str]]:
         out.append(f"      <Description>{_text(citation(document, 0, 'chicago'))}</Description>")
         for group in selections(annotations):
             _selection(out, notes, group, code_guids, users, generated)
+            if len(out) >= PIECE_LINES:
+                yield _piece(out)
         memo = scope.memos.get(document.id)
         if memo is not None:
             note_guid = guid("memo", document.id)
@@ -178,7 +192,14 @@ def project_xml(scope: ExportScope) -> tuple[bytes, dict[str, str]]:
         out.append(f"  <Description>{_text(project.text)}</Description>")
         out.append(f'  <NoteRef targetGUID="{guid("memo", PROJECT)}"/>')
     out.append("</Project>")
-    return ("\n".join(out) + "\n").encode("utf-8"), files
+    yield _piece(out)
+
+
+def _piece(lines: list[str]) -> bytes:
+    """The lines so far as one piece of UTF-8, each with its newline; `lines` emptied."""
+    piece = ("\n".join(lines) + "\n").encode("utf-8")
+    lines.clear()
+    return piece
 
 
 def _memo_note(
@@ -467,8 +488,15 @@ def _selection(
 
 def render(scope: ExportScope) -> bytes:
     """The `.qdpx` zip of `scope`."""
-    xml, files = project_xml(scope)
     buffer = io.BytesIO()
+    write(scope, buffer)
+    return buffer.getvalue()
+
+
+def write(scope: ExportScope, file: BinaryIO) -> None:
+    """Zip the `.qdpx` of `scope` into `file` (seekable: each entry's header is written
+    again once its size is known) as it is made: `project.qde` a piece at a time, then
+    the sources' texts. The bytes are `render`'s."""
     # Entries dated when the export was made, so the same export gives the same bytes.
     stamp = scope.generated
     try:
@@ -477,15 +505,18 @@ def render(scope: ExportScope) -> bytes:
         )
     except ValueError:
         date_time = (1980, 1, 1, 0, 0, 0)
-    entries = [("project.qde", xml)]
-    # `sources/` in lower case, as the standard and NVivo's exports spell it: zip names
-    # are case-sensitive, and several readers look for no other.
-    entries += [
-        (f"sources/{name}", text.encode("utf-8", "surrogatepass")) for name, text in files.items()
-    ]
-    with zipfile.ZipFile(buffer, "w") as archive:
-        for name, data in entries:
-            info = zipfile.ZipInfo(name, date_time=date_time)  # type: ignore[arg-type]
-            info.compress_type = zipfile.ZIP_DEFLATED
-            archive.writestr(info, data)
-    return buffer.getvalue()
+
+    def entry(name: str) -> zipfile.ZipInfo:
+        info = zipfile.ZipInfo(name, date_time=date_time)  # type: ignore[arg-type]
+        info.compress_type = zipfile.ZIP_DEFLATED
+        return info
+
+    files: dict[str, str] = {}
+    with zipfile.ZipFile(file, "w") as archive:
+        with archive.open(entry("project.qde"), "w") as project:
+            for piece in project_pieces(scope, files):
+                project.write(piece)
+        # `sources/` in lower case, as the standard and NVivo's exports spell it: zip names
+        # are case-sensitive, and several readers look for no other.
+        for name, text in files.items():
+            archive.writestr(entry(f"sources/{name}"), text.encode("utf-8", "surrogatepass"))

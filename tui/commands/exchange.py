@@ -16,6 +16,7 @@ from annotations.export import (
     FORMAT_NAMES,
     ExportScope,
     export_format,
+    file_content,
     narrowed,
     render_chunks,
     select,
@@ -124,15 +125,16 @@ def run_export(options: argparse.Namespace) -> int:
             )
         if query is not None:
             scope = narrowed(scope, query)
-        data = render_chunks(export.name, scope)  # made as it is written, below
     if scope.orphans:
         report_orphans(len(scope.orphans), export.name, included=export.carries_orphans)
+    # The export is made as it is written.
     if options.output is None:
-        for piece in data:
+        for piece in render_chunks(export.name, scope):
             sys.stdout.buffer.write(piece)
         sys.stdout.flush()
         return 0
-    write_file(options.output.expanduser(), data, protected=store_files(path))
+    content = file_content(export.name, scope)
+    write_file(options.output.expanduser(), content, protected=store_files(path))
     count = len(scope.annotations)
     print(
         f"wrote {count} annotation{'s' if count != 1 else ''} to {options.output}",
