@@ -65,6 +65,7 @@ from typing import Any
 from tinydb import TinyDB
 from tinydb.table import Table
 
+from annotations.annotation_records import RECORD_ORDER
 from annotations.document import Document
 from annotations.errors import GlossError, StoreError
 from annotations.journal import Operation
@@ -451,6 +452,32 @@ class Store:
                     if (analyst is None or a.analyst == analyst) and (tag is None or tag in a.tags)
                 )
         return found
+
+    def annotation_records(
+        self,
+        document_id: str,
+        *,
+        analyst: str | None = None,
+        tag: str | None = None,
+    ) -> list[dict[str, Any]]:
+        """A document's annotations as their records (`Annotation.to_record()`), in the
+        order of `annotations` and filtered as it filters, with no `Annotation` made of a
+        record that is in that form already. The records are the store's own: read them,
+        never change them."""
+        table = self._tables.tables.get(ANNOTATIONS_PREFIX + document_id, {})
+        with paused_gc():
+            records = [
+                record
+                if is_canonical_record(record)
+                else self._read_annotation(key, record).to_record()
+                for key, record in table.items()
+            ]
+        if analyst is not None:
+            records = [record for record in records if record["analyst"] == analyst]
+        if tag is not None:
+            records = [record for record in records if tag in record["tags"]]
+        records.sort(key=RECORD_ORDER)
+        return records
 
     def _sorted_annotations(self, document_id: str) -> list[Annotation]:
         """A document's annotations in order, cached until its table changes.

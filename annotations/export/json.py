@@ -28,6 +28,7 @@ from typing import Any
 
 import msgspec
 
+from annotations.annotation_records import AnnotationRecords
 from annotations.export import ExportScope
 from annotations.memos import exported as exported_memos
 
@@ -66,8 +67,11 @@ def _head(scope: ExportScope) -> dict[str, Any]:
 
 
 def _annotation_records(scope: ExportScope) -> Iterator[dict[str, Any]]:
-    for annotation in scope.annotations:
-        yield annotation.to_record()
+    if isinstance(scope.annotations, AnnotationRecords):
+        yield from scope.annotations.records  # `to_record()`'s records already
+    else:
+        for annotation in scope.annotations:
+            yield annotation.to_record()
     for annotation in scope.orphans:
         yield {**annotation.to_record(), "orphan": True}
 

@@ -6,10 +6,9 @@ import argparse
 import sys
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from annotations.anchoring import Report
 from annotations.attributes import AttributesError
-from annotations.codebook_import import codebook_import
 from annotations.document import read_file
 from annotations.errors import CodebookError, RecordError, StoreError
 from annotations.export import (
@@ -24,14 +23,15 @@ from annotations.export import (
 )
 from annotations.memos import MemoError
 from annotations.output_file import check_output, store_files, write_file
-from annotations.project_records import side_records_to_import
 from annotations.query import Query
 from annotations.safe_text import visible
 from annotations.store import Store
-from annotations.validation import parse_export
-from tui.commands import common, importing
+from tui.commands import common
 from tui.commands.doctor import progress_bar
 from tui.commands.scoping import read_scope
+
+if TYPE_CHECKING:
+    from annotations.anchoring import Report
 
 
 def register_export(subparsers: argparse._SubParsersAction) -> None:
@@ -122,6 +122,7 @@ def run_export(options: argparse.Namespace) -> int:
                 tag=options.tag,
                 analyst=options.analyst,
                 progress=progress,
+                records=export.name == "json",  # written as the store holds them
             )
         if query is not None:
             scope = narrowed(scope, query)
@@ -203,6 +204,12 @@ def run_import(options: argparse.Namespace) -> int:
     if options.file.exists() and not options.file.is_dir() and not options.file.is_file():
         # A FIFO would block for ever, /dev/zero never end.
         return common.fail(f"{options.file}: is not a regular file")
+    # What only an import needs loads here: `gloss export` does without it.
+    from annotations.codebook_import import codebook_import
+    from annotations.project_records import side_records_to_import
+    from annotations.validation import parse_export
+    from tui.commands import importing
+
     kind = import_kind(options.file)
     if kind == "qdpx":
         return importing.run_qdpx(options)
