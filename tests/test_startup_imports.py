@@ -100,3 +100,45 @@ def test_showing_a_document_loads_no_exporter_matcher_or_memo_editor(tmp_path: P
     )
     assert "tui.screens.reader" in modules
     assert [name for name in NOT_AT_START if name in modules] == []
+
+
+def test_the_collector_pauses_only_while_the_reader_starts(tmp_path: Path) -> None:
+    # `gloss` starts the reader with the cyclic collector paused (nothing it makes then is
+    # garbage); once the first screen is drawn it collects again, and a reader that never
+    # opens (a damaged store) leaves it as it was.
+    (tmp_path / "article.txt").write_text("Russia and Iran.\n", encoding="utf-8")
+    (tmp_path / "damaged.json").write_bytes(b"\x00\x01 not json")
+    found = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            textwrap.dedent(
+                """
+                import asyncio, contextlib, gc, io
+                from pathlib import Path
+                from tui.app import GlossApp
+                from tui.cli import main
+
+                with contextlib.redirect_stderr(io.StringIO()):
+                    assert main(["--db", "damaged.json"]) == 2
+                print("after a failed start", gc.isenabled())
+
+                async def show():
+                    gc.disable()  # as `gloss` starts the reader
+                    app = GlossApp(paths=[Path("article.txt")], db=Path("s.json"), analyst="a")
+                    async with app.run_test(size=(100, 30)) as pilot:
+                        await pilot.pause()
+                        print("reader drawn", type(app.screen).__name__, gc.isenabled())
+
+                asyncio.run(show())
+                """
+            ),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=120,
+        check=True,
+    ).stdout
+    assert "after a failed start True" in found
+    assert "reader drawn ReaderScreen True" in found

@@ -48,6 +48,13 @@ if TYPE_CHECKING:
 BACKGROUND_LOAD_BYTES = 1_000_000
 
 
+def collect_again() -> None:
+    """Once the first screen is drawn: what start-up made stays out of the collector's
+    way (`gc.freeze`), and collecting resumes (`gloss` pauses it while it starts)."""
+    gc.freeze()
+    gc.enable()
+
+
 class LoadingScreen(Screen[None]):
     """Shown while a large document is read and indexed.
 
@@ -260,6 +267,7 @@ class GlossApp(App[None]):
         if typed:
             # Once the reader (or the library) is mounted and has focus.
             self.call_after_refresh(self._replay, typed)
+        self.call_after_refresh(collect_again)
 
     def _replay(self, keys: list[events.Key]) -> None:
         for key in keys:
