@@ -19,7 +19,6 @@ from pathlib import Path
 
 from annotations.codebook import Codebook
 from annotations.codebook_edits import CodebookEdit, retagged
-from annotations.codebook_file import write_back
 from annotations.document import utc_now
 from annotations.errors import CodebookError, StoreError
 from annotations.model import Annotation
@@ -251,6 +250,9 @@ def _written_back(store: Store, change: CodebookChange) -> CodebookChange:
     file = codebook_file(store)
     if file is None:
         return change
+    # Loaded here: tomlkit (which keeps the file's comments) is needed only to write.
+    from annotations.codebook_file import write_back
+
     try:
         write_back(file, change.before, change.after)
     except CodebookError as error:

@@ -18,11 +18,12 @@ import unicodedata
 from collections.abc import Iterator, Sequence
 
 import regex
-import wcwidth
-from bidi import algorithm as bidi_algorithm
-from bidi.mirror import MIRRORED as _MIRRORED
 
 from annotations.safe_text import visible
+
+# wcwidth and python-bidi load when first needed (text beyond printable ASCII, a
+# right-to-left script): showing most documents needs neither, and wcwidth alone took
+# a tenth of what Gloss imports to start.
 
 _CLUSTER = regex.compile(r"\X", regex.DOTALL)
 _PREPEND = regex.compile(r"\p{Grapheme_Cluster_Break=Prepend}")
@@ -522,6 +523,8 @@ def cell_width(text: str) -> int:
     """
     if text.isascii() and text.isprintable():
         return len(text)
+    import wcwidth
+
     shown = visible(text, newline="\u200b")  # zero width, and keeps clusters apart
     return sum(max(wcwidth.wcswidth(shown[start:end]), 0) for start, end in graphemes(shown))
 
@@ -548,6 +551,10 @@ def _as_shown(paragraph: str) -> str:
 
 def is_right_to_left(paragraph: str) -> bool:
     """True when the paragraph's first strong character is right-to-left (Arabic, Persian…)."""
+    if not _RIGHT_TO_LEFT.search(paragraph):
+        return False
+    from bidi import algorithm as bidi_algorithm
+
     return bidi_algorithm.get_base_level(_as_shown(paragraph)) == 1
 
 
@@ -560,6 +567,8 @@ def bidi_levels(paragraph: str) -> list[int] | None:
     """
     if not _RIGHT_TO_LEFT.search(paragraph):
         return None
+    from bidi import algorithm as bidi_algorithm
+
     paragraph = _as_shown(paragraph)
     storage = bidi_algorithm.get_empty_storage()
     base_level = bidi_algorithm.get_base_level(paragraph)
@@ -623,6 +632,8 @@ def visual_order(line: str, levels: Sequence[int] | None = None) -> list[tuple[i
 
 def mirror(cluster: str) -> str:
     """A cluster drawn right to left: brackets and the like take their mirrored glyph."""
+    from bidi.mirror import MIRRORED as _MIRRORED
+
     return _MIRRORED.get(cluster[0], cluster[0]) + cluster[1:]
 
 

@@ -30,6 +30,16 @@ NOT_AT_START = (
     "tui.screens.analysis",
     "tui.screens.library",
     "tui.screens.help",
+    "wcwidth",  # cell widths beyond printable ASCII
+    "bidi",  # right-to-left scripts
+    "tomlkit",  # writing a codebook file back
+    "annotations.query",  # the panel filter's query language
+    "tui.widgets.filter_prompt",
+    "tui.widgets.tag_picker",
+    "tui.widgets.orphan_picker",
+    "tui.widgets.page_prompt",
+    "tui.widgets.metadata_form",
+    "tui.screens.quit_confirm",
 )
 
 

@@ -33,7 +33,6 @@ from annotations.sources import source_format
 from annotations.store import Store
 from tui import keys
 from tui.commands.common import analyst_name
-from tui.screens.quit_confirm import quit_or_ask
 from tui.screens.reader import ReaderScreen, reader_screen_for
 from tui.themes import HIGH_CONTRAST
 from tui.widgets.code_marks import terminal_colours
@@ -366,6 +365,8 @@ class GlossApp(App[None]):
 
     def action_quit(self) -> None:
         """Quit; with changes the disk refused still in memory, ask first."""
+        from tui.screens.quit_confirm import quit_or_ask  # its dialog: loaded when needed
+
         quit_or_ask(self, self.store, self.codebook)
 
     def _fail(self, error: Exception) -> None:

@@ -43,11 +43,11 @@ from tui.screens.reader_places import PlaceActions
 from tui.screens.reader_search import SearchActions
 from tui.screens.reader_sources import SourceActions
 from tui.widgets.annotation_panel import AnnotationPanel
-from tui.widgets.filter_prompt import FilterPrompt, PanelFilter, QueryError
 from tui.widgets.reading_pane import ReadingPane
 from tui.widgets.status_line import StatusLine
 
 if TYPE_CHECKING:
+    from annotations.panel_filter import PanelFilter
     from tui.screens.project_search import Place
 
 
@@ -247,11 +247,16 @@ class ReaderScreen(AnnotatingActions, SearchActions, SourceActions, PlaceActions
             self.notify(f"Exported to {visible(str(path))}", title="Exported", markup=False)
 
     def action_filter(self) -> None:
+        # The prompt and the query language load when first asked for.
+        from tui.widgets.filter_prompt import FilterPrompt
+
         self.app.push_screen(FilterPrompt(self._filter_query), self._filter_chosen)
 
     def _filter_chosen(self, query: str | None) -> None:
         if query is None:
             return
+        from tui.widgets.filter_prompt import PanelFilter, QueryError
+
         self._filter_query = query  # offered again by `f`, to fix a bad one
         try:
             self.panel_filter = PanelFilter.parse(query, self.codebook)

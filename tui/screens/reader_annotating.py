@@ -16,8 +16,9 @@ from annotations.editing import Change
 from annotations.library import orphans
 from annotations.model import Annotation
 from annotations.span_index import annotations_meant, exact_annotation
-from tui.widgets.orphan_picker import AnnotationChooser, OrphanPicker
-from tui.widgets.tag_picker import TagPicker
+
+# The dialogs (tag picker, orphan picker, chooser, memo editor) load when first opened:
+# showing a document needs none of them.
 
 if TYPE_CHECKING:
     from tui.widgets.memo_editor import MemoResult
@@ -31,6 +32,8 @@ class AnnotatingActions:
         if not waiting:
             self.notify("No orphaned annotations for this document.", markup=False)
             return
+        from tui.widgets.orphan_picker import OrphanPicker
+
         self.app.push_screen(OrphanPicker(waiting, self.codebook), self._reattach)
 
     def _reattach(self, orphan: Annotation | None) -> None:
@@ -48,6 +51,8 @@ class AnnotatingActions:
             self._stop_extending()
 
     def action_pick_tags(self) -> None:
+        from tui.widgets.tag_picker import TagPicker
+
         current = exact_annotation(self._index, self.selection, self.analyst)
         self.app.push_screen(
             TagPicker(self.codebook, current.tags if current else ()), self._tags_picked
@@ -66,7 +71,7 @@ class AnnotatingActions:
         self._choose(meant, "Write the memo of which annotation?", self._open_memo)
 
     def _open_memo(self, current: Annotation | None) -> None:
-        # Loaded when first opened: its TextArea is the heaviest widget Textual has.
+        # Its TextArea is the heaviest widget Textual has.
         from tui.widgets.memo_editor import MemoEditor
 
         selection = self.selection
@@ -86,6 +91,8 @@ class AnnotatingActions:
         if len(meant) <= 1:
             then(meant[0] if meant else None)
             return
+        from tui.widgets.orphan_picker import AnnotationChooser
+
         chooser = AnnotationChooser(
             meant, self.codebook, question, "enter chooses · escape cancels"
         )

@@ -14,8 +14,8 @@ from annotations.citation import metadata_changes, quotation, source_fields
 from annotations.errors import StoreError
 from annotations.safe_text import visible
 from annotations.span_index import annotation_at
-from tui.widgets.metadata_form import MetadataForm
-from tui.widgets.page_prompt import PagePrompt
+
+# The page prompt and the details form load when first opened.
 
 
 class SourceActions:
@@ -36,6 +36,8 @@ class SourceActions:
         self.notify(shown, title="Citation copied", markup=False)
 
     def action_go_to_page(self) -> None:
+        from tui.widgets.page_prompt import PagePrompt
+
         structure = self.document.structure
         if structure is not None and structure.has_pages:
             first, last = structure.label(0), structure.label(structure.page_count - 1)
@@ -61,6 +63,8 @@ class SourceActions:
         self._move(navigation.paragraph_start(document, paragraph))
 
     def action_edit_metadata(self) -> None:
+        from tui.widgets.metadata_form import MetadataForm
+
         self.app.push_screen(MetadataForm(source_fields(self.document)), self._metadata_edited)
 
     def _metadata_edited(self, edited: dict[str, str] | None) -> None:
