@@ -12,6 +12,7 @@ from __future__ import annotations
 from rich.segment import Segment
 from textual.events import Click, MouseScrollDown, MouseScrollUp, Resize
 from textual.geometry import Region
+from textual.strip import Strip
 from textual.widget import Widget
 
 from tui.widgets.styles import CachedStyles
@@ -119,11 +120,26 @@ class ScrollingLines(Widget, CachedStyles):
     # -- Textual hooks -----------------------------------------------------------------
 
     def on_resize(self, event: Resize) -> None:
-        self.content_width = max(1, self.size.width - SCROLLBAR_WIDTH)
-        self.view_height = self.size.height
+        if self._take_size():
+            self.refresh()
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        if not self.view_height:
+            # Textual draws the first frame before this widget has handled its Resize:
+            # taking the size here makes that frame show the lines, not a blank view
+            # (and saves the frame after it).
+            self._take_size()
+        return super().render_lines(crop)
+
+    def _take_size(self) -> bool:
+        """Take the widget's size as the view's; False if it had it already."""
+        width, height = max(1, self.size.width - SCROLLBAR_WIDTH), self.size.height
+        if (width, height) == (self.content_width, self.view_height):
+            return False
+        self.content_width, self.view_height = width, height
         self._thumb = (-1, -1, 0, 0)
         self.view_resized()
-        self.refresh()
+        return True
 
     def on_click(self, event: Click) -> None:
         offset = event.get_content_offset(self)

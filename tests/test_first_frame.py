@@ -1,0 +1,42 @@
+"""The first frame of the reader already shows the document (start-up, issue 17).
+
+Textual draws a screen's first frame before its widgets have handled their `Resize`;
+a view that learnt its size only then drew that frame blank, and the words came a
+frame later. These record what the reading pane and the panel draw the first time.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from textual.geometry import Region
+from textual.strip import Strip
+
+from tui.app import GlossApp
+from tui.widgets.annotation_panel import AnnotationPanel
+from tui.widgets.reading_pane import ReadingPane
+
+
+@pytest.mark.parametrize("widget", [ReadingPane, AnnotationPanel])
+async def test_the_first_frame_draws_the_text(
+    widget: type, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    article = tmp_path / "article.txt"
+    article.write_text("Russia and Iran.\n\nA marriage of convenience.\n", encoding="utf-8")
+    first: list[str] = []
+    drawn = widget.render_lines
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        strips = drawn(self, crop)
+        if not first:
+            first.extend(strip.text for strip in strips)
+        return strips
+
+    monkeypatch.setattr(widget, "render_lines", render_lines)
+    app = GlossApp(paths=[article], db=tmp_path / "s.json", analyst="ana")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+    shown = "\n".join(first)
+    expected = "A marriage of convenience." if widget is ReadingPane else "No annotations yet"
+    assert expected in shown
