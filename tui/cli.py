@@ -56,13 +56,13 @@ def _run(argv: Sequence[str] | None) -> int:
     if arguments[0] == "open":
         gc.disable()
     try:
-        return _run(arguments)
+        return _run_command(arguments)
     finally:
         if collecting:
             gc.enable()
 
 
-def _run(arguments: list[str]) -> int:
+def _run_command(arguments: list[str]) -> int:
     parser = build_parser(arguments[0] if arguments[0] in COMMANDS else None)
     options = parser.parse_args(arguments)
     try:
