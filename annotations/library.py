@@ -10,6 +10,7 @@ deleted, and re-attachable by hand with `reattach`. The old version is marked
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -219,22 +220,43 @@ def _known_text(store: Store, path: Path) -> Document | None:
 
     A UTF-8 file without a BOM or a CR is its normalised text's UTF-8 bytes: their hash
     is the document's id. A file the store knows is then not decoded at all — for a
-    200 MB book, no second copy of its text beside the store's.
+    200 MB book, no second copy of its text beside the store's — and it is hashed a
+    piece at a time, so not even its bytes are held whole.
     """
-    try:
-        data = read_file(path)
-    except DocumentError:
-        return None  # Document.from_path says what is wrong
-    if data.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")) or b"\r" in data:
+    candidate = _id_if_normalised(path)
+    if candidate is None:
         return None
-    candidate = original_hash(data)  # sha256 of the bytes, as a document id is written
-    del data
     try:
         known = store.document(candidate)
     except StoreError:
         return None
     resolved = path_text(path.expanduser().resolve())
     return known if known.path == resolved else replace(known, path=resolved)
+
+
+_READ_AT_ONCE = 1 << 20
+
+
+def _id_if_normalised(path: Path) -> str | None:
+    """The document id of a text file whose bytes are its normalised text's UTF-8 (no
+    byte-order mark, no CR), read a megabyte at a time; None for any other file, or one
+    that cannot be read (`Document.from_path` then says what is wrong)."""
+    if not path.is_file():
+        return None
+    digest = hashlib.sha256()
+    try:
+        with path.open("rb") as handle:
+            chunk = handle.read(_READ_AT_ONCE)
+            if chunk.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")):
+                return None
+            while chunk:
+                if b"\r" in chunk:
+                    return None
+                digest.update(chunk)
+                chunk = handle.read(_READ_AT_ONCE)
+    except OSError:
+        return None
+    return "sha256:" + digest.hexdigest()  # as a document id is written
 
 
 def converted_before(store: Store, original: str) -> Document | None:

@@ -128,7 +128,7 @@ def check(path: Path, progress: Progress | None = None) -> Diagnosis:
         merged = dict(tables)
         with contextlib.suppress(GlossError, OSError, ValueError):
             merged = _with_journal(path, tables, [])[0]
-        _check_records(merged, diagnosis)
+        _check_records(merged, diagnosis, path)
     step()
     backups = list_backups(path)
     if backups:
@@ -202,13 +202,13 @@ def _check_journal(path: Path, tables: Tables | None, diagnosis: Diagnosis) -> N
         )
 
 
-def _check_records(tables: Tables, diagnosis: Diagnosis) -> None:
+def _check_records(tables: Tables, diagnosis: Diagnosis, path: Path) -> None:
     documents = bad_documents = annotations = bad_annotations = orphans = 0
     known: set[str] = set()
     texts = tables.get(TEXTS_TABLE, {})
     for key, record in tables.get(DOCUMENTS_TABLE, {}).items():
         try:
-            document = read_document(key, record, texts)
+            document = read_document(key, record, texts, path)
         except (GlossError, ValueError, KeyError, TypeError, AttributeError) as error:
             bad_documents += 1
             diagnosis.problem(f"document {key}: unreadable ({error})")
@@ -250,7 +250,7 @@ def repair(path: Path, progress: Progress | None = None) -> Repair:
     if applied:
         notes.append(f"{applied} journal save(s) applied")
     step()
-    tables, documents, annotations = _keep_readable(migrate(tables), notes)
+    tables, documents, annotations = _keep_readable(migrate(tables), notes, path)
     if not documents and not annotations:
         raise StoreError(f"{path}: nothing could be recovered from it")
     target = path.with_name(f"{path.stem}.recovered-{utc_stamp()}{path.suffix or '.json'}")
@@ -458,17 +458,19 @@ def _reason(error: OSError) -> str:
     return error.strerror or str(error)
 
 
-def _keep_readable(tables: Tables, notes: list[str]) -> tuple[Tables, int, int]:
+def _keep_readable(tables: Tables, notes: list[str], path: Path) -> tuple[Tables, int, int]:
     """The readable records of `tables` (current schema): documents whose text is there
-    and matches their id, annotations that parse. Every other table (`meta`, `opened`,
-    any a later Gloss adds) is carried over as it is."""
+    (in the record, or in a text file beside the store at `path`) and matches their id,
+    annotations that parse. Every other table (`meta`, `opened`, any a later Gloss adds)
+    is carried over as it is. Texts are written into the records: the recovered store is
+    a file of its own, with no text files beside it."""
     kept: Tables = dict(tables)
     kept[DOCUMENTS_TABLE], kept[TEXTS_TABLE] = {}, {}
     texts = tables.get(TEXTS_TABLE, {})
     dropped = 0
     for key, record in tables.get(DOCUMENTS_TABLE, {}).items():
         try:
-            document = read_document(key, record, texts)
+            document = read_document(key, record, texts, path)
         except (GlossError, ValueError, KeyError, TypeError, AttributeError):
             dropped += 1
             continue

@@ -15,7 +15,11 @@ precede the table) and `checksum` (CRC-32 of those bytes and of the `meta` table
 the checksum, as `canonical_json` writes it), so that a changed byte anywhere is found;
 5 keeps a converted source's structure (page of each paragraph, page labels, headings:
 `annotations.structure`) beside its text in `texts`, written once with it, where
-documents converted before it held it in their record.
+documents converted before it held it in their record; 6 keeps a large text (a million
+characters or more) in a file of its own beside the store, `PATH.texts/<hex>.txt`, its
+`texts` record naming it (`{"file": "<hex>.txt"}`; see `annotations.text_files`): a
+schema 5 store needs no change but its version, and an older Gloss must refuse a store
+whose texts it would not find.
 
 Adding a schema step (what 4 did): raise `SCHEMA_VERSION`; in `migrate`, turn tables of
 the previous schema into the new layout (in memory; the journal's saves of the old layout
@@ -49,7 +53,7 @@ from annotations.document import Document
 from annotations.errors import DocumentError, StoreError
 from annotations.journal import Operation, compact_json, paused_gc
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 CHECKSUM_SCHEMA = 4  # the first schema whose snapshot holds a checksum
 FIRST_SCHEMA = 1
 DOCUMENTS_TABLE = "documents"
@@ -330,8 +334,9 @@ def migrate(data: Tables) -> Tables:
 
     Schema 1 (the first release: one TinyDB file rewritten on every save) has no snapshot
     record; schema 2 adds it; schema 3 moves each document's text out of its record into
-    the `texts` table; schema 5 moves a converted source's structure there too. The
-    tables given are not changed; the result shares their records.
+    the `texts` table; schema 5 moves a converted source's structure there too; schema 6
+    changes no record (its text files are only ever new). The tables given are not
+    changed; the result shares their records.
     """
     if not data:
         return empty_tables()
@@ -399,13 +404,24 @@ def text_record(document: Document) -> dict[str, Any]:
     return {"text": document.text, "structure": document.structure.to_record()}
 
 
-def read_document(key: str, record: dict[str, Any], texts: dict[str, Any]) -> Document:
+def read_document(
+    key: str, record: dict[str, Any], texts: dict[str, Any], store: Path | None = None
+) -> Document:
     """The document of a `documents` record, its text from `texts` (or, as an older Gloss
-    wrote it, from the record itself). Raises `DocumentError` when the text is missing or
-    does not match the id, `KeyError`, `TypeError` or `ValueError` on a damaged record."""
+    wrote it, from the record itself), or from the text file beside the `store` file that
+    its `texts` record names. Raises `DocumentError` when the text is missing or does not
+    match the id, `KeyError`, `TypeError` or `ValueError` on a damaged record."""
     if "text" in record:
         return Document.from_record(record)
     text = texts.get(key)
+    if isinstance(text, dict) and "file" in text and "text" not in text:
+        if store is None:
+            raise DocumentError(f"document {key}: its text is in a file beside the store")
+        # Imported here: text_files builds on this module's file helpers.
+        from annotations.text_files import read_text_file
+
+        text = {**text, "text": read_text_file(store, key, text)}
+        del text["file"]
     if not isinstance(text, dict) or not isinstance(text.get("text"), str):
         raise DocumentError(f"document {key}: its text is missing")
     if "structure" in text:
@@ -511,12 +527,15 @@ TEMPORARY_SUFFIX = ".tmp"
 _WRITER_PID = re.compile(r"\.(\d+)-[A-Za-z0-9_]+\.tmp$")
 
 
-def remove_stale_temporaries(path: Path, older_than: float = 600.0) -> None:
+def remove_stale_temporaries(
+    path: Path, older_than: float = 600.0, *, stem: str | None = None
+) -> None:
     """Temporary files beside the store left by a compaction, migration or repair that was
     killed before its rename: those whose writer is gone (its process id is in the name),
-    and those of an older Gloss (no id) that are old enough not to be in use."""
+    and those of an older Gloss (no id) that are old enough not to be in use. `stem`:
+    those whose name starts so (all: ""), not only those named after `path`."""
     now = time.time()
-    stem = path.name.split(".")[0]
+    stem = path.name.split(".")[0] if stem is None else stem
     for candidate in path.parent.glob(f".{stem}*{TEMPORARY_SUFFIX}"):
         match = _WRITER_PID.search(candidate.name)
         with contextlib.suppress(OSError):

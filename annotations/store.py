@@ -23,6 +23,8 @@ Files, for a store at PATH:
   drops the lock when a process dies, so it never goes stale.
 - `PATH.backups/` — copies of the last few snapshots, restorable with
   `gloss doctor --restore`.
+- `PATH.texts/` — texts of a million characters or more, a file each named by the text's
+  hash, synced before the save that names it (`text_files.py`): no JSON holds them.
 
 Compaction: when the journal passes `journal_limit` bytes (and on close, when it holds
 saves and the snapshot is small or the journal large next to it), the tables are copied
@@ -48,7 +50,8 @@ it was. When a save cannot be written (disk full, read-only folder, I/O error), 
 stays in memory and visible, `pending` counts it, `StoreSaveError` says so, and `retry()`
 (or the next save) writes it — one line per save if the backlog does not fit as one.
 Older layouts (schema 1: one TinyDB file rewritten on every save; 2: texts inside the
-document records; 3: no snapshot checksum) are migrated on open for writing; the original
+document records; 3: no snapshot checksum; 4: a source's structure in its document
+record; 5: no text files) are migrated on open for writing; the original
 is kept as a backup (with its journal, if it had one).
 """
 
@@ -83,6 +86,7 @@ from annotations.storage import (
     schema_of,
     text_record,
 )
+from annotations.text_files import LARGE_TEXT, write_text_file
 from annotations.validation import check_against_stored, check_export
 
 __all__ = ["SCHEMA_VERSION", "ImportReport", "Store", "StoreSaveError"]
@@ -648,7 +652,7 @@ class Store:
         texts = tables.get(TEXTS_TABLE, {})
         try:
             for key, record in tables.get(DOCUMENTS_TABLE, {}).items():
-                document = read_document(key, record, texts)
+                document = read_document(key, record, texts, self.path)
                 documents[document.id] = document
             for name, table in tables.items():
                 if name.startswith(ANNOTATIONS_PREFIX):
@@ -677,7 +681,9 @@ class Store:
                 else:
                     with contextlib.suppress(ValueError, KeyError, TypeError, GlossError):
                         known = documents.get(key)
-                        documents[key] = self._updated_document(known, key, record, texts)
+                        documents[key] = self._updated_document(
+                            known, key, record, texts, self.path
+                        )
             elif name.startswith(ANNOTATIONS_PREFIX):
                 owner = name[len(ANNOTATIONS_PREFIX) :]
                 if record is not None:
@@ -689,12 +695,16 @@ class Store:
 
     @staticmethod
     def _updated_document(
-        known: Document | None, key: str, record: dict[str, Any], texts: dict[str, Any]
+        known: Document | None,
+        key: str,
+        record: dict[str, Any],
+        texts: dict[str, Any],
+        store: Path,
     ) -> Document:
         """A document whose record changed: a known one keeps its text (texts are never
         rewritten), so a metadata change does not hash five megabytes again."""
         if known is None or "text" in record:
-            return read_document(key, record, texts)
+            return read_document(key, record, texts, store)
         return replace(
             known,
             title=record.get("title") or known.title,
@@ -730,7 +740,17 @@ class Store:
 
     def _write_texts(self, documents: list[Document]) -> None:
         table = self._db.table(TEXTS_TABLE)
-        table.put({d.id: text_record(d) for d in documents})  # type: ignore[attr-defined]
+        table.put({d.id: self._text_record(d) for d in documents})  # type: ignore[attr-defined]
+
+    def _text_record(self, document: Document) -> dict[str, Any]:
+        """A text's record; a large text is written to a file of its own first (synced
+        before the journal line that names it), so no JSON ever holds it."""
+        if len(document.text) < LARGE_TEXT:
+            return text_record(document)
+        record: dict[str, Any] = write_text_file(self.path, document.id, document.text)
+        if document.structure is not None:
+            record["structure"] = document.structure.to_record()
+        return record
 
     def _raw_annotation(self, annotation_id: str) -> dict[str, Any] | None:
         document_id = self._annotation_documents.get(annotation_id)

@@ -96,7 +96,7 @@ def test_a_store_of_schema_4_with_structures_in_records_is_migrated(
     original = b"".join(encode_snapshot(tables, snapshot_info(tables)))
     store_path.write_bytes(original)
     with Store(store_path) as store:
-        assert store.schema_version == SCHEMA_VERSION == 5
+        assert store.schema_version == SCHEMA_VERSION == 6
         migrated = store.document(document.id)
         assert migrated.structure is not None
         assert migrated.structure.page_labels == ("i", "ii", "1", "2")

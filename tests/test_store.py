@@ -57,7 +57,7 @@ def test_every_change_is_there_after_reopening(store_path: Path) -> None:
         assert annotation.memo == "state first"
         assert annotation.tags == ("actor/russia", "interest/military")
         assert store.count(document.id) == 1
-        assert store.schema_version == 5
+        assert store.schema_version == 6
 
 
 def test_filters_and_document_order(store: Store) -> None:
@@ -160,7 +160,7 @@ def test_the_first_released_layout_is_migrated_and_kept_as_a_backup(tmp_path: Pa
     shutil.copy(SCHEMA_1, path)
     original = json.loads(SCHEMA_1.read_text())
     with Store(path) as store:
-        assert store.schema_version == 5
+        assert store.schema_version == 6
         titles = sorted(d.title for d in store.documents())
         assert titles == ["Second", "Two interests"]
         ids = sorted(a.id for a in store.annotations())
@@ -173,7 +173,7 @@ def test_the_first_released_layout_is_migrated_and_kept_as_a_backup(tmp_path: Pa
         assert ids == expected
         store.annotate(store.documents()[0].id, 0, 4)
     on_disk = json.loads(path.read_text())
-    assert on_disk["meta"]["schema"]["schema"] == 5
+    assert on_disk["meta"]["schema"]["schema"] == 6
     (backup,) = [b for b in list_backups(path) if "schema1" in b.name]
     assert backup.read_bytes() == SCHEMA_1.read_bytes()
     with Store(path, journal_limit=2_000) as store:
@@ -193,7 +193,7 @@ def test_a_read_only_open_of_the_first_layout_leaves_it_as_it_was(tmp_path: Path
     path = tmp_path / "gloss.json"
     shutil.copy(SCHEMA_1, path)
     with Store(path, read_only=True) as store:
-        assert store.schema_version == 5
+        assert store.schema_version == 6
         assert len(store.annotations()) == 3
     assert path.read_bytes() == SCHEMA_1.read_bytes()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["gloss.json"]
@@ -231,7 +231,7 @@ def test_a_schema_2_store_is_migrated_with_its_journal_and_kept_as_a_backup(
     assert len(documents) == 3 and len(annotations) == 5  # what the fixture holds
     for _ in range(2):  # migrated on the first open; the second reads the new layout
         with Store(path) as store:
-            assert store.schema_version == 5
+            assert store.schema_version == 6
             assert {d.id: d.to_record() for d in store.documents()} == documents
             for key, record in documents.items():
                 assert store.document(key).text == record["text"]  # exactly, every character
@@ -239,7 +239,7 @@ def test_a_schema_2_store_is_migrated_with_its_journal_and_kept_as_a_backup(
             for key in expected["opened"]:
                 assert store.last_opened(key) == expected["opened"][key]["last_opened"]
     on_disk = json.loads(path.read_text(encoding="utf-8"))
-    assert on_disk["meta"]["schema"] == {"schema": 5, "migrated_from": 2}
+    assert on_disk["meta"]["schema"] == {"schema": 6, "migrated_from": 2}
     assert all("text" not in record for record in on_disk["documents"].values())
     assert {key: r["text"] for key, r in on_disk["texts"].items()} == {
         key: r["text"] for key, r in documents.items()
@@ -269,7 +269,7 @@ def test_a_crash_between_the_migration_s_two_renames_loses_nothing(
     Store(path, read_only=False).close()
     monkeypatch.undo()
     # The new snapshot is in place beside the old journal.
-    assert json.loads(path.read_text())["meta"]["schema"]["schema"] == 5
+    assert json.loads(path.read_text())["meta"]["schema"]["schema"] == 6
     assert journal_path(path).read_bytes() == journal_path(SCHEMA_2).read_bytes()
     expected = schema_2_contents()
     with Store(path) as store:

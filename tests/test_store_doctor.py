@@ -40,7 +40,7 @@ def test_a_healthy_store_checks_out(store_path: Path, capsys: pytest.CaptureFixt
     make_store(store_path)
     assert main(["doctor", "--db", str(store_path)]) == 0
     out = capsys.readouterr().out
-    assert "schema 5" in out
+    assert "schema 6" in out
     assert "12 annotation(s)" in out
     assert "PROBLEM" not in out
 
@@ -225,7 +225,7 @@ def test_the_backup_of_a_schema_2_store_restores_with_its_journal(store_path: Pa
     assert main(["doctor", "--db", str(store_path), "--restore", backup.name]) == 0
     with Store(store_path) as store:
         assert {a.id: a for a in store.annotations()} == before
-        assert store.schema_version == 5
+        assert store.schema_version == 6
 
 
 def test_a_schema_2_store_checks_out_and_repairs_into_the_current_layout(
@@ -236,12 +236,12 @@ def test_a_schema_2_store_checks_out_and_repairs_into_the_current_layout(
     shutil.copy(data / "store-schema2.json.journal", journal_path(store_path))
     assert main(["doctor", "--db", str(store_path)]) == 0
     out = capsys.readouterr().out
-    assert "schema 2" in out and "migrated to schema 5 when Gloss next opens it" in out
+    assert "schema 2" in out and "migrated to schema 6 when Gloss next opens it" in out
     assert "3 document(s), 5 annotation(s)" in out
     assert main(["doctor", "--db", str(store_path), "--repair"]) == 0
     (recovered,) = [p for p in store_path.parent.iterdir() if ".recovered-" in p.name]
     with Store(store_path, read_only=True) as original, Store(recovered) as repaired:
-        assert repaired.schema_version == 5
+        assert repaired.schema_version == 6
         assert repaired.documents() == original.documents()
         assert repaired.annotations() == original.annotations()
         for document in original.documents():

@@ -478,7 +478,7 @@ def test_a_schema_3_store_is_migrated_with_its_journal_and_the_original_kept(
         assert {a.id for a in store.annotations()} == set(ids)
     assert store_path.read_bytes() == original
     with Store(store_path) as store:
-        assert store.schema_version == 5
+        assert store.schema_version == 6
         assert {a.id for a in store.annotations()} == set(ids)
     (kept,) = [b for b in list_backups(store_path) if "-schema3" in b.name]
     assert kept.read_bytes() == original

@@ -1,0 +1,175 @@
+"""Large texts in files of their own beside the store (schema 6): written once, durably,
+never into the journal or the snapshot; read back, checked, recovered (issue 17)."""
+
+from __future__ import annotations
+
+import json
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from annotations import Document, Store, StoreError
+from annotations.recovery import check, repair
+from annotations.storage import SnapshotInfo, encode_snapshot, journal_path, read_snapshot
+
+# Just over a million characters, with typographic quotes (two bytes a character in Python).
+SENTENCE = "Russia keeps the army; Iran keeps “the people”.\n"
+
+
+def large_text(number: int = 0) -> str:
+    return f"Report {number}.\n" + SENTENCE * (1_050_000 // len(SENTENCE))
+
+
+def text_files(path: Path) -> list[Path]:
+    folder = path.with_name(path.name + ".texts")
+    return sorted(folder.iterdir()) if folder.is_dir() else []
+
+
+def test_a_large_text_is_kept_in_a_file_of_its_own_not_in_the_journal_or_snapshot(
+    store_path: Path,
+) -> None:
+    with Store(store_path) as store:
+        document = store.add_document(Document.from_text(large_text(), title="Big"))
+        annotation = store.annotate(document.id, 0, 6, memo="first words")
+        assert journal_path(store_path).stat().st_size < 10_000
+    # Closed, so compacted: the snapshot names the file, and does not hold the text.
+    assert store_path.stat().st_size < 10_000
+    files = text_files(store_path)
+    assert [f.name for f in files] == [document.id.removeprefix("sha256:") + ".txt"]
+    assert files[0].read_bytes() == document.text.encode("utf-8")
+    with Store(store_path) as store:
+        reopened = store.document(document.id)
+        assert reopened.text == document.text
+        assert reopened.title == "Big"
+        assert store.annotation(annotation.id).quote == "Report"
+        # A small text stays in the store file.
+        store.add_document(Document.from_text("A short report.\n"))
+    assert len(text_files(store_path)) == 1
+    assert "A short report." in store_path.read_text()
+
+
+def test_another_running_copy_reads_a_large_text_added_meanwhile(store_path: Path) -> None:
+    with Store(store_path) as first, Store(store_path) as second:
+        document = first.add_document(Document.from_text(large_text(1)))
+        assert journal_path(store_path).stat().st_size < 10_000
+        assert second.refresh()
+        assert second.document(document.id).text == document.text
+
+
+def test_a_missing_or_changed_text_file_is_refused_with_one_line(store_path: Path) -> None:
+    with Store(store_path) as store:
+        document = store.add_document(Document.from_text(large_text(2)))
+    [file] = text_files(store_path)
+    original = file.read_bytes()
+    file.write_bytes(original.replace(b"Report 2", b"Report 3"))
+    with pytest.raises(StoreError) as changed:
+        Store(store_path)
+    assert "\n" not in str(changed.value) and document.id in str(changed.value)
+    file.unlink()
+    with pytest.raises(StoreError) as missing:
+        Store(store_path)
+    assert "missing" in str(missing.value) and "\n" not in str(missing.value)
+    file.write_bytes(original)
+    with Store(store_path) as store:
+        assert store.document(document.id).text == large_text(2)
+
+
+def test_doctor_checks_a_large_text_and_repair_recovers_it(store_path: Path) -> None:
+    with Store(store_path) as store:
+        document = store.add_document(Document.from_text(large_text(4)))
+        store.annotate(document.id, 0, 6)
+    assert store_path.stat().st_size < 10_000 and len(text_files(store_path)) == 1
+    assert check(store_path).healthy
+    recovered = repair(store_path)
+    with Store(recovered.path, read_only=True) as store:
+        assert store.document(document.id).text == large_text(4)
+        assert len(store.annotations(document.id)) == 1
+
+
+def test_a_schema_5_store_opens_and_is_migrated(store_path: Path) -> None:
+    """Schema 5 had the same records (every text in `texts`): as it wrote a store."""
+    with Store(store_path) as store:
+        document = store.add_document(Document.from_text("An older store's text.\n"))
+        store.annotate(document.id, 0, 2)
+    tables = read_snapshot(store_path)
+    assert tables is not None
+    tables["meta"] = {"schema": {"schema": 5}}
+    header = json.loads(journal_path(store_path).read_bytes()[9:].split(b"\n")[0])
+    info = SnapshotInfo(header["generation"], None, 0)
+    store_path.write_bytes(b"".join(encode_snapshot(tables, info)))
+    with Store(store_path) as store:
+        assert store.schema_version == 6
+        assert store.document(document.id).text == "An older store's text.\n"
+        store.add_document(Document.from_text(large_text(5)))
+        assert len(store.annotations(document.id)) == 1
+    assert json.loads(store_path.read_text())["meta"]["schema"] == {
+        "schema": 6,
+        "migrated_from": 5,
+    }
+    assert len(text_files(store_path)) == 1
+
+
+KILLED_CHILD = r"""
+import os, signal, sys
+from annotations import Document, Store
+
+path, point, text = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+calls = 0
+
+
+def counted(real):
+    def call(*args, **kwargs):
+        global calls
+        calls += 1
+        if calls == point:
+            os.kill(os.getpid(), signal.SIGKILL)
+        return real(*args, **kwargs)
+    return call
+
+
+store = Store(path)
+for name in ("fsync", "fdatasync", "replace", "rename"):
+    setattr(os, name, counted(getattr(os, name)))
+document = store.add_document(Document.from_text(text * 25_000, title="Big"))
+print("ok", document.id, flush=True)
+store.close()
+print("calls", calls, flush=True)
+"""
+
+
+def test_a_kill_at_each_sync_and_rename_of_adding_a_large_text_loses_nothing_acknowledged(
+    tmp_path: Path,
+) -> None:
+    text = "Words about Iran and Russia, set down “once”.\n"
+
+    def run(path: Path, point: int) -> list[str]:
+        child = subprocess.run(
+            [sys.executable, "-c", KILLED_CHILD, str(path), str(point), text],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert child.returncode == (-signal.SIGKILL if point else 0), child.stderr
+        return child.stdout.split("\n")
+
+    lines = run(tmp_path / "counting.json", 0)
+    total = int(next(line for line in lines if line.startswith("calls")).split()[1])
+    assert total >= 4  # the text file, its folder, the journal line, the compaction
+    for point in range(1, total + 1):
+        path = tmp_path / f"killed-{point}.json"
+        with Store(path) as store:
+            store.add_document(Document.from_text("Made before the kill.\n"))
+        lines = run(path, point)
+        acknowledged = [line.split()[1] for line in lines if line.startswith("ok")]
+        with Store(path) as store:
+            for document_id in acknowledged:
+                assert store.document(document_id).text == text * 25_000, point
+            # Adding it again after the kill works, and leaves no temporary behind.
+            store.add_document(Document.from_text(text * 25_000, title="Big"))
+        leftovers = [p.name for p in text_files(path) if p.name.endswith(".tmp")]
+        assert leftovers == [], point
+        assert [p.suffix for p in text_files(path)] == [".txt"], point
+        assert journal_path(path).stat().st_size + path.stat().st_size < 50_000, point
