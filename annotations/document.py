@@ -398,11 +398,28 @@ def _title_heading(blocks: Sequence[Block]) -> str | None:
     return min(opening, key=lambda block: block.heading).text
 
 
+_NON_SPACE = re.compile(r"\S")  # `re`'s `\s` is exactly `str.isspace`
+
+
 def first_line(text: str) -> str:
-    """The first non-empty line, stripped and shortened to 200 characters."""
-    for line in text.split("\n", 50):
-        if line.strip():
-            return line.strip()[:200]
+    """The first non-empty line, stripped and shortened to 200 characters (among the
+    first 50 lines; past them, the rest of the text is taken as one line)."""
+    # Found in place: `split` would copy the rest of a 200 MB text, and a line the whole
+    # text long would be copied to strip it.
+    start = 0
+    for number in range(51):
+        end = text.find("\n", start) if number < 50 else -1
+        if end < 0:
+            end = len(text)
+        found = _NON_SPACE.search(text, start, end)
+        if found is not None:
+            last = end
+            while text[last - 1].isspace():
+                last -= 1
+            return text[found.start() : min(found.start() + 200, last)]
+        if end == len(text):
+            return ""
+        start = end + 1
     return ""
 
 

@@ -29,6 +29,7 @@ import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -113,28 +114,27 @@ def wrapped(command: list[str], report: Path) -> None:
     )
 
 
-def in_tmux(book: Path, db: Path, gloss: str, folder: Path) -> Measure:
-    sys.path.insert(0, str(HERE))
-    from bench_terminal import FIRST_WORDS, Terminal, wait_quiet, wait_until
+def in_tmux(terminal: Any, book: Path, db: Path, gloss: str, folder: Path) -> Measure:
+    """`gloss --db DB BOOK` in a window of TERMINAL (`bench_terminal.Terminal`): the text
+    on screen (the status line's paragraph count: a reopened book shows its last place),
+    five PageDowns, `q`."""
+    from bench_terminal import wait_quiet, wait_until
 
     report = folder / "reader.json"
     report.unlink(missing_ok=True)
     command = [sys.executable, __file__, "--wrap", str(report), "--", gloss, "--db", str(db)]
-    terminal = Terminal()
-    try:
-        pane, _ = terminal.start(shlex.join([*command, str(book)]))
-        if not wait_until(lambda: FIRST_WORDS in terminal.client.screen(pane), 600, 0.1):
-            raise RuntimeError("the reader never showed the first words")
-        wait_quiet(terminal, 0.5)
-        for _ in range(5):
-            terminal.client.command(f"send-keys -t {pane} PageDown")
-            wait_quiet(terminal)
-        terminal.client.command(f"send-keys -t {pane} q")
-        if not wait_until(report.exists, 600, 0.1):
-            raise RuntimeError("the reader did not quit")
-        time.sleep(0.2)
-    finally:
-        terminal.close()
+    pane, _ = terminal.start(shlex.join([*command, str(book)]))
+    if not wait_until(lambda: "¶ " in terminal.client.screen(pane), 600, 0.1):
+        screen = terminal.client.screen(pane)
+        raise RuntimeError(f"the reader never showed the first words:\n{screen}")
+    wait_quiet(terminal, 0.5)
+    for _ in range(5):
+        terminal.client.command(f"send-keys -t {pane} PageDown")
+        wait_quiet(terminal)
+    terminal.client.command(f"send-keys -t {pane} q")
+    if not wait_until(report.exists, 600, 0.1):
+        raise RuntimeError("the reader did not quit")
+    time.sleep(0.2)
     result = json.loads(report.read_text())
     if result["exit"] != 0:
         raise RuntimeError(f"the reader exited with {result['exit']}")
@@ -190,13 +190,20 @@ def main() -> int:
             )
             rows.setdefault("reopen", []).append(child([*me, "open", str(book), str(db)]))
             if options.tmux:
-                db = folder / f"reader-{round_}.json"
-                rows.setdefault("reader in tmux, first open", []).append(
-                    in_tmux(book, db, gloss, folder)
-                )
-                rows.setdefault("reader in tmux, reopen", []).append(
-                    in_tmux(book, db, gloss, folder)
-                )
+                sys.path.insert(0, str(HERE))
+                from bench_terminal import Terminal
+
+                terminal = Terminal()
+                try:
+                    db = folder / f"reader-{round_}.json"
+                    rows.setdefault("reader in tmux, first open", []).append(
+                        in_tmux(terminal, book, db, gloss, folder)
+                    )
+                    rows.setdefault("reader in tmux, reopen", []).append(
+                        in_tmux(terminal, book, db, gloss, folder)
+                    )
+                finally:
+                    terminal.close()
         print(
             f"{options.rounds} round(s), a {size / 1e6:.1f} MB book (the bundled article "
             f"repeated); load average before {before}, after {load()}; "
