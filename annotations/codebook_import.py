@@ -18,7 +18,7 @@ ids they had before a move, nest or merge.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from annotations.codebook import Codebook
@@ -41,12 +41,21 @@ def codebook_import(
     resolve = _resolver(stored, incoming)
     records = []
     changed = False
+    # Each distinct list of tags resolved once (100,000 annotations carry a few hundred):
+    # the codes it becomes, or None when it stays as it is.
+    resolved_tags: dict[tuple[str, ...], list[str] | None] = {}
     for record in data.get("annotations", []):
-        tags = record.get("tags") if isinstance(record, Mapping) else None
-        if isinstance(tags, list) and all(isinstance(t, str) for t in tags):
-            now = list(dict.fromkeys(resolve(tag) for tag in tags))
-            if now != tags:
-                record, changed = {**record, "tags": now}, True
+        tags = record.get("tags") if isinstance(record, dict | Mapping) else None
+        if isinstance(tags, list):
+            try:
+                now = resolved_tags[tuple(tags)]
+            except KeyError:
+                now = _resolved(tags, resolve)
+                resolved_tags[tuple(tags)] = now
+            except TypeError:  # a tag that is not even hashable: not a tag
+                now = None
+            if now is not None:
+                record, changed = {**record, "tags": list(now)}, True
         records.append(record)
     resolved = {**data, "annotations": records} if changed else data
     codebook = _covering(stored, incoming, records)
@@ -58,6 +67,15 @@ def codebook_import(
             record["file"] = previous.get("file")
         side[CODEBOOK_TABLE] = {IN_FORCE: record}
     return resolved, side
+
+
+def _resolved(tags: list[Any], resolve: Callable[[str], str]) -> list[str] | None:
+    """The codes `tags` are now, each once; None when that is `tags` itself (or when a
+    tag is not a string: the record's check says what is wrong)."""
+    if not all(isinstance(tag, str) for tag in tags):
+        return None
+    now = list(dict.fromkeys(resolve(tag) for tag in tags))
+    return None if now == tags else now
 
 
 def _resolver(stored: Codebook | None, incoming: Codebook | None):

@@ -61,7 +61,13 @@ def parse_json(data: bytes) -> Any:
 
 def parse_export(data: bytes) -> Any:
     """A json export read and checked: `parse_json(data)` that `check_export` has passed,
-    or the `RecordError` either raises.
+    or the `RecordError` either raises (see `read_export`)."""
+    return read_export(data)[0]
+
+
+def read_export(data: bytes) -> tuple[Any, bool]:
+    """`parse_export(data)`, and whether every annotation record in it is canonical
+    (`model.is_canonical_record`: the store keeps it as it is), as the fast read found.
 
     A file as Gloss writes it is read by msgspec's parser, in C, with none of
     `parse_json`'s hooks called per number (at 100,000 annotations, a third of a second
@@ -78,10 +84,11 @@ def parse_export(data: bytes) -> Any:
             value = msgspec.json.decode(body)
     except (msgspec.DecodeError, RecursionError):
         value = None
-    if value is None or not _is_plain_export(value):
-        value = parse_json(data)
-        check_export(value)
-    return value
+    if value is not None and _is_plain_export(value):
+        return value, True  # every annotation as Gloss exports it: canonical
+    value = parse_json(data)
+    check_export(value)
+    return value, False
 
 
 def _is_plain_export(data: Any) -> bool:

@@ -7,6 +7,8 @@ of fields, one missing) among them, and from the command line.
 from __future__ import annotations
 
 import itertools
+import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -85,3 +87,49 @@ def test_gloss_export_writes_the_json_the_annotations_give(
     target = tmp_path / "export.json"
     assert main(["export", "-f", "json", "--db", str(store_path), "-o", str(target)]) == 0
     assert target.read_bytes() == expected
+
+
+def test_gloss_import_saves_each_record_as_the_annotation_it_holds(
+    store_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    first, second = (Document.from_text(HOSTILE_TEXT + str(n), title=f"R{n}") for n in (1, 2))
+    with Store(store_path) as store:
+        for document in (first, second):
+            store.add_document(document)
+        kept = store.annotate(first.id, 0, 10, tags=["actor/russia"], memo="old")
+        moving = store.annotate(first.id, 20, 30, tags=["actor/iran"])
+    newer = kept.evolve(memo="newer", modified="2999-01-01T00:00:00Z")
+    moved = replace(moving, document=second.id, modified="2999-01-01T00:00:00Z")
+    fresh = [
+        Annotation.create(document=second.id, text=second.text, start=n, end=n + 9, memo=f"{n}")
+        for n in range(0, 60, 3)
+    ]
+    aliased = Annotation.create(
+        document=first.id, text=first.text, start=40, end=52, tags=["actor/persia"]
+    )
+    older = dict(reversed(fresh[0].to_record().items()))  # an older Gloss: another order
+    codebook = Codebook.default().to_data()
+    codebook["aliases"] = {"actor/persia": "actor/iran"}
+    data = {
+        "gloss": 1,
+        "documents": [first.to_record(), second.to_record()],
+        "annotations": [newer.to_record(), moved.to_record(), older]
+        + [a.to_record() for a in [*fresh[1:], aliased, fresh[1]]],
+        "codebook": codebook,
+    }
+    export = tmp_path / "export.json"
+    export.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    assert main(["import", "--db", str(store_path), str(export)]) == 0
+    assert capsys.readouterr().err == (
+        "imported 21 new annotations and 0 new documents; 2 updated, 1 unchanged, "
+        "2 conflicts (the later change kept)\n"
+    )
+    resolved = replace(aliased, tags=("actor/iran",))
+    with Store(store_path, read_only=True) as store:
+        assert store.annotation_records(first.id) == [
+            a.to_record() for a in sorted([newer, resolved], key=lambda a: a.start)
+        ]
+        assert store.annotation_records(second.id) == [
+            a.to_record() for a in sorted([moved, *fresh], key=lambda a: (a.start, a.end))
+        ]
+        assert store.annotations(second.id) == sorted([moved, *fresh], key=lambda a: a.start)

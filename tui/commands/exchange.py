@@ -207,7 +207,7 @@ def run_import(options: argparse.Namespace) -> int:
     # What only an import needs loads here: `gloss export` does without it.
     from annotations.codebook_import import codebook_import
     from annotations.project_records import side_records_to_import
-    from annotations.validation import parse_export
+    from annotations.validation import read_export
     from tui.commands import importing
 
     kind = import_kind(options.file)
@@ -219,7 +219,7 @@ def run_import(options: argparse.Namespace) -> int:
     try:
         # Everything the file alone can show is checked before the store is opened (or
         # created); the store checks offsets against the documents it already holds.
-        data = parse_export(raw)
+        data, canonical = read_export(raw)
     except RecordError as error:
         return common.fail(f"{options.file}: {error}")
     with Store(common.store_path(options.db)) as store, progress_bar("importing") as progress:
@@ -228,7 +228,10 @@ def run_import(options: argparse.Namespace) -> int:
             # Tags read as the codes they are now; the store's codebook covers them.
             data, codebook_side = codebook_import(store, data)
             side = {**side, **codebook_side}
-            report = store.import_records(data, progress=progress, checked=True, side=side)
+            # (Codes resolved, records stay canonical: only their tags were replaced.)
+            report = store.import_records(
+                data, progress=progress, checked=True, side=side, canonical=canonical
+            )
         except (StoreError, AttributesError, MemoError, CodebookError) as error:
             return common.fail(f"{options.file}: {error}")
     print(
