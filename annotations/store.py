@@ -510,6 +510,30 @@ class Store:
         """How many annotations a document has."""
         return len(self._tables.tables.get(ANNOTATIONS_PREFIX + document, {}))
 
+    def annotations_overlapping(self, document_id: str, start: int, end: int) -> list[Annotation]:
+        """A document's annotations sharing a character with `[start, end)`, in document
+        order, with no annotation made of the other records (a reader draws its first
+        screen with these, then reads the rest). A damaged record raises `StoreError`."""
+        name = ANNOTATIONS_PREFIX + document_id
+        cached = self._sorted_cache.get(document_id)
+        if cached is not None and cached[0] == self._tables.storage.versions.get(name, 0):
+            found = cached[1]
+        else:
+            made = self._made_from
+            found = []
+            for key, record in self._tables.tables.get(name, {}).items():
+                try:
+                    inside = record["start"] < end and record["end"] > start
+                except (KeyError, TypeError):
+                    inside = True  # read below, which says what is wrong with it
+                if inside:
+                    known = made.get(key)
+                    if known is None or known[0] is not record:
+                        known = made[key] = (record, self._read_annotation(key, record))
+                    found.append(known[1])
+            found.sort(key=attrgetter("start", "end", "created", "id"))
+        return [a for a in found if a.start < end and start < a.end]
+
     # -- exchange ----------------------------------------------------------------------
 
     def import_records(

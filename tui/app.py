@@ -162,8 +162,8 @@ class GlossApp(App[None]):
                 self._fail(error)
 
     def _open(self) -> OpenResult:
-        """Open the store and the documents; for one document, read its annotations too
-        (the store keeps them), so the reader draws at once."""
+        """Open the store and the documents. A document's annotations are read by its
+        reader: those on its first screen first, the rest after the first frame."""
         from tui.commands.common import store_path
 
         # Loading makes many objects that all stay alive: collecting meanwhile is wasted.
@@ -174,10 +174,8 @@ class GlossApp(App[None]):
                 self.store = Store(store_path(self.db_path))
             self._take_codebook_of(self.store)
             result = self._open_documents()
-            if len(result.opened) == 1:
-                self.store.annotations(result.opened[0].document.id)
         finally:
-            # What was loaded (the text, its index, thousands of annotations) lives as
+            # What was loaded (the text, its index, the store's records) lives as
             # long as the app: move it out of the collector's way before collecting
             # again, or the first collections walk all of it (~10 ms at ten thousand
             # annotations) and every full one after that again.

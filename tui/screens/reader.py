@@ -11,6 +11,7 @@ citation, pages and details (`reader_sources.py`).
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -82,7 +83,10 @@ class ReaderScreen(AnnotatingActions, SearchActions, SourceActions, PlaceActions
         self.search = DocumentSearch(document.text)
         self.panel_filter: PanelFilter | None = None
         self._filter_query = ""
-        self._index: SpanIndex[Annotation] = SpanIndex([])
+        # This document's annotations, read from the store after the first frame (or when
+        # first asked for); until then the first screen is drawn with those it can show.
+        self._annotation_index: SpanIndex[Annotation] | None = None
+        self._view_index: SpanIndex[Annotation] = SpanIndex([])
         self.save_state = "saved"
 
     # -- layout ------------------------------------------------------------------------
@@ -99,8 +103,9 @@ class ReaderScreen(AnnotatingActions, SearchActions, SourceActions, PlaceActions
 
     def on_mount(self) -> None:
         self.restore_place()
-        self.annotations_changed()
+        self._show_annotations_in_view()
         self._show_cursor()
+        self.call_after_refresh(self._read_annotations)
         self.pane.focus()
         self.set_interval(self.STORE_POLL_SECONDS, self.poll_store)
         if self.store.read_only_reason:
@@ -153,13 +158,64 @@ class ReaderScreen(AnnotatingActions, SearchActions, SourceActions, PlaceActions
         """This document's annotations, as the store has them."""
         return self._index.spans  # type: ignore[return-value]
 
+    @property
+    def _index(self) -> SpanIndex[Annotation]:
+        """This document's annotations, read from the store when first asked for."""
+        if self._annotation_index is None:
+            self.annotations_changed()
+        assert self._annotation_index is not None
+        return self._annotation_index
+
     # -- annotations -------------------------------------------------------------------
+
+    def _show_annotations_in_view(self) -> None:
+        """Tint and list, for the first frame, only the annotations it can show: those
+        within a screenful of characters either side of the cursor (ten thousand
+        annotations are read after it, by `_read_annotations`)."""
+        width, height = self.app.size
+        reach = 2 * max(width, 80) * max(height, 24)
+        start, end = self.selection
+        try:
+            nearby = self.store.annotations_overlapping(
+                self.document.id, max(0, start - reach), end + reach
+            )
+        except StoreError as error:
+            self._failed_to_read(error)
+            return
+        self._view_index = SpanIndex(nearby)
+        self.pane.set_highlights(self._view_index, self.codebook, self.analyst)
+        current = annotation_at(self._view_index, self.selection, None)
+        self.panel.set_annotations(nearby, current.id if current else None)
+
+    def _read_annotations(self) -> None:
+        """After the first frame: every annotation of the document, read and drawn."""
+        if self._annotation_index is not None:
+            return
+        # What this makes (ten thousand annotations, their entries' shapes) lives as long
+        # as the reader: the collector is paused meanwhile and kept off it after, as for
+        # the app's loading, or its next collections walk it all again (on a key).
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            self.annotations_changed()
+        except StoreError as error:
+            self._failed_to_read(error)
+        finally:
+            gc.freeze()
+            if collecting:
+                gc.enable()
+
+    def _failed_to_read(self, error: StoreError) -> None:
+        fail = getattr(self.app, "_fail", None)  # GlossApp's: one line once it has ended
+        if fail is None:
+            raise error
+        fail(error)
 
     def annotations_changed(self) -> None:
         """Read this document's annotations from the store again and redraw them."""
         annotations = self.store.annotations(self.document.id)
-        self._index = SpanIndex(annotations)
-        self.pane.set_highlights(self._index, self.codebook, self.analyst)
+        self._annotation_index = SpanIndex(annotations)
+        self.pane.set_highlights(self._annotation_index, self.codebook, self.analyst)
         current = self.annotation_under_cursor(any_analyst=True)
         self.panel.set_annotations(self._shown(), current.id if current else None)
         self._update_status()
@@ -399,7 +455,9 @@ class ReaderScreen(AnnotatingActions, SearchActions, SourceActions, PlaceActions
                 self.pane.scroll_to_span(*navigation.head_span(self.cursor))
             else:
                 self.pane.scroll_to_span(start, end)
-        current = self.annotation_under_cursor(any_analyst=True)
+        # Before the annotations are read, those in view serve (the cursor is in view).
+        index = self._view_index if self._annotation_index is None else self._annotation_index
+        current = annotation_at(index, self.selection, None)
         self.panel.highlight_id(current.id if current else None)
         self._update_status()
 
@@ -413,7 +471,8 @@ class ReaderScreen(AnnotatingActions, SearchActions, SourceActions, PlaceActions
     def _update_status(self) -> None:
         document = self.document
         paragraph = document.paragraph_index(self.selection[0]) + 1
-        count = len(self._index)
+        index = self._annotation_index
+        count = self.store.count(document.id) if index is None else len(index)
         page = document.page_label_at(self.selection[0])
         facts = (
             (f"p. {page} · " if page is not None else "")
