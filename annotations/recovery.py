@@ -58,6 +58,7 @@ from annotations.storage import (
     utc_stamp,
     write_temporary,
 )
+from annotations.text_files import missing_text_files, share_text_files, text_folder
 
 Progress = Callable[[int, int], None]
 BYTE_ORDER_MARK = b"\xef\xbb\xbf"
@@ -545,6 +546,19 @@ def restore(path: Path, backup: Path) -> Path | None:
         raise StoreError(f"{backup}: empty; nothing to restore")
     tables = migrate(_with_journal(backup, tables, [], tolerant=True)[0])
     try:
+        # A store file from elsewhere brings its large texts (`text_files`) along.
+        share_text_files(backup, path)
+    except OSError as error:
+        raise StoreError(
+            f"{path}: cannot restore here ({_reason(error)}); nothing was changed"
+        ) from None
+    missing = missing_text_files(path, tables.get(TEXTS_TABLE, {}))
+    if missing:
+        raise StoreError(
+            f"{backup}: the text file {missing[0]} it names is not in "
+            f"{text_folder(path)}; nothing was changed"
+        )
+    try:
         descriptor = os.open(lock_path(path), os.O_RDWR | os.O_CREAT, 0o644)
     except OSError:
         try:
@@ -574,6 +588,7 @@ def restore(path: Path, backup: Path) -> Path | None:
             _keep_as(path, aside)
             if journal_path(path).exists():
                 _keep_as(journal_path(path), journal_path(aside))
+            share_text_files(path, aside)
         os.replace(written[0], path)
         os.replace(written[1], journal_path(path))
         fsync_directory(path.parent)

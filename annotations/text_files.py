@@ -12,13 +12,16 @@ Durability: the file is written beside its final name, synced, renamed and its f
 synced before the journal line that names it is appended, so a save that returned names
 a file that is on disk; a crash in between leaves only an unnamed file. Files are named by
 their content and never changed or removed, so every snapshot, backup and journal that
-names one reads the same text; reading checks the text against its id.
+names one reads the same text; reading checks the text against its id. A restore links
+them beside the store it keeps aside, and takes in those of a store file from elsewhere
+(`share_text_files`); a repaired store holds its texts in its own file.
 """
 
 from __future__ import annotations
 
 import os
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 from annotations.errors import DocumentError, StoreError
@@ -98,3 +101,40 @@ def read_text_file(store: Path, key: str, record: dict[str, object]) -> str:
         return data.decode("utf-8", "surrogatepass")
     except UnicodeDecodeError:
         raise DocumentError(f"{path}: damaged (not UTF-8)") from None
+
+
+def missing_text_files(store: Path, texts: dict[str, object]) -> list[str]:
+    """The text files that `texts` records name and that are not beside `store`."""
+    folder = text_folder(store)
+    names = [str(record["file"]) for record in texts.values() if is_file_record(record)]
+    return [name for name in names if not (folder / name).is_file()]
+
+
+def share_text_files(source: Path, target: Path) -> None:
+    """Give the store file `target` the text files of the store file `source` it lacks
+    (hard links: the files never change; copies where links cannot be made), synced.
+    `OSError` when the disk refuses."""
+    folder = text_folder(source)
+    if not folder.is_dir():
+        return
+    names = [p.name for p in folder.iterdir() if _FILE_NAME.fullmatch(p.name)]
+    wanted = text_folder(target)
+    missing = [name for name in names if not (wanted / name).is_file()]
+    if not missing:
+        return
+    if not wanted.is_dir():
+        wanted.mkdir(exist_ok=True)
+        fsync_directory(wanted.parent)
+    for name in missing:
+        try:
+            os.link(folder / name, wanted / name)
+        except OSError:
+            copy = write_temporary(wanted / name, _chunks_of(folder / name))
+            os.replace(copy, wanted / name)
+    fsync_directory(wanted)
+
+
+def _chunks_of(path: Path) -> Iterator[bytes]:
+    with path.open("rb") as handle:
+        while chunk := handle.read(_ENCODED_AT_ONCE):
+            yield chunk

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from annotations import Document, Store, StoreError
-from annotations.recovery import check, repair
+from annotations.recovery import check, repair, restore
 from annotations.storage import SnapshotInfo, encode_snapshot, journal_path, read_snapshot
 
 # Just over a million characters, with typographic quotes (two bytes a character in Python).
@@ -173,3 +173,38 @@ def test_a_kill_at_each_sync_and_rename_of_adding_a_large_text_loses_nothing_ack
         assert leftovers == [], point
         assert [p.suffix for p in text_files(path)] == [".txt"], point
         assert journal_path(path).stat().st_size + path.stat().st_size < 50_000, point
+
+
+def test_a_restore_keeps_the_replaced_store_openable_and_brings_text_files_along(
+    tmp_path: Path,
+) -> None:
+    live = tmp_path / "live" / "gloss.json"
+    elsewhere = tmp_path / "elsewhere" / "gloss.json"
+    with Store(live) as store:
+        mine = store.add_document(Document.from_text(large_text(6)))
+    with Store(elsewhere) as store:
+        theirs = store.add_document(Document.from_text(large_text(7)))
+    aside = restore(live, elsewhere)
+    assert aside is not None
+    with Store(live) as store:
+        assert store.document(theirs.id).text == large_text(7)
+    with Store(aside, read_only=True) as store:
+        assert store.document(mine.id).text == large_text(6)
+
+
+def test_a_restore_from_a_store_file_whose_text_files_are_gone_changes_nothing(
+    tmp_path: Path,
+) -> None:
+    live = tmp_path / "live" / "gloss.json"
+    elsewhere = tmp_path / "elsewhere" / "gloss.json"
+    with Store(live) as store:
+        store.add_document(Document.from_text("Kept as it was.\n"))
+    with Store(elsewhere) as store:
+        store.add_document(Document.from_text(large_text(8)))
+    for file in text_files(elsewhere):
+        file.unlink()
+    before = live.read_bytes()
+    with pytest.raises(StoreError) as refused:
+        restore(live, elsewhere)
+    assert "text file" in str(refused.value) and "\n" not in str(refused.value)
+    assert live.read_bytes() == before
