@@ -20,7 +20,6 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import Footer
 
 from annotations import navigation
 from annotations.citation import DEFAULT_STYLE
@@ -44,6 +43,7 @@ from tui.screens.reader_places import PlaceActions
 from tui.screens.reader_search import SearchActions
 from tui.screens.reader_sources import SourceActions
 from tui.widgets.annotation_panel import AnnotationPanel
+from tui.widgets.key_line import KeyLine
 from tui.widgets.reading_pane import ReadingPane
 from tui.widgets.status_line import StatusLine
 
@@ -99,7 +99,7 @@ class ReaderScreen(AnnotatingActions, SearchActions, SourceActions, PlaceActions
             yield self.pane
             yield self.panel
         yield self.status_line
-        yield Footer()
+        yield KeyLine()  # the footer's line, as one widget (tui/widgets/key_line.py)
 
     def on_mount(self) -> None:
         self.restore_place()
