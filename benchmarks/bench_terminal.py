@@ -374,12 +374,27 @@ def contenders(
             Contender("Gloss before", f"{older} --db {folder / 'empty-before.json'} {quoted}"),
             Contender("Gloss + 10k before", f"{older} --db {folder / '10k-before.json'} {quoted}"),
         ]
-        seed_annotations(folder / "10k-before.json", book, 10_000)
+        seed_with_tree(before, python, folder / "10k-before.json", book)
     if shutil.which("less"):
         found.append(Contender("less", f"less {quoted}"))
     if shutil.which("vim"):
         found.append(Contender("vim", f"vim -N -u NONE -i NONE -n {quoted}"))
     return found
+
+
+def seed_with_tree(tree: Path, python: str, db: Path, book: Path) -> None:
+    """Seed `db` with 10,000 annotations by the code at `tree`: a store written by this
+    code may be of a schema the older code cannot read (6 keeps a 5 MB text in a file of
+    its own)."""
+    script = (
+        "import sys; from pathlib import Path; "
+        f"sys.path[:0] = [{str(tree)!r}, {str(tree / 'benchmarks')!r}]; "
+        "from bench_reader import seed_annotations; "
+        f"seed_annotations(Path({str(db)!r}), Path({str(book)!r}), 10_000)"
+    )
+    subprocess.run(
+        [python, "-c", script], check=True, env={**os.environ, "PYTHONPATH": str(tree)}
+    )
 
 
 def missing_contenders() -> list[str]:
