@@ -392,9 +392,7 @@ def seed_with_tree(tree: Path, python: str, db: Path, book: Path) -> None:
         "from bench_reader import seed_annotations; "
         f"seed_annotations(Path({str(db)!r}), Path({str(book)!r}), 10_000)"
     )
-    subprocess.run(
-        [python, "-c", script], check=True, env={**os.environ, "PYTHONPATH": str(tree)}
-    )
+    subprocess.run([python, "-c", script], check=True, env={**os.environ, "PYTHONPATH": str(tree)})
 
 
 def missing_contenders() -> list[str]:
