@@ -53,3 +53,26 @@ async def test_a_short_title_is_shown_whole_and_an_unchanged_update_draws_nothin
         assert "EXTENDING · ¶ 3/26" in drawn(line)
         bold = [segment for segment in line.render_line(0) if segment.style and segment.style.bold]
         assert [segment.text for segment in bold] == ["Report", "EXTENDING · "]
+
+
+def background_of(line: StatusLine) -> object:
+    return {segment.style.bgcolor for segment in line.render_line(0) if segment.style}
+
+
+async def test_a_theme_chosen_while_it_shows_redraws_it_in_the_new_colours() -> None:
+    async with Host().run_test(size=(80, 3)) as pilot:
+        pilot.app.theme = "textual-light"
+        await pilot.pause()
+        line = pilot.app.query_one(StatusLine)
+        line.show("Report", FACTS)
+        await pilot.pause()
+        light = background_of(line)
+    async with Host().run_test(size=(80, 3)) as pilot:
+        line = pilot.app.query_one(StatusLine)
+        line.show("Report", FACTS)
+        await pilot.pause()
+        dark = background_of(line)
+        assert dark != light
+        pilot.app.theme = "textual-light"
+        await pilot.pause()
+        assert background_of(line) == light

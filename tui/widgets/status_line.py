@@ -9,16 +9,18 @@ from textual.strip import Strip
 from textual.widget import Widget
 
 from annotations.text_units import display_line
+from tui.widgets.styles import CachedStyles
 
 _GAP = 2  # cells at least between the title and the facts
 
 
-class StatusLine(Widget):
+class StatusLine(Widget, CachedStyles):
     """One line drawn from ready-made segments.
 
     It changes on most keys (the paragraph number), and a `Static` would parse its content
     into strips again each time; this keeps what it shows and skips updates that change
-    nothing.
+    nothing. Its style is looked up once until the CSS or theme changes: `rich_style`
+    walks every ancestor's styles, which cost more than drawing the line.
     """
 
     def __init__(self, *, id: str | None = None) -> None:
@@ -26,6 +28,7 @@ class StatusLine(Widget):
         self._title = ""
         self._facts: tuple[tuple[str, bool], ...] = ()
         self._strip: Strip | None = None
+        self._bold: Style | None = None
 
     @property
     def text(self) -> str:
@@ -43,19 +46,23 @@ class StatusLine(Widget):
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
+        self.forget_cached_styles()
+        self._bold = None
         self._strip = None
 
     def render_line(self, y: int) -> Strip:
         width = self.size.width
         if y != 0:
-            return Strip.blank(width, self.rich_style)
+            return Strip.blank(width, self.cached_style())
         if self._strip is None or self._strip.cell_length != width:
             self._strip = self._draw(width)
         return self._strip
 
     def _draw(self, width: int) -> Strip:
-        base = self.rich_style
-        bold = base + Style(bold=True)
+        base = self.cached_style()
+        if self._bold is None:
+            self._bold = base + Style(bold=True)
+        bold = self._bold
         facts = [Segment(text, bold if strong else base) for text, strong in self._facts if text]
         facts_cells = sum(segment.cell_length for segment in facts)
         room = max(8, width - facts_cells - _GAP)
