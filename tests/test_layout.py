@@ -55,3 +55,30 @@ def test_estimated_heights_become_exact_without_moving_what_is_above() -> None:
     layout.ensure_exact(layout.tops[10], layout.tops[10] + 40)
     assert layout.tops[10] == top_of_tenth
     assert all(layout.is_exact(p) for p in range(10, 13))
+
+
+@given(
+    st.integers(min_value=8, max_value=60),
+    st.lists(st.integers(min_value=0, max_value=4000), min_size=1, max_size=12),
+)
+def test_lines_stay_where_the_heights_put_them_whatever_order_paragraphs_are_wrapped(
+    width: int, firsts: list[int]
+) -> None:
+    # Pages shown forwards, backwards and far apart, as page down, page up and G do:
+    # after each, every paragraph starts where the heights above it put it.
+    document = Document.bundled()
+    paragraphs = document.paragraphs * 20
+    layout = ParagraphLayout(document.text, paragraphs, width)
+    for first in firsts:
+        layout.ensure_exact(first, first + 48)
+        expected = list(
+            itertools.accumulate(
+                (layout.height(p) + 1 for p in range(len(paragraphs) - 1)), initial=0
+            )
+        )
+        assert layout.tops == expected
+        assert layout.total_lines == expected[-1] + layout.height(len(paragraphs) - 1)
+        for y in (first, first + 20, first + 48, expected[-1]):
+            paragraph = layout.paragraph_at_line(y)
+            assert expected[paragraph] <= y
+            assert paragraph + 1 == len(paragraphs) or y < expected[paragraph + 1]

@@ -131,30 +131,56 @@ class ParagraphLayout:
         # Estimated from the length alone until wrapped: ceil(length / width).
         width = self.width
         self._heights = [max(1, -((span.start - span.end) // width)) for span in paragraphs]
-        # Each paragraph's lines and the gap below it, kept beside the heights so that the
-        # running sums are one `accumulate` over a list (in C) when a height changes.
-        self._strides = [height + PARAGRAPH_GAP for height in self._heights]
-        self._tops: list[int] = []
-        self._dirty_from = 0
+        # The screen line each paragraph starts on, kept so that one wrapped paragraph
+        # does not rewrite the running sums of all those after it (a page down wraps a
+        # few, and a book has tens of thousands): `_tops[i]` is exact below `_exact_below`,
+        # and from there on `_shift` short of the truth, which is the same for every one.
+        heights = self._heights
+        self._tops = (
+            list(accumulate((h + PARAGRAPH_GAP for h in heights[:-1]), initial=0))
+            if heights
+            else []
+        )
+        self._exact_below = 0
+        self._shift = 0
 
     # -- geometry ----------------------------------------------------------------------
 
     @property
     def tops(self) -> list[int]:
         """The screen line each paragraph starts on (running sum of heights and gaps)."""
-        start = self._dirty_from
-        if start < len(self._heights):
-            strides = self._strides
-            initial = 0 if start == 0 else self._tops[start - 1] + strides[start - 1]
-            self._tops[start:] = accumulate(strides[start:-1], initial=initial)
-            self._dirty_from = len(strides)
-        return self._tops
+        tops, exact_below, shift = self._tops, self._exact_below, self._shift
+        return tops[:exact_below] + [top + shift for top in tops[exact_below:]]
+
+    def top(self, paragraph: int) -> int:
+        """The screen line `paragraph` starts on."""
+        top = self._tops[paragraph]
+        return top + self._shift if paragraph >= self._exact_below else top
+
+    def _make_exact_below(self, end: int) -> None:
+        tops, shift = self._tops, self._shift
+        if end > self._exact_below:
+            if shift:
+                for i in range(self._exact_below, end):
+                    tops[i] += shift
+            self._exact_below = end
+
+    def _height_changed(self, paragraph: int, change: int) -> None:
+        # Every paragraph after `paragraph` moves by `change`.
+        after = paragraph + 1
+        if after >= self._exact_below:
+            self._make_exact_below(after)
+        else:
+            tops = self._tops
+            for i in range(after, self._exact_below):
+                tops[i] += change
+        self._shift += change
 
     @property
     def total_lines(self) -> int:
         if not self._heights:
             return 0
-        return self.tops[-1] + self._heights[-1]
+        return self.top(len(self._heights) - 1) + self._heights[-1]
 
     def height(self, paragraph: int) -> int:
         return self._heights[paragraph]
@@ -164,7 +190,10 @@ class ParagraphLayout:
 
     def paragraph_at_line(self, y: int) -> int:
         """The paragraph shown on screen line `y` (or the one before a gap line)."""
-        return max(0, bisect.bisect_right(self.tops, y) - 1)
+        tops, exact_below = self._tops, self._exact_below
+        if exact_below < len(tops) and y >= tops[exact_below] + self._shift:
+            return bisect.bisect_right(tops, y - self._shift, exact_below) - 1
+        return max(0, bisect.bisect_right(tops, y, 0, exact_below) - 1)
 
     def lines(self, paragraph: int) -> list[tuple[int, int]]:
         """The exact wrapped lines of a paragraph (wrapping it now if needed)."""
@@ -173,9 +202,8 @@ class ParagraphLayout:
             lines = wrap_paragraph(self.text, self.paragraphs[paragraph], self.width)
             self._wrapped[paragraph] = lines
             if len(lines) != self._heights[paragraph]:
+                self._height_changed(paragraph, len(lines) - self._heights[paragraph])
                 self._heights[paragraph] = len(lines)
-                self._strides[paragraph] = len(lines) + PARAGRAPH_GAP
-                self._dirty_from = min(self._dirty_from, paragraph + 1)
         return lines
 
     def line_at(self, y: int) -> ScreenLine | None:
@@ -184,7 +212,7 @@ class ParagraphLayout:
             return None
         paragraph = self.paragraph_at_line(y)
         lines = self.lines(paragraph)
-        row = y - self.tops[paragraph]
+        row = y - self.top(paragraph)
         if row >= len(lines):
             return None
         start, end = lines[row]
@@ -195,7 +223,7 @@ class ParagraphLayout:
         lines = self.lines(paragraph)
         starts = [start for start, _ in lines]
         row = max(0, bisect.bisect_right(starts, offset) - 1)
-        return self.tops[paragraph] + row
+        return self.top(paragraph) + row
 
     def ensure_exact(self, first_line: int, last_line: int) -> None:
         """Wrap every paragraph shown on screen lines `first_line..last_line` exactly.
@@ -207,7 +235,7 @@ class ParagraphLayout:
         if not self.paragraphs:
             return
         paragraph = self.paragraph_at_line(max(0, first_line))
-        y = self.tops[paragraph]
+        y = self.top(paragraph)
         while paragraph < len(self.paragraphs) and y <= last_line:
             y += len(self.lines(paragraph)) + PARAGRAPH_GAP
             paragraph += 1
