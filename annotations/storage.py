@@ -32,7 +32,6 @@ labelled `-schemaN` that is never rotated away.
 from __future__ import annotations
 
 import contextlib
-import gc
 import json
 import os
 import re
@@ -167,7 +166,10 @@ def load_json(raw: bytes) -> Any:
     also reports what is wrong with a damaged file. Nesting too deep for either is a
     `JSONDecodeError` too, never a RecursionError.
     """
-    with paused_gc():
+    # The tables live as long as the store: kept out of the collector's generations, or
+    # its next collections walk every record again (10,000 annotations: 30-80 ms before
+    # the reader's first frame). Parsed JSON holds no reference cycles.
+    with paused_gc(keep=True):
         try:
             value = msgspec.json.decode(raw)
         except (msgspec.DecodeError, RecursionError):
@@ -177,11 +179,6 @@ def load_json(raw: bytes) -> Any:
                 value = json.loads(text)
             except RecursionError:
                 raise json.JSONDecodeError("nested too deeply", text, 0) from None
-        # The tables live as long as the store: moved out of the collector's generations
-        # now (with all else alive), or its next collections walk every record again, the
-        # first three at once (10,000 annotations: 30-80 ms before the reader's first
-        # frame). Parsed JSON holds no reference cycles: dropped records are still freed.
-        gc.freeze()
         return value
 
 

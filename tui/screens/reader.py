@@ -11,7 +11,6 @@ citation, pages and details (`reader_sources.py`).
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -29,6 +28,7 @@ from annotations.codebook_store import CodebookChange, stored_codebook
 from annotations.document import Document
 from annotations.editing import Change, Editor
 from annotations.errors import StoreError
+from annotations.journal import paused_gc
 from annotations.library import orphans
 from annotations.model import Annotation
 from annotations.navigation import Cursor
@@ -192,18 +192,13 @@ class ReaderScreen(AnnotatingActions, SearchActions, SourceActions, PlaceActions
         if self._annotation_index is not None:
             return
         # What this makes (ten thousand annotations, their entries' shapes) lives as long
-        # as the reader: the collector is paused meanwhile and kept off it after, as for
-        # the app's loading, or its next collections walk it all again (on a key).
-        collecting = gc.isenabled()
-        gc.disable()
-        try:
-            self.annotations_changed()
-        except StoreError as error:
-            self._failed_to_read(error)
-        finally:
-            gc.freeze()
-            if collecting:
-                gc.enable()
+        # as the reader: kept out of the collector's way, as the app's loading is, or its
+        # next collections walk it all again (on a key).
+        with paused_gc(keep=True):
+            try:
+                self.annotations_changed()
+            except StoreError as error:
+                self._failed_to_read(error)
 
     def _failed_to_read(self, error: StoreError) -> None:
         fail = getattr(self.app, "_fail", None)  # GlossApp's: one line once it has ended
