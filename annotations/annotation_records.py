@@ -10,12 +10,13 @@ annotations that keeps the records and makes the annotations only when one is as
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from operator import itemgetter
+from operator import attrgetter, itemgetter
 from typing import Any, overload
 
 from annotations.model import Annotation
 
-# The order of `Store.annotations` (and of an export), read from records.
+# The order of `Store.annotations` (and of an export): of annotations, and read from records.
+ANNOTATION_ORDER = attrgetter("start", "end", "created", "id")
 RECORD_ORDER = itemgetter("start", "end", "created", "id")
 
 

@@ -61,14 +61,13 @@ import contextlib
 import os
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
-from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
 from tinydb import TinyDB
 from tinydb.table import Table
 
-from annotations.annotation_records import RECORD_ORDER
+from annotations.annotation_records import ANNOTATION_ORDER, RECORD_ORDER
 from annotations.document import Document
 from annotations.errors import GlossError, StoreError
 from annotations.journal import Operation
@@ -484,26 +483,28 @@ class Store:
         return records
 
     def _sorted_annotations(self, document_id: str) -> list[Annotation]:
-        """A document's annotations in order, cached until its table changes.
-
-        Records are never changed in place, so an `Annotation` made from a record stays
-        valid while that very record object is in the table: after one change only one
-        record is parsed again.
-        """
+        """A document's annotations in order, cached until its table changes."""
         name = ANNOTATIONS_PREFIX + document_id
         version = self._tables.storage.versions.get(name, 0)
         cached = self._sorted_cache.get(document_id)
         if cached is not None and cached[0] == version:
             return cached[1]
+        annotations = self._annotations_of(self._tables.tables.get(name, {}).items())
+        self._sorted_cache[document_id] = (version, annotations)
+        return annotations
+
+    def _annotations_of(self, items: Iterable[tuple[str, dict[str, Any]]]) -> list[Annotation]:
+        """The annotations of (key, record) pairs, in document order. Records are never
+        changed in place, so an `Annotation` made from a record stays valid while that very
+        record object is in the table: after one change only one record is parsed again."""
         made = self._made_from
         annotations: list[Annotation] = []
-        for key, record in self._tables.tables.get(name, {}).items():
+        for key, record in items:
             known = made.get(key)
             if known is None or known[0] is not record:
                 known = made[key] = (record, self._read_annotation(key, record))
             annotations.append(known[1])
-        annotations.sort(key=attrgetter("start", "end", "created", "id"))
-        self._sorted_cache[document_id] = (version, annotations)
+        annotations.sort(key=ANNOTATION_ORDER)
         return annotations
 
     def count(self, document: str) -> int:
@@ -519,19 +520,11 @@ class Store:
         if cached is not None and cached[0] == self._tables.storage.versions.get(name, 0):
             found = cached[1]
         else:
-            made = self._made_from
-            found = []
-            for key, record in self._tables.tables.get(name, {}).items():
-                try:
-                    inside = record["start"] < end and record["end"] > start
-                except (KeyError, TypeError):
-                    inside = True  # read below, which says what is wrong with it
-                if inside:
-                    known = made.get(key)
-                    if known is None or known[0] is not record:
-                        known = made[key] = (record, self._read_annotation(key, record))
-                    found.append(known[1])
-            found.sort(key=attrgetter("start", "end", "created", "id"))
+            found = self._annotations_of(
+                (key, record)
+                for key, record in self._tables.tables.get(name, {}).items()
+                if _may_overlap(record, start, end)
+            )
         return [a for a in found if a.start < end and start < a.end]
 
     # -- exchange ----------------------------------------------------------------------
@@ -825,3 +818,12 @@ class Store:
     # -- internals: the lock -----------------------------------------------------------
 
     # -- internals: compaction ---------------------------------------------------------
+
+
+def _may_overlap(record: dict[str, Any], start: int, end: int) -> bool:
+    """Whether a stored annotation record may share a character with `[start, end)`: a
+    damaged one too, so that reading it says what is wrong with it."""
+    try:
+        return record["start"] < end and record["end"] > start
+    except (KeyError, TypeError):
+        return True

@@ -18,11 +18,10 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from functools import cached_property
-from operator import attrgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO, Protocol
 
-from annotations.annotation_records import AnnotationRecords
+from annotations.annotation_records import ANNOTATION_ORDER, AnnotationRecords
 from annotations.attributes import exported as exported_attributes
 from annotations.codebook import Codebook
 from annotations.document import Document, utc_now
@@ -154,8 +153,7 @@ def _in_order(
         group = groups.get(annotation.document)
         if group is not None:
             group.append(annotation)
-    by_position = attrgetter("start", "end", "created", "id")
-    return tuple(a for group in groups.values() for a in sorted(group, key=by_position))
+    return tuple(a for group in groups.values() for a in sorted(group, key=ANNOTATION_ORDER))
 
 
 def select(
