@@ -64,16 +64,23 @@ def original_hash(data: bytes) -> str:
     return "sha256:" + hashlib.sha256(data).hexdigest()
 
 
-# Texts are hashed a million characters at a time: encoding a 200 MB text whole for its
-# hash would hold a third copy of it. (A code point encodes the same wherever it is cut.)
-_HASHED_AT_ONCE = 1 << 20
+# Texts are encoded a million characters at a time: encoding a 200 MB text whole to hash
+# or write it would hold a third copy of it. (A code point encodes the same wherever it
+# is cut.)
+_ENCODED_AT_ONCE = 1 << 20
+
+
+def utf8_pieces(text: str) -> Iterator[bytes]:
+    """`text`'s UTF-8 (a lone surrogate kept as it is), a million characters at a time."""
+    for start in range(0, len(text), _ENCODED_AT_ONCE):
+        yield text[start : start + _ENCODED_AT_ONCE].encode("utf-8", "surrogatepass")
 
 
 def document_id(text: str) -> str:
     """The content id of a normalised text: `sha256:<hex>` of its UTF-8 bytes."""
     digest = hashlib.sha256()
-    for start in range(0, len(text), _HASHED_AT_ONCE):
-        digest.update(text[start : start + _HASHED_AT_ONCE].encode("utf-8", "surrogatepass"))
+    for piece in utf8_pieces(text):
+        digest.update(piece)
     return "sha256:" + digest.hexdigest()
 
 

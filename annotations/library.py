@@ -23,6 +23,7 @@ from annotations.model import Annotation
 from annotations.safe_text import path_text, visible
 from annotations.sources import CONVERSION, SOURCE_SUFFIXES, source_format
 from annotations.span_index import SpanIndex
+from annotations.storage import file_chunks
 from annotations.store import Store
 from annotations.text_units import snap_to_graphemes
 
@@ -234,9 +235,6 @@ def _known_text(store: Store, path: Path) -> Document | None:
     return known if known.path == resolved else replace(known, path=resolved)
 
 
-_READ_AT_ONCE = 1 << 20
-
-
 def _id_if_normalised(path: Path) -> str | None:
     """The document id of a text file whose bytes are its normalised text's UTF-8 (no
     byte-order mark, no CR), read a megabyte at a time; None for any other file, or one
@@ -245,15 +243,12 @@ def _id_if_normalised(path: Path) -> str | None:
         return None
     digest = hashlib.sha256()
     try:
-        with path.open("rb") as handle:
-            chunk = handle.read(_READ_AT_ONCE)
-            if chunk.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")):
+        for index, chunk in enumerate(file_chunks(path)):
+            if index == 0 and chunk.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")):
                 return None
-            while chunk:
-                if b"\r" in chunk:
-                    return None
-                digest.update(chunk)
-                chunk = handle.read(_READ_AT_ONCE)
+            if b"\r" in chunk:
+                return None
+            digest.update(chunk)
     except OSError:
         return None
     return "sha256:" + digest.hexdigest()  # as a document id is written

@@ -560,7 +560,8 @@ def _process_alive(pid: int) -> bool:
 # -- backups ---------------------------------------------------------------------------
 
 
-def _file_chunks(path: Path) -> Iterator[bytes]:
+def file_chunks(path: Path) -> Iterator[bytes]:
+    """The bytes of the file at `path`, a megabyte at a time (no whole copy held)."""
     with path.open("rb") as handle:
         while chunk := handle.read(1 << 20):
             yield chunk
@@ -588,7 +589,7 @@ def add_backup(path: Path, source: Path, label: str = "") -> Path | None:
     target = folder / name
     try:
         folder.mkdir(exist_ok=True)
-        copy = write_temporary(target, _file_chunks(source))
+        copy = write_temporary(target, file_chunks(source))
         os.replace(copy, target)
     except OSError:
         return None

@@ -21,11 +21,12 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
+from annotations.document import utf8_pieces
 from annotations.errors import DocumentError, StoreError
 from annotations.storage import (
+    file_chunks,
     fsync_directory,
     read_regular_file,
     remove_stale_temporaries,
@@ -34,8 +35,6 @@ from annotations.storage import (
 
 # Texts at least this long (in characters) are kept in a file of their own.
 LARGE_TEXT = 1 << 20
-# Encoded a million characters at a time: no whole encoded copy of a large text.
-_ENCODED_AT_ONCE = 1 << 20
 _FILE_NAME = re.compile(r"[0-9a-f]{64}\.txt")
 
 
@@ -65,11 +64,7 @@ def write_text_file(store: Path, document_id: str, text: str) -> dict[str, str]:
         if not folder.is_dir():
             folder.mkdir(exist_ok=True)
             fsync_directory(folder.parent)
-        chunks = (
-            text[start : start + _ENCODED_AT_ONCE].encode("utf-8", "surrogatepass")
-            for start in range(0, len(text), _ENCODED_AT_ONCE)
-        )
-        temporary = write_temporary(folder / name, chunks)
+        temporary = write_temporary(folder / name, utf8_pieces(text))
         try:
             os.replace(temporary, folder / name)
         except BaseException:
@@ -129,12 +124,6 @@ def share_text_files(source: Path, target: Path) -> None:
         try:
             os.link(folder / name, wanted / name)
         except OSError:
-            copy = write_temporary(wanted / name, _chunks_of(folder / name))
+            copy = write_temporary(wanted / name, file_chunks(folder / name))
             os.replace(copy, wanted / name)
     fsync_directory(wanted)
-
-
-def _chunks_of(path: Path) -> Iterator[bytes]:
-    with path.open("rb") as handle:
-        while chunk := handle.read(_ENCODED_AT_ONCE):
-            yield chunk
