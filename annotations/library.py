@@ -10,20 +10,21 @@ deleted, and re-attachable by hand with `reattach`. The old version is marked
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from annotations.citation import source_fields
 from annotations.document import Document, original_hash, read_file, utc_now
 from annotations.errors import DocumentError, StoreError
+from annotations.lazy_texts import revised, supply_text, text_is_read
 from annotations.model import Annotation
 from annotations.safe_text import path_text, visible
 from annotations.sources import CONVERSION, SOURCE_SUFFIXES, source_format
 from annotations.span_index import SpanIndex
-from annotations.storage import file_chunks
 from annotations.store import Store
 from annotations.text_units import snap_to_graphemes
 
@@ -207,7 +208,7 @@ def load(
     known = converted_before(store, original_hash(data))
     if known is not None:
         resolved = path_text(path.expanduser().resolve())
-        return known if known.path == resolved else replace(known, path=resolved)
+        return known if known.path == resolved else revised(known, path=resolved)
 
     def report(done: int, total: int) -> None:
         if progress is not None:
@@ -220,38 +221,40 @@ def _known_text(store: Store, path: Path) -> Document | None:
     """The stored document a text file holds, found by its bytes alone, or None.
 
     A UTF-8 file without a BOM or a CR is its normalised text's UTF-8 bytes: their hash
-    is the document's id. A file the store knows is then not decoded at all — for a
-    200 MB book, no second copy of its text beside the store's — and it is hashed a
-    piece at a time, so not even its bytes are held whole.
+    is the document's id. A file the store knows is then read once and hashed once, and
+    its bytes are the document's text: the store's own copy of it is not read (nor
+    hashed again) to open it.
     """
-    candidate = _id_if_normalised(path)
-    if candidate is None:
+    data = _normalised_bytes(path)
+    if data is None:
         return None
     try:
-        known = store.document(candidate)
+        known = store.document("sha256:" + hashlib.sha256(data).hexdigest())
     except StoreError:
         return None
+    # Bytes that hash to the id are its text's UTF-8 (lone surrogates kept so). They
+    # cannot fail to decode, short of a hash collision: the store's copy is read then.
+    if not text_is_read(known):
+        with contextlib.suppress(UnicodeDecodeError):
+            known = supply_text(known, data.decode("utf-8", "surrogatepass"))
+    del data  # the bytes and the text are not both kept
     resolved = path_text(path.expanduser().resolve())
-    return known if known.path == resolved else replace(known, path=resolved)
+    return known if known.path == resolved else revised(known, path=resolved)
 
 
-def _id_if_normalised(path: Path) -> str | None:
-    """The document id of a text file whose bytes are its normalised text's UTF-8 (no
-    byte-order mark, no CR), read a megabyte at a time; None for any other file, or one
-    that cannot be read (`Document.from_path` then says what is wrong)."""
+def _normalised_bytes(path: Path) -> bytes | None:
+    """The bytes of a text file that are its normalised text's UTF-8 (no byte-order
+    mark, no CR); None for any other file, or one that cannot be read
+    (`Document.from_path` then says what is wrong)."""
     if not path.is_file():
         return None
-    digest = hashlib.sha256()
     try:
-        for index, chunk in enumerate(file_chunks(path)):
-            if index == 0 and chunk.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")):
-                return None
-            if b"\r" in chunk:
-                return None
-            digest.update(chunk)
+        data = path.read_bytes()
     except OSError:
         return None
-    return "sha256:" + digest.hexdigest()  # as a document id is written
+    if data.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")) or b"\r" in data:
+        return None
+    return data
 
 
 def converted_before(store: Store, original: str) -> Document | None:

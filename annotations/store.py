@@ -60,7 +60,7 @@ from __future__ import annotations
 import contextlib
 import os
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -72,6 +72,7 @@ from annotations.document import Document
 from annotations.errors import GlossError, StoreError
 from annotations.journal import Operation
 from annotations.journaled_tables import JOURNAL_LIMIT, Change, JournaledTables, StoreSaveError
+from annotations.lazy_texts import revised, stored_document, supply_text, text_is_read
 from annotations.model import Annotation, is_canonical_record
 from annotations.safe_text import path_text
 from annotations.storage import (
@@ -231,8 +232,12 @@ class Store:
         with self._tables.changing():
             known = self._documents.get(document.id)
             if known is not None:
+                if not text_is_read(known):
+                    # The same id is the same text: the store's file need not be read.
+                    known = supply_text(known, document.text)
+                    self._documents = {**self._documents, known.id: known}
                 if document.path and document.path != known.path:
-                    known = replace(known, path=document.path)
+                    known = revised(known, path=document.path)
                     self._write_documents([known])
                 return known
             with self._tables.batched():  # the text and the record: one entry, all or nothing
@@ -245,9 +250,9 @@ class Store:
         A `title` field renames the document too."""
         with self._tables.changing():
             document = self.document(document_id)
-            updated = replace(document, metadata={**document.metadata, **fields})
+            updated = revised(document, metadata={**document.metadata, **fields})
             if fields.get("title"):
-                updated = replace(updated, title=str(fields["title"]))
+                updated = revised(updated, title=str(fields["title"]))
             self._write_documents([updated])
             return updated
 
@@ -673,7 +678,12 @@ class Store:
         texts = tables.get(TEXTS_TABLE, {})
         try:
             for key, record in tables.get(DOCUMENTS_TABLE, {}).items():
-                document = read_document(key, record, texts, self.path)
+                # A large text is read when first needed (`lazy_texts`); one read before
+                # this reload is the same text (texts are never rewritten).
+                document = stored_document(key, record, texts, self.path)
+                before = self._documents.get(document.id)
+                if before is not None and text_is_read(before) and not text_is_read(document):
+                    document = supply_text(document, before.text)
                 documents[document.id] = document
             for name, table in tables.items():
                 if name.startswith(ANNOTATIONS_PREFIX):
@@ -726,7 +736,7 @@ class Store:
         rewritten), so a metadata change does not hash five megabytes again."""
         if known is None or "text" in record:
             return read_document(key, record, texts, store)
-        return replace(
+        return revised(
             known,
             title=record.get("title") or known.title,
             path=record.get("path"),

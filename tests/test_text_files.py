@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 
 from annotations import Document, Store, StoreError
+from annotations.lazy_texts import check_texts
+from annotations.library import open_paths
 from annotations.recovery import check, repair, restore
 from annotations.storage import SnapshotInfo, encode_snapshot, journal_path, read_snapshot
 
@@ -59,15 +61,23 @@ def test_another_running_copy_reads_a_large_text_added_meanwhile(store_path: Pat
         assert second.document(document.id).text == document.text
 
 
-def test_a_missing_or_changed_text_file_is_refused_with_one_line(store_path: Path) -> None:
+def test_a_missing_text_file_is_refused_when_the_store_opens_a_changed_one_when_read(
+    store_path: Path,
+) -> None:
+    """Opening the store reads no large text (it is read when first needed), so a text
+    file whose bytes changed is refused when its text is first read — in one line, never
+    shown — while a missing one is still refused at once."""
     with Store(store_path) as store:
         document = store.add_document(Document.from_text(large_text(2)))
     [file] = text_files(store_path)
     original = file.read_bytes()
     file.write_bytes(original.replace(b"Report 2", b"Report 3"))
-    with pytest.raises(StoreError) as changed:
-        Store(store_path)
-    assert "\n" not in str(changed.value) and document.id in str(changed.value)
+    with Store(store_path) as store:
+        assert store.document(document.id).title == "Report 2."
+        with pytest.raises(StoreError) as changed:
+            store.document(document.id).text  # noqa: B018
+    message = str(changed.value)
+    assert "\n" not in message and document.id in message and "gloss doctor" in message
     file.unlink()
     with pytest.raises(StoreError) as missing:
         Store(store_path)
@@ -75,6 +85,72 @@ def test_a_missing_or_changed_text_file_is_refused_with_one_line(store_path: Pat
     file.write_bytes(original)
     with Store(store_path) as store:
         assert store.document(document.id).text == large_text(2)
+
+
+def changed_text_file(store_path: Path, book: Path) -> Document:
+    """A store holding `book` (a large text) whose text file has since changed."""
+    book.write_text(large_text(3), encoding="utf-8")
+    with Store(store_path) as store:
+        document = store.add_document(Document.from_path(book))
+    [file] = text_files(store_path)
+    file.write_bytes(file.read_bytes().replace(b"Report 3", b"Report 4"))
+    return document
+
+
+def test_commands_refuse_a_changed_text_file_in_one_line(tmp_path: Path) -> None:
+    store_path = tmp_path / "gloss.json"
+    changed_text_file(store_path, tmp_path / "book.txt")
+    for argv in (["export", "--format", "json"], ["export", "--format", "html"]):
+        result = subprocess.run(
+            [sys.executable, "-m", "tui.cli", *argv, "--db", str(store_path)],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert result.returncode == 2 and result.stdout == ""
+        assert result.stderr.count("\n") == 1 and "does not match its id" in result.stderr
+
+
+async def test_the_reader_refuses_a_stored_document_whose_text_file_changed(
+    tmp_path: Path,
+) -> None:
+    from tui.app import GlossApp
+
+    store_path = tmp_path / "gloss.json"
+    changed_text_file(store_path, tmp_path / "book.txt")
+    app = GlossApp(db=store_path, analyst="ana")  # no path: the store's only document
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+    assert app.return_code == 2
+    assert app.error_message is not None and "does not match its id" in app.error_message
+
+
+async def test_a_book_opened_from_its_file_does_not_need_the_stored_copy_which_is_checked_after(
+    tmp_path: Path,
+) -> None:
+    """The book's own bytes hash to its id, so they are its text: the reader shows it
+    without reading the store's copy. That copy is still checked once the reader is up,
+    and found damaged, it ends the app in one line as opening the store did."""
+    from tui.app import GlossApp
+
+    store_path, book = tmp_path / "gloss.json", tmp_path / "book.txt"
+    document = changed_text_file(store_path, book)
+    with Store(store_path) as store:
+        [opened] = open_paths(store, [book]).documents
+        assert opened.text == book.read_text(encoding="utf-8") == document.text
+        with pytest.raises(StoreError) as damaged:
+            check_texts(store.documents(), store.path)
+    assert "does not match its id" in str(damaged.value) and "\n" not in str(damaged.value)
+    app = GlossApp(paths=[book], db=store_path, analyst="ana")
+    async with app.run_test(size=(100, 30)) as pilot:
+        for _ in range(50):
+            await pilot.pause(0.05)
+            if app.return_code is not None:
+                break
+    assert app.return_code == 2
+    assert app.error_message is not None and "does not match its id" in app.error_message
 
 
 def test_doctor_checks_a_large_text_and_repair_recovers_it(store_path: Path) -> None:

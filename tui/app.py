@@ -21,6 +21,7 @@ from annotations.codebook_store import codebook_in_force
 from annotations.document import Document
 from annotations.errors import GlossError, PasswordRequired
 from annotations.journal import paused_gc
+from annotations.lazy_texts import check_texts, read_texts
 from annotations.library import (
     Opened,
     OpenResult,
@@ -174,7 +175,12 @@ class GlossApp(App[None]):
             if self.store is None:
                 self.store = Store(store_path(self.db_path))
             self._take_codebook_of(self.store)
-            return self._open_documents()
+            result = self._open_documents()
+            # Large stored texts are read when first needed (`annotations.lazy_texts`):
+            # those the first screen shows are read here, where a damaged one is one line.
+            shown = result.documents if len(result.opened) == 1 else self.store.documents()
+            read_texts(shown)
+            return result
 
     def _take_codebook_of(self, store: Store) -> None:
         """A project travels with its codebook: the store's is in force; a --codebook
@@ -257,6 +263,18 @@ class GlossApp(App[None]):
             # Once the reader (or the library) is mounted and has focus.
             self.call_after_refresh(self._replay, typed)
         self.call_after_refresh(collect_again)
+        self.call_after_refresh(self._check_stored_texts)
+
+    @work(thread=True, exclusive=True, group="check-texts")
+    def _check_stored_texts(self) -> None:
+        """After the first frame: every large stored text checked against its id, as
+        opening the store did before it read them on demand; a damaged one ends the app
+        with one line, as it did then."""
+        assert self.store is not None
+        try:
+            check_texts(self.store.documents(), self.store.path)
+        except GlossError as error:
+            self.call_from_thread(self._fail, error)
 
     def _replay(self, keys: list[events.Key]) -> None:
         for key in keys:
