@@ -30,7 +30,29 @@ for code in range(0xD800, 0xE000):
 _TRANSLATION[0x2028] = "\u21b5"
 _TRANSLATION[0x2029] = "\u00b6"
 del _TRANSLATION[ord("\n")]
-_NEEDS_TRANSLATION = re.compile("[" + "".join(re.escape(chr(code)) for code in _TRANSLATION) + "]")
+
+
+def _character_class(codes: list[int]) -> str:
+    """A regular expression's class of the characters `codes`, runs of them as ranges: as
+    two thousand single characters (the surrogates) it took 3 ms to compile at every start,
+    as eight ranges a tenth of that."""
+    ranges: list[list[int]] = []
+    for code in sorted(codes):
+        if ranges and code == ranges[-1][1] + 1:
+            ranges[-1][1] = code
+        else:
+            ranges.append([code, code])
+    return (
+        "["
+        + "".join(
+            re.escape(chr(first)) + ("-" + re.escape(chr(last)) if last > first else "")
+            for first, last in ranges
+        )
+        + "]"
+    )
+
+
+_NEEDS_TRANSLATION = re.compile(_character_class(list(_TRANSLATION)))
 
 
 def visible(text: str, *, newline: str | None = None, tab: str | None = None) -> str:

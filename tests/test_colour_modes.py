@@ -122,7 +122,7 @@ class SixteenColours(LineFilter):
 
 
 class SixteenColourApp(GlossApp):
-    CSS_PATH = GlossApp.CSS_PATH_FILE
+    CSS_PATH = GlossApp.CSS_PATHS
 
     def get_line_filters(self) -> Sequence[LineFilter]:
         return [*super().get_line_filters(), SixteenColours()]

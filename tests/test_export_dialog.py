@@ -19,7 +19,7 @@ from tui.widgets.filter_prompt import PanelFilter
 class Host(App[None]):
     """Pushes the dialog on mount and keeps what it dismissed with."""
 
-    CSS_PATH = GlossApp.CSS_PATH_FILE  # styled as in Gloss
+    CSS_PATH = GlossApp.CSS_PATHS  # styled as in Gloss
 
     def __init__(self, dialog: ExportDialog) -> None:
         super().__init__()

@@ -24,7 +24,7 @@ ARTICLE = "Russia and Iran.\n\nA marriage of convenience.\n"
 class _FooterApp(GlossApp):
     """Gloss with Textual's Footer in the reader, where the key line is."""
 
-    CSS_PATH = GlossApp.CSS_PATH_FILE
+    CSS_PATH = GlossApp.CSS_PATHS
 
     def open_reader(self, opened, *, from_library: bool) -> None:
         class WithFooter(self._reader_screen):  # type: ignore[name-defined,misc]

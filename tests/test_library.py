@@ -316,7 +316,7 @@ def test_put_many_saves_all_or_nothing(store_path: Path) -> None:
 class Host(App[None]):
     """Pushes the library on mount and keeps what it dismissed with."""
 
-    CSS_PATH = GlossApp.CSS_PATH_FILE  # styled as in Gloss
+    CSS_PATH = GlossApp.CSS_PATHS  # styled as in Gloss
 
     def __init__(self, store: Store) -> None:
         super().__init__()

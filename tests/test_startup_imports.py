@@ -40,6 +40,7 @@ NOT_AT_START = (
     "tui.widgets.page_prompt",
     "tui.widgets.metadata_form",
     "tui.screens.quit_confirm",
+    "tui.widgets.search_prompt",  # the search prompt: `/`
 )
 
 
@@ -152,3 +153,24 @@ def test_the_collector_pauses_only_while_the_reader_starts(tmp_path: Path) -> No
     ).stdout
     assert "after a failed start True" in found
     assert "reader drawn ReaderScreen True" in found
+
+
+async def test_the_reader_starts_with_its_own_styles_and_a_dialog_brings_the_rest(
+    tmp_path: Path,
+) -> None:
+    # Parsing every screen's CSS at start cost more than the reader's own; the rest is read
+    # when the first other screen opens, and that screen is styled as ever.
+    from tui.app import GlossApp
+
+    article = tmp_path / "article.txt"
+    article.write_text("Russia and Iran.\n\nA marriage of convenience.\n", encoding="utf-8")
+    app = GlossApp(paths=[article], db=tmp_path / "s.json", analyst="ana")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        styled = {selector.css for rule in app.stylesheet.rules for selector in rule.selector_set}
+        assert "ReadingPane" in styled and "ExportDialog" not in styled
+        await pilot.press("question_mark")
+        await pilot.pause()
+        dialog = app.screen.query_one("#help-dialog")
+        assert dialog.styles.border_top[0] == "round"
+        assert (dialog.region.x, dialog.region.width) == (5, 90)  # 90% of 100, centred

@@ -12,13 +12,14 @@ from __future__ import annotations
 from annotations import navigation
 from annotations.safe_text import visible
 from annotations.search import Hit
-from tui.widgets.search_prompt import SearchPrompt
 
 
 class SearchActions:
     """`/`, `n` and `N` of the reader."""
 
     def action_search(self) -> None:
+        from tui.widgets.search_prompt import SearchPrompt  # its prompt: loaded when first used
+
         prompt = SearchPrompt(self._preview_search, self.search.history)
         self.app.push_screen(prompt, self._search_submitted)
 
