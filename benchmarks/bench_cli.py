@@ -12,6 +12,8 @@ same JSON costs with no Gloss in the way —
   store's snapshot);
 - **stdlib floor**: the same with `json.loads` and `json.dumps` (the C encoder).
 
+Every command runs with `PYTHONDONTWRITEBYTECODE` unset, as in a user's install.
+
 Data: 100 documents of about 5 KB, 100,000 annotations on them (two codes each, a memo
 each, analysts ana and ben alternating), made once per run. Rounds are interleaved; the
 table gives medians.
@@ -155,6 +157,9 @@ def main() -> int:
     parser.add_argument("--annotations", type=int, default=100_000)
     parser.add_argument("--only", nargs="*", help="commands to run (a word of their name)")
     options = parser.parse_args()
+    # As a user's install runs: Gloss's modules compiled once, not at every start (this
+    # machine sets PYTHONDONTWRITEBYTECODE; every command would compile every module).
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
     executable = Path(sys.executable).with_name("gloss")
     gloss = [str(executable)] if executable.exists() else [sys.executable, "-m", "tui.cli"]
     load_before = os.getloadavg()

@@ -21,11 +21,11 @@ from annotations.export import ExportScope, make_scope, render, render_chunks
 from annotations.export.json import indented_json
 from annotations.journal import compact_json, encode_line, encode_operations
 from annotations.library import open_paths
-from annotations.model import Annotation
+from annotations.model import RECORD_FIELDS, Annotation, is_canonical_record
 from annotations.output_file import write_file
 from annotations.storage import holds_no_floats
 from annotations.store import Store
-from annotations.validation import check_export, parse_export, parse_json
+from annotations.validation import check_export, parse_export, parse_json, read_export
 
 
 def export_bytes(**changes: object) -> bytes:
@@ -73,17 +73,84 @@ VARIANTS = {
     "a length past 64 bits": GOOD.replace(b'"length": 46', b'"length": 99999999999999999999999'),
     "a number for a title": GOOD.replace(b'"title": "T"', b'"title": 7'),
     "a confidence of its own": GOOD.replace(b'"confidence": null', b'"confidence": "sure"'),
+    "fields in another order": GOOD.replace(
+        b'"annotations": [{"id": "', b'"annotations": [{"confidence": null, "id": "'
+    ).replace(b'"confidence": null}', b"}"),
+    "an orphan": GOOD.replace(b'"confidence": null', b'"confidence": null, "orphan": true'),
+    "no modified": GOOD.replace(b', "modified": "', b', "x": "'),
+    "no annotations": GOOD.replace(b'"annotations": [', b'"notes": ['),
+    "a key of its own": GOOD.replace(b'"gloss": 1', b'"gloss": 1, "exported": "today"'),
+    "an empty id": GOOD.replace(b'"annotations": [{"id": "', b'"annotations": [{"id": "", "x": "'),
+    "start at end": GOOD.replace(b'"start": 0', b'"start": 22'),
+    "a negative start": GOOD.replace(b'"start": 0', b'"start": -1'),
+    "a number for a tag": GOOD.replace(b'["actor/russia"]', b'["actor/russia", 7]'),
+    "true for an offset": GOOD.replace(b'"start": 0', b'"start": true'),
     "cut short": GOOD[:-5],
     "nested deep": b"[" * 100_000 + b"]" * 100_000,
     "empty": b"",
 }
-READ = ["as Gloss writes it", "with a BOM", "a large float"]
+READ = [
+    "as Gloss writes it",
+    "with a BOM",
+    "a large float",
+    "fields in another order",
+    "an orphan",
+    "no modified",
+    "no annotations",
+    "a key of its own",
+]
 
 
 @pytest.mark.parametrize("name", list(VARIANTS))
 def test_an_export_reads_as_the_careful_path_reads_it(name: str) -> None:
     raw = VARIANTS[name]
     assert outcome(parse_export, raw) == outcome(careful, raw)
+
+
+@pytest.mark.parametrize("name", READ)
+def test_an_export_said_canonical_holds_only_records_the_store_keeps_as_they_are(
+    name: str,
+) -> None:
+    value, canonical = read_export(VARIANTS[name])
+    records = value.get("annotations", [])
+    assert canonical == all(is_canonical_record(record) for record in records)
+    # Canonical or not, each record is saved as the annotation it holds.
+    assert canonical or name in ("an orphan", "no modified")
+
+
+record_values = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-3, max_value=60),
+    st.sampled_from(["", "low", "sure", "actor/russia", "\u2028"]),
+    st.lists(st.sampled_from(["actor/russia", "interest/people"]) | st.integers(), max_size=2),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.dictionaries(st.sampled_from(["x", *RECORD_FIELDS]), record_values, max_size=4),
+    st.lists(st.sampled_from(RECORD_FIELDS), unique=True, max_size=3),
+    st.permutations(range(len(RECORD_FIELDS))),
+)
+def test_any_annotation_record_reads_as_the_careful_path_reads_it(
+    changes: dict, dropped: list, order: list
+) -> None:
+    document = Document.from_text("Russia keeps the army. Iran keeps the people.\n", title="T")
+    record = Annotation.create(
+        document=document.id, text=document.text, start=0, end=22, tags=("actor/russia",)
+    ).to_record()
+    record.update(changes)
+    for field in dropped:
+        record.pop(field, None)
+    fields = [RECORD_FIELDS[index] for index in order if RECORD_FIELDS[index] in record]
+    record = {**{field: record[field] for field in fields}, **record}
+    data = {"gloss": 1, "documents": [document.to_record()], "annotations": [record]}
+    raw = json.dumps(data, ensure_ascii=False).encode("utf-8")
+    assert outcome(parse_export, raw) == outcome(careful, raw)
+    found = outcome(read_export, raw)
+    if found[0] == "value" and found[1][1]:
+        assert all(is_canonical_record(r) for r in found[1][0]["annotations"])
 
 
 def test_a_good_export_is_read_and_the_bad_ones_refused() -> None:
