@@ -228,8 +228,12 @@ async def test_the_panel_follows_the_cursor_through_many_annotations(
         assert last_cell.style.bgcolor == thumb
 
 
-async def test_keys_typed_while_a_book_loads_reach_the_reader(book: Path, tmp_path: Path) -> None:
+async def test_keys_typed_while_a_book_loads_reach_the_reader(
+    book: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     document = Document.from_path(book)
+    # The loading screen at once, however quickly the book opens on this machine.
+    monkeypatch.setattr(GlossApp, "LOADING_SCREEN_AFTER", 0.0)
     app = GlossApp(paths=[book], db=tmp_path / "s.json", analyst="ana")
     async with app.run_test(size=SIZE) as pilot:
         assert isinstance(app.screen, LoadingScreen)  # the keys come while it is up
@@ -244,4 +248,31 @@ async def test_keys_typed_while_a_book_loads_reach_the_reader(book: Path, tmp_pa
             previous.start,
             previous.end,
             ("actor/russia",),
+        )
+
+
+async def test_a_book_that_opens_quickly_shows_no_loading_screen(
+    book: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A large file is read in a thread, but the loading screen goes up only when that
+    takes a while: one that opens within `LOADING_SCREEN_AFTER` (here, however long it
+    takes) is read from the first screen on, which shows its words."""
+    with Store(tmp_path / "s.json") as store:
+        store.add_document(Document.from_path(book))  # known: a reopen, as most are
+    monkeypatch.setattr(GlossApp, "LOADING_SCREEN_AFTER", 60.0, raising=False)
+    app = GlossApp(paths=[book], db=tmp_path / "s.json", analyst="ana")
+    shown: set[str] = set()
+
+    def note_the_screen(message: object) -> None:
+        if app.screen_stack:
+            shown.add(type(app.screen_stack[-1]).__name__)
+
+    async with app.run_test(size=SIZE, message_hook=note_the_screen) as pilot:
+        await pilot.pause()
+        assert "LoadingScreen" not in shown
+        reader = await open_reader(pilot)
+        assert reader.document.text == book.read_text(encoding="utf-8")
+        pane = reader.query_one(ReadingPane)
+        assert "Marriage of Convenience" in "".join(
+            shown_text(pane, y) for y in range(pane.top_line, pane.top_line + 5)
         )

@@ -343,3 +343,25 @@ def test_an_untitled_pdf_is_named_by_its_largest_heading_not_a_logo_above_it(
     pdf.multi_cell(190, 5.5, "The report reads the gas trade as a contest of routes. " * 4)
     pdf.output(str(tmp_path / "untitled.pdf"))
     assert Document.from_path(tmp_path / "untitled.pdf").title == "Pipelines and Power"
+
+
+async def test_the_reader_asks_for_an_encrypted_pdfs_password_and_opens_it(tmp_path: Path) -> None:
+    from tui.app import GlossApp
+    from tui.screens.reader import ReaderScreen
+    from tui.widgets.password_prompt import PasswordPrompt
+
+    path = made.encrypted_pdf(tmp_path / "locked.pdf")
+    app = GlossApp(paths=[path], db=tmp_path / "s.json", analyst="ana")
+    async with app.run_test(size=(100, 30)) as pilot:
+        for _ in range(100):
+            if isinstance(app.screen, PasswordPrompt):
+                break
+            await pilot.pause(0.02)
+        assert isinstance(app.screen, PasswordPrompt)
+        await pilot.press(*"secret", "enter")
+        for _ in range(100):
+            if isinstance(app.screen, ReaderScreen):
+                break
+            await pilot.pause(0.02)
+        assert isinstance(app.screen, ReaderScreen)
+        assert app.screen.document.text == "This report was sent encrypted."

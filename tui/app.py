@@ -34,6 +34,7 @@ from annotations.settings import load_settings
 from annotations.sources import source_format
 from annotations.store import Store
 from tui import keys
+from tui.background_open import BackgroundOpen
 from tui.commands.common import analyst_name
 from tui.screens.reader import ReaderScreen, reader_screen_for
 from tui.themes import HIGH_CONTRAST
@@ -44,8 +45,9 @@ if TYPE_CHECKING:
     from tui.screens.library import LibraryScreen
     from tui.screens.project_search import Place
 
-# Files larger than this (in all) are read in a thread behind a loading screen, so the
-# terminal answers at once; smaller ones open before the first frame.
+# Files larger than this (in all) are read in a thread, behind a loading screen if that
+# takes more than `GlossApp.LOADING_SCREEN_AFTER`, so the terminal answers at once;
+# smaller ones open before the first frame.
 BACKGROUND_LOAD_BYTES = 1_000_000
 
 
@@ -100,6 +102,9 @@ class GlossApp(App[None]):
     CSS_PATHS = [Path(__file__).parent / "gloss.tcss", SCREENS_CSS]
     TITLE = "Gloss"
     BINDINGS = keys.bindings("app")
+    # How long (seconds) a large file may take to open before the loading screen goes up
+    # (`tui.background_open`): a book the store knows takes some 15 ms.
+    LOADING_SCREEN_AFTER = 0.1
 
     def __init__(
         self,
@@ -154,12 +159,17 @@ class GlossApp(App[None]):
             self.add_class("-sixteen-colours")  # gloss.tcss draws the cursor apart there
         self._theme_changed(self.current_theme)
         self.theme_changed_signal.subscribe(self, self._theme_changed)
-        size = sum(p.stat().st_size for p in self.paths if p.is_file())
         unconverted = [p for p in self.paths if source_format(p) and p not in self.converted]
-        if size > BACKGROUND_LOAD_BYTES or unconverted:
-            names = ", ".join(p.name for p in self.paths[:3])
-            self.push_screen(LoadingScreen(f"{names} ({size / 1e6:.1f} MB)"))
-            self._open_in_background()
+        if self._opened_size() > BACKGROUND_LOAD_BYTES or unconverted:
+            opening = BackgroundOpen(self._open)
+            if opening.wait(self.LOADING_SCREEN_AFTER):
+                self._opened(opening)  # quick enough: no loading screen up and down
+                return
+            self._put_up_loading_screen()
+            opening.then(
+                in_thread=lambda: self.call_from_thread(self._opened, opening),
+                now=lambda: self._opened(opening),
+            )
         else:
             try:
                 self._show(self._open())
@@ -220,6 +230,25 @@ class GlossApp(App[None]):
         if isinstance(screen, LoadingScreen) and (done == total or done % 5 == 0):
             self.call_from_thread(screen.show_progress, path, done, total)
 
+    def _opened_size(self) -> int:
+        return sum(p.stat().st_size for p in self.paths if p.is_file())
+
+    def _put_up_loading_screen(self) -> None:
+        if not isinstance(self.screen, LoadingScreen):
+            names = ", ".join(p.name for p in self.paths[:3])
+            self.push_screen(LoadingScreen(f"{names} ({self._opened_size() / 1e6:.1f} MB)"))
+
+    def _opened(self, opening: BackgroundOpen[OpenResult]) -> None:
+        """The first open, done in its thread: the reader (or the library) shown."""
+        try:
+            result = opening.result()
+        except PasswordRequired as error:
+            self._ask_password(error)
+        except GlossError as error:
+            self._fail(error)
+        else:
+            self._show(result)
+
     @work(thread=True, exclusive=True, group="open")
     def _open_in_background(self) -> None:
         try:
@@ -239,6 +268,7 @@ class GlossApp(App[None]):
                 self._fail(error)
             else:
                 self.password = password
+                self._put_up_loading_screen()  # the conversion may take a while
                 self._open_in_background()
 
         from tui.widgets.password_prompt import PasswordPrompt
