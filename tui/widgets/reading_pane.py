@@ -35,6 +35,7 @@ from annotations.span_index import SpanIndex
 from annotations.text_units import bidi_levels, mirror, visual_order
 from tui.layout import TAB_CELLS, ParagraphLayout, ScreenLine, grapheme_width
 from tui.widgets.code_marks import MarkerGutter, terminal_colours
+from tui.widgets.plain_lines import PlainLinesCache
 from tui.widgets.scrolling import SCROLLBAR_WIDTH, ScrollingLines
 
 _GUTTER_GAP = 2  # cells between the gutter's markers and the text
@@ -116,6 +117,8 @@ class ReadingPane(ScrollingLines, can_focus=True, inherit_bindings=False):
 
     def __init__(self, document: Document, *, id: str | None = None) -> None:
         super().__init__(id=id)
+        # Its lines are drawn whole, background and all: Textual need not restyle them.
+        self._styles_cache = PlainLinesCache()
         self.document = document
         self.selection: tuple[int, int] = (0, 0)
         self.extending = False
