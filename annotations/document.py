@@ -434,7 +434,9 @@ def first_line(text: str) -> str:
 
 # Python's `re` is used here (not `regex`): it is faster on these simple patterns and its
 # `\s` is exactly `str.isspace`, which the trimming below uses too.
-_NON_EMPTY_LINE = re.compile(r"[^\n]*\S[^\n]*")
+# A line's words without the white space around them: from its first non-space character
+# to its last (a line of white space only has none).
+_TRIMMED_LINE = re.compile(r"\S(?:[^\n]*\S)?")
 _BLANK_LINES = re.compile(r"\n(?:[^\S\n]*\n)+")
 _HARD_WRAP_WIDTH = 100
 
@@ -446,12 +448,11 @@ def paragraph_spans(text: str) -> list[Span]:
     line. Hard-wrapped text (lines of at most about 100 characters running on into the next)
     has a paragraph per block between blank lines, so sentences are not cut at line ends.
     """
-    if _is_hard_wrapped(text):
-        pieces = _blocks(text)
-    else:
-        pieces = (match.span() for match in _NON_EMPTY_LINE.finditer(text))
+    if not _is_hard_wrapped(text):
+        # Trimmed by the pattern itself: a 5 MB book is one pass in C, no loop of ours.
+        return [Span(*match.span()) for match in _TRIMMED_LINE.finditer(text)]
     spans = []
-    for start, end in pieces:
+    for start, end in _blocks(text):
         while start < end and text[start].isspace():
             start += 1
         while end > start and text[end - 1].isspace():

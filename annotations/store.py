@@ -189,6 +189,11 @@ class Store:
     def journal_limit(self) -> int:
         return self._tables.journal_limit
 
+    @property
+    def closed(self) -> bool:
+        """Whether `close()` has been called."""
+        return self._tables.closed
+
     # -- lifecycle ---------------------------------------------------------------------
 
     def __enter__(self) -> Store:

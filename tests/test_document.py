@@ -339,6 +339,30 @@ def test_paragraphs_are_ordered_trimmed_and_cover_every_non_blank_character(raw:
         assert "\n\n" not in text[span.start : span.end]
 
 
+# Lines with white space of every kind around and inside their words, never hard-wrapped.
+LINE_PIECES = st.sampled_from(["a", "Иран", " ", "\t", "\u00a0", "\u2003", "\x1c", "\u3000", "."])
+LINES = st.lists(st.lists(LINE_PIECES, max_size=12).map("".join), max_size=12)
+
+
+@settings(max_examples=300, deadline=None)
+@given(LINES)
+def test_text_that_is_not_hard_wrapped_has_a_paragraph_per_line_without_its_white_space(
+    lines: list[str],
+) -> None:
+    text = "\n".join(lines)
+    if document_module._is_hard_wrapped(text):
+        return
+    expected = []
+    start = 0
+    for line in lines:
+        words = line.strip()
+        if words:
+            first = start + line.index(words)
+            expected.append(Span(first, first + len(words)))
+        start += len(line) + 1
+    assert paragraph_spans(text) == expected
+
+
 @settings(max_examples=300, deadline=None)
 @given(TEXTS)
 def test_sentences_are_ordered_trimmed_inside_their_paragraph_and_cover_it(raw: str) -> None:

@@ -356,7 +356,7 @@ class GlossApp(App[None]):
     def open_reader(self, opened: Opened, *, from_library: bool) -> None:
         """Read one document; from the library, `escape` goes back to it."""
         assert self.store is not None
-        mark_opened(self.store, opened.document.id)
+        self.call_after_refresh(self._mark_opened, opened.document.id)
         reader = self._reader_screen(
             opened.document,
             self.store,
@@ -372,6 +372,12 @@ class GlossApp(App[None]):
         for notice in opened.document.metadata.get("notices") or ():
             # "page 3 has no text layer — run OCR first": said each time it is read.
             self.notify(visible(str(notice)), severity="warning", markup=False, timeout=10)
+
+    def _mark_opened(self, document_id: str) -> None:
+        """The library's "last opened", once the reader is drawn: the save and its disk
+        sync (up to some 20 ms here) need not come before the first words."""
+        if self.store is not None and not self.store.closed:
+            mark_opened(self.store, document_id)
 
     def action_project_search(self) -> None:
         """The search screen over every document and memo; `enter` there reads a match."""
