@@ -19,6 +19,7 @@ ids they had before a move, nest or merge.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from operator import itemgetter
 from typing import Any
 
 from annotations.codebook import Codebook
@@ -44,7 +45,14 @@ def codebook_import(
     # Each distinct list of tags resolved once (100,000 annotations carry a few hundred):
     # the codes it becomes, or None when it stays as it is.
     resolved_tags: dict[tuple[str, ...], list[str] | None] = {}
-    for record in data.get("annotations", []):
+    annotations = data.get("annotations", [])
+    distinct = _distinct_tag_lists(annotations)
+    if distinct is not None:
+        resolved_tags = {tags: _resolved(list(tags), resolve) for tags in distinct}
+        if all(now is None for now in resolved_tags.values()):
+            # No record changes: the common case, found without a walk in Python.
+            return data, _side(store, stored, incoming, annotations)
+    for record in annotations:
         tags = record.get("tags") if isinstance(record, dict | Mapping) else None
         if isinstance(tags, list):
             try:
@@ -58,6 +66,25 @@ def codebook_import(
                 record, changed = {**record, "tags": list(now)}, True
         records.append(record)
     resolved = {**data, "annotations": records} if changed else data
+    return resolved, _side(store, stored, incoming, records)
+
+
+def _distinct_tag_lists(annotations: Any) -> set[tuple[Any, ...]] | None:
+    """The distinct tag lists of `annotations` when each is a record whose tags are a list
+    of hashable values (what a checked file holds); else None."""
+    try:
+        tag_lists = list(map(itemgetter("tags"), annotations))
+        if set(map(type, tag_lists)) <= {list}:
+            return set(map(tuple, tag_lists))
+    except (TypeError, KeyError):
+        pass  # a record that is not an object, or a tag that is not even hashable
+    return None
+
+
+def _side(
+    store: Store, stored: Codebook | None, incoming: Codebook | None, records: list[Any]
+) -> dict[str, dict[str, dict[str, Any] | None]]:
+    """The side records that make the store's codebook cover `records`."""
     codebook = _covering(stored, incoming, records)
     side: dict[str, dict[str, dict[str, Any] | None]] = {}
     if codebook is not None:
@@ -66,7 +93,7 @@ def codebook_import(
             previous = store.side_records(CODEBOOK_TABLE).get(IN_FORCE) or {}
             record["file"] = previous.get("file")
         side[CODEBOOK_TABLE] = {IN_FORCE: record}
-    return resolved, side
+    return side
 
 
 def _resolved(tags: list[Any], resolve: Callable[[str], str]) -> list[str] | None:

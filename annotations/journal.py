@@ -19,8 +19,9 @@ import json
 import os
 import stat
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -90,8 +91,15 @@ def encode_operations(operations: list[Operation], floatless: Callable[[str], bo
     (see `compact_json`) straight into the line: an import of 100,000 annotations (a
     60 MB line) in 0.06 s, the line never copied whole."""
     line = bytearray(b"00000000 ")  # the checksum's place
-    for plain, run in itertools.groupby(operations, key=lambda op: floatless(op[0])):
-        items = list(run)
+    runs: Iterable[tuple[bool, list[Operation]]]
+    if all(map(floatless, set(map(itemgetter(0), operations)))):
+        runs = [(True, operations)] if operations else []  # one run, found in C
+    else:
+        runs = (
+            (plain, list(run))
+            for plain, run in itertools.groupby(operations, key=lambda op: floatless(op[0]))
+        )
+    for plain, items in runs:
         # Each run is written as a list over the line's last byte: its "[" (the first run
         # is written where that would stand) or the "]" of the run before, then a ",".
         joint = len(line) - 1 if len(line) > 9 else len(line)

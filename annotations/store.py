@@ -61,6 +61,7 @@ import contextlib
 import os
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -571,7 +572,8 @@ class Store:
         annotation_records = data.get("annotations", [])
         if not isinstance(document_records, list) or not isinstance(annotation_records, list):
             raise StoreError('bad import: "documents" and "annotations" must be lists')
-        with paused_gc():
+        # The records merged live on in the tables: frozen, no collection walks them again.
+        with paused_gc(keep=True):
             return self._import(
                 document_records, annotation_records, progress, side or {}, canonical=canonical
             )
@@ -603,32 +605,40 @@ class Store:
         with self._tables.changing(), self._tables.batched():
             new_documents = [d for d in incoming_documents if d.id not in self._documents]
             known_ids = {d.id for d in incoming_documents} | self._documents.keys()
-            for record in incoming:
-                if record["document"] not in known_ids:
-                    raise StoreError(
-                        f"annotation {record['id']} names unknown document {record['document']}"
-                    )
+            if not known_ids.issuperset(map(_DOCUMENT_OF, incoming)):
+                for record in incoming:
+                    if record["document"] not in known_ids:
+                        raise StoreError(
+                            f"annotation {record['id']} names unknown document {record['document']}"
+                        )
             for document in incoming_documents:
                 self.add_document(document)
             added = updated = conflicts = unchanged = 0
-            chosen: dict[str, dict[str, Any]] = {}
-            for done, record in enumerate(incoming, 1):
-                key = record["id"]
-                current = chosen.get(key)
-                if current is None and key in self._annotation_documents:
-                    current = self._canonical_record(key)
-                if current is None:
-                    added += 1
-                    chosen[key] = record
-                elif current == record:  # canonical records: equal as their annotations are
-                    unchanged += 1
-                else:
-                    conflicts += 1
-                    if record["modified"] > current["modified"]:
-                        updated += 1
+            # Every id new (to the store, and once in the file): all added, found in C.
+            chosen = dict(zip(map(_ID_OF, incoming), incoming, strict=True))
+            if len(chosen) == total and self._annotation_documents.keys().isdisjoint(chosen):
+                added = total
+                if progress is not None and total:
+                    progress(total, total)
+            else:
+                chosen = {}
+                for done, record in enumerate(incoming, 1):
+                    key = record["id"]
+                    current = chosen.get(key)
+                    if current is None and key in self._annotation_documents:
+                        current = self._canonical_record(key)
+                    if current is None:
+                        added += 1
                         chosen[key] = record
-                if progress is not None and (done % 2000 == 0 or done == total):
-                    progress(done, total)
+                    elif current == record:  # canonical records: equal as their annotations are
+                        unchanged += 1
+                    else:
+                        conflicts += 1
+                        if record["modified"] > current["modified"]:
+                            updated += 1
+                            chosen[key] = record
+                    if progress is not None and (done % 2000 == 0 or done == total):
+                        progress(done, total)
             self._put_records(chosen)
             for table, side_records in side.items():
                 self.put_side_records(table, side_records)
@@ -704,6 +714,8 @@ class Store:
 
     def _note(self, operations: Iterable[Operation]) -> None:
         """Keep the indexes in step with operations applied to the tables."""
+        if isinstance(operations, list) and self._note_annotation_puts(operations):
+            return
         documents = self._documents
         texts = self._tables.tables.get(TEXTS_TABLE, {})
         for name, key, record in operations:
@@ -728,6 +740,19 @@ class Store:
                     del self._annotation_documents[key]
                     self._made_from.pop(key, None)
         self._documents = documents
+
+    def _note_annotation_puts(self, operations: list[Operation]) -> bool:
+        """`_note` of operations that only put annotation records (an import's), in C;
+        False, noting nothing, for any others."""
+        names = set(map(_NAME_OF, operations))
+        if not all(name.startswith(ANNOTATIONS_PREFIX) for name in names):
+            return False
+        if None in map(_RECORD_OF, operations):
+            return False  # a removal
+        owners = {name: name[len(ANNOTATIONS_PREFIX) :] for name in names}
+        keys, tables = map(_KEY_OF, operations), map(_NAME_OF, operations)
+        self._annotation_documents.update(zip(keys, map(owners.__getitem__, tables), strict=True))
+        return True
 
     @staticmethod
     def _updated_document(
@@ -757,19 +782,18 @@ class Store:
         write past TinyDB (`JournalStorage.put`), in their own order: the journal line
         is written walking them as they lie in memory (grouped by table, 100,000 records
         take three times as long to write)."""
-        names: dict[str, str] = {}
-        operations: list[Operation] = []
+        documents = list(map(_DOCUMENT_OF, records.values()))
+        names = {document: ANNOTATIONS_PREFIX + document for document in set(documents)}
+        operations: list[Operation] = list(
+            zip(map(names.__getitem__, documents), records, records.values(), strict=True)
+        )
         moved: dict[str, list[str]] = {}
         owners = self._annotation_documents
-        for key, record in records.items():
-            document_id = record["document"]
-            name = names.get(document_id)
-            if name is None:
-                name = names[document_id] = ANNOTATIONS_PREFIX + document_id
-            operations.append((name, key, record))
-            previous = owners.get(key)
-            if previous is not None and previous != document_id:
-                moved.setdefault(previous, []).append(key)
+        if not owners.keys().isdisjoint(records):  # (an import into an empty store: never)
+            for key, document_id in zip(records, documents, strict=True):
+                previous = owners.get(key)
+                if previous is not None and previous != document_id:
+                    moved.setdefault(previous, []).append(key)
         for previous, annotation_ids in moved.items():
             self._annotations_table(previous).remove(doc_ids=annotation_ids)
         self._tables.storage.put(operations)
@@ -833,6 +857,11 @@ class Store:
     # -- internals: the lock -----------------------------------------------------------
 
     # -- internals: compaction ---------------------------------------------------------
+
+
+_ID_OF = itemgetter("id")
+_DOCUMENT_OF = itemgetter("document")
+_NAME_OF, _KEY_OF, _RECORD_OF = itemgetter(0), itemgetter(1), itemgetter(2)  # of an Operation
 
 
 def _may_overlap(record: dict[str, Any], start: int, end: int) -> bool:

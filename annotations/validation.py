@@ -134,7 +134,8 @@ def _read_typed(body: bytes) -> dict[str, Any] | None:
     100,000), each made the record `Annotation.to_record()` gives; None for any other
     file (the caller reads it the other ways)."""
     try:
-        with paused_gc():
+        # What is made here lives on (in the store): frozen, no collection walks it again.
+        with paused_gc(keep=True):
             export = msgspec.json.decode(body, type=_Export)
             # Dicts with the fields in the Struct's order: RECORD_FIELDS'.
             value: dict[str, Any] = msgspec.to_builtins(export)
