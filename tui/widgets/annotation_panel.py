@@ -46,6 +46,11 @@ from tui.widgets.scrolling import SCROLLBAR_WIDTH, ScrollingLines
 # (the chips and meta text), its quote's size and its memo's first line.
 _Shape = tuple[tuple[str, ...], str, str | None, QuoteSize, str]
 
+# Drawn lines kept for moving back over them: about four screens. Each of Textual's strips
+# is a dozen objects that the garbage collector walks on every full collection, and a
+# thousand of them (the pane's and the panel's) were most of what it walked.
+_STRIP_CACHE_LINES = 192
+
 
 class AnnotationPanel(ScrollingLines, can_focus=True, inherit_bindings=False):
     """Annotations of the open document; `j`/`k` move, `enter` jumps to the span."""
@@ -91,7 +96,7 @@ class AnnotationPanel(ScrollingLines, can_focus=True, inherit_bindings=False):
         self._tops: list[int] = []
         self._total = 1
         self._width = 0
-        self._strips: LRUCache[tuple[object, ...], Strip] = LRUCache(512)
+        self._strips: LRUCache[tuple[object, ...], Strip] = LRUCache(_STRIP_CACHE_LINES)
         self._version = 0
         self._chip_styles: dict[str, Style] = {}
         self._chip_texts: dict[str, list[str]] = {}  # at the measured width

@@ -44,6 +44,10 @@ _GUTTER_GAP = 2  # cells between the gutter's markers and the text
 MARKER_CELLS = 5
 _RIGHT_MARGIN = 1  # cells between the text and the scrollbar
 CONTEXT_LINES = 3  # lines kept above a quote jumped to
+# Drawn lines kept for paging back: about five screens. Each of Textual's strips is a dozen
+# objects that the garbage collector walks on every full collection, and a thousand of
+# them were most of what it walked (benchmarks/README.md, the resize with 10,000).
+STRIP_CACHE_LINES = 256
 
 
 class Highlight(NamedTuple):
@@ -128,7 +132,7 @@ class ReadingPane(ScrollingLines, can_focus=True, inherit_bindings=False):
         self._matches: list[tuple[int, int]] = []
         self._match_starts: list[int] = []
         self._layout: ParagraphLayout | None = None
-        self._strips: LRUCache[tuple[object, ...], Strip] = LRUCache(1024)
+        self._strips: LRUCache[tuple[object, ...], Strip] = LRUCache(STRIP_CACHE_LINES)
         self._version = 0
         # The paragraph number, a space, the markers, the gap.
         self._number_width = 1 + len(str(len(document.paragraphs)))
