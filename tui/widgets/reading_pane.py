@@ -118,6 +118,10 @@ class ReadingPane(ScrollingLines, can_focus=True, inherit_bindings=False):
     # it since: then the button's release is a drag's end, not a click.
     _drag_from: int | None = None
     _dragged = False
+    # A scroll asked for before the pane has a size (a view of no lines) puts the span's
+    # first line at the top; it is done once the size is known, at the real width: at a
+    # guessed one it cost a layout of every paragraph at start, thrown away at once.
+    _top_once_sized: int | None = None
 
     def __init__(self, document: Document, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -148,6 +152,8 @@ class ReadingPane(ScrollingLines, can_focus=True, inherit_bindings=False):
         old, old_extending = self.selection, self.extending
         self.selection = (start, end)
         self.extending = extending
+        if not self.view_height:
+            return  # nothing drawn yet: the first frame draws it
         if old_extending != extending:
             self.refresh()
             return
@@ -217,11 +223,17 @@ class ReadingPane(ScrollingLines, can_focus=True, inherit_bindings=False):
 
     def scroll_to_span(self, start: int, end: int) -> None:
         """Scroll the least needed so that `[start, end)` is on screen (its top first)."""
+        if not self.view_height:
+            self._top_once_sized = start
+            return
         self.scroll_lines_into_view(self.line_of(start), self.line_of(max(start, end - 1)))
 
     def scroll_to_span_in_context(self, start: int, end: int) -> None:
         """Show `[start, end)` with `CONTEXT_LINES` of text above it (fewer in a short
         view), unless it is on screen below them already."""
+        if not self.view_height:
+            self._top_once_sized = start
+            return
         first, last = self.line_of(start), self.line_of(max(start, end - 1))
         height = self.view_height
         context = min(CONTEXT_LINES, max(0, (height - 1) // 3), first)
@@ -243,7 +255,9 @@ class ReadingPane(ScrollingLines, can_focus=True, inherit_bindings=False):
     def view_resized(self) -> None:
         # Only what is on screen is wrapped at the new width; keep the cursor in view.
         self._layout = None
-        self.scroll_to_line(min(self.top_line, self.last_top_line))
+        start, self._top_once_sized = self._top_once_sized, None
+        top = self.top_line if start is None else self.line_of(start)
+        self.scroll_to_line(min(top, self.last_top_line))
         self.scroll_to_span(*self.selection)
 
     def on_mouse_down(self, event: MouseDown) -> None:
