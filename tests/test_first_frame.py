@@ -40,3 +40,25 @@ async def test_the_first_frame_draws_the_text(
     shown = "\n".join(first)
     expected = "A marriage of convenience." if widget is ReadingPane else "No annotations yet"
     assert expected in shown
+
+
+async def test_the_terminal_telling_its_size_again_lays_nothing_out_again(tmp_path: Path) -> None:
+    # Terminals (and Textual's driver as it starts) report the size they have; each report
+    # made the reader lay itself out and repaint in full, the same frame again. A report
+    # of a new size is laid out as ever.
+    article = tmp_path / "article.txt"
+    article.write_text("Russia and Iran.\n\nA marriage of convenience.\n", encoding="utf-8")
+    app = GlossApp(paths=[article], db=tmp_path / "s.json", analyst="ana")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        reader = app.screen
+        pane = reader.query_one(ReadingPane)
+        width = pane.region.width
+        layouts: list[object] = []
+        reader.screen_layout_refresh_signal.subscribe(reader, layouts.append)
+        await pilot.resize_terminal(100, 30)
+        await pilot.pause()
+        assert layouts == []
+        await pilot.resize_terminal(90, 30)
+        await pilot.pause()
+        assert layouts and pane.region.width < width

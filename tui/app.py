@@ -37,6 +37,7 @@ from tui import keys
 from tui.background_open import BackgroundOpen
 from tui.commands.common import analyst_name
 from tui.screens.reader import ReaderScreen, reader_screen_for
+from tui.screens.settled import SettledScreen
 from tui.themes import HIGH_CONTRAST
 from tui.widgets.code_marks import terminal_colours
 from tui.widgets.type_ahead import TypeAheadModal
@@ -58,7 +59,7 @@ def collect_again() -> None:
     gc.enable()
 
 
-class LoadingScreen(Screen[None]):
+class LoadingScreen(SettledScreen[None]):
     """Shown while a large document is read and indexed.
 
     Keys typed meanwhile are kept for the reader: an analyst who opens a book and types
@@ -145,6 +146,10 @@ class GlossApp(App[None]):
         self.error_message: str | None = None
         # The documents marked in the library: the analysis screen offers them as a scope.
         self.marked_documents: frozenset[str] = frozenset()
+
+    def get_default_screen(self) -> Screen:
+        # The screen at the bottom of the stack, under the loading screen and the reader.
+        return SettledScreen(id="_default")
 
     def _theme_changed(self, theme: Theme) -> None:
         # gloss.tcss draws the cursor and the panel's entry black on white there.

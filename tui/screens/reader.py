@@ -18,7 +18,6 @@ from typing import TYPE_CHECKING
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal
-from textual.screen import Screen
 
 from annotations import navigation
 from annotations.citation import DEFAULT_STYLE
@@ -42,6 +41,7 @@ from tui.screens.reader_annotating import AnnotatingActions
 from tui.screens.reader_places import PlaceActions
 from tui.screens.reader_search import SearchActions
 from tui.screens.reader_sources import SourceActions
+from tui.screens.settled import SettledScreen
 from tui.widgets.annotation_panel import AnnotationPanel
 from tui.widgets.key_line import KeyLine
 from tui.widgets.reading_pane import ReadingPane
@@ -52,7 +52,9 @@ if TYPE_CHECKING:
     from tui.screens.project_search import Place
 
 
-class ReaderScreen(AnnotatingActions, SearchActions, SourceActions, PlaceActions, Screen[None]):
+class ReaderScreen(
+    AnnotatingActions, SearchActions, SourceActions, PlaceActions, SettledScreen[None]
+):
     """Read one document and annotate it from the keyboard."""
 
     BINDINGS = keys.bindings("reader")  # the codebook's: `reader_screen_for`
