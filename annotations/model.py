@@ -9,7 +9,10 @@ again when the text changes.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from itertools import chain, repeat
+from operator import itemgetter
 from typing import Any
 
 from annotations.document import utc_now
@@ -180,6 +183,30 @@ def is_canonical_record(record: dict[str, Any]) -> bool:
     exactly the fields, in their order, each of its proper type. Such a record can be
     stored as it is (an import of 100,000 saves rebuilding each one)."""
     return tuple(record) == RECORD_FIELDS and _is_well_formed(record)
+
+
+def are_canonical_records(records: Sequence[Any]) -> bool:
+    """Whether `is_canonical_record` holds for every one of `records`: the same check,
+    made a field at a time across all of them, in C (a json export of 100,000 checks
+    each stored record; one at a time that was a sixth of it). A False may be too
+    strict (a `str` subclass): check those one at a time."""
+    return (
+        set(map(type, records)) <= {dict}
+        and all(map(RECORD_FIELDS.__eq__, map(tuple, records)))
+        and set(map(tuple, map(map, repeat(type), map(dict.values, records)))) <= _CANONICAL_TYPES
+        and set(map(_CONFIDENCE_OF, records)) <= _CONFIDENCE_SET
+        and set(map(type, chain.from_iterable(map(_TAGS_OF, records)))) <= {str}
+    )
+
+
+# The types of a canonical record's values, in RECORD_FIELDS order (confidence a string or
+# null).
+_CANONICAL_TYPES = frozenset(
+    (str, str, int, int, str, str, str, list, str, confidence, str, str, str)
+    for confidence in (str, type(None))
+)
+_CONFIDENCE_SET = frozenset(_CONFIDENCE_VALUES)
+_CONFIDENCE_OF, _TAGS_OF = itemgetter("confidence"), itemgetter("tags")
 
 
 def _is_well_formed(record: dict[str, Any]) -> bool:

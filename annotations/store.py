@@ -74,7 +74,7 @@ from annotations.errors import GlossError, StoreError
 from annotations.journal import Operation
 from annotations.journaled_tables import JOURNAL_LIMIT, Change, JournaledTables, StoreSaveError
 from annotations.lazy_texts import revised, stored_document, supply_text, text_is_read
-from annotations.model import Annotation, is_canonical_record
+from annotations.model import Annotation, are_canonical_records, is_canonical_record
 from annotations.safe_text import path_text
 from annotations.storage import (
     ANNOTATIONS_PREFIX,
@@ -479,13 +479,15 @@ class Store:
         record that is in that form already. The records are the store's own: read them,
         never change them."""
         table = self._tables.tables.get(ANNOTATIONS_PREFIX + document_id, {})
-        with paused_gc():
-            records = [
-                record
-                if is_canonical_record(record)
-                else self._read_annotation(key, record).to_record()
-                for key, record in table.items()
-            ]
+        records = list(table.values())
+        if not are_canonical_records(records):
+            with paused_gc():
+                records = [
+                    record
+                    if is_canonical_record(record)
+                    else self._read_annotation(key, record).to_record()
+                    for key, record in table.items()
+                ]
         if analyst is not None:
             records = [record for record in records if record["analyst"] == analyst]
         if tag is not None:

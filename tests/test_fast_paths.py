@@ -8,6 +8,8 @@ indistinguishable from `parse_json` + `check_export` and from `json.dumps`.
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -21,11 +23,18 @@ from annotations.export import ExportScope, make_scope, render, render_chunks
 from annotations.export.json import indented_json
 from annotations.journal import compact_json, encode_line, encode_operations
 from annotations.library import open_paths
-from annotations.model import RECORD_FIELDS, Annotation, is_canonical_record
+from annotations.model import (
+    RECORD_FIELDS,
+    Annotation,
+    are_canonical_records,
+    is_canonical_record,
+)
 from annotations.output_file import write_file
 from annotations.storage import holds_no_floats
 from annotations.store import Store
 from annotations.validation import check_export, parse_export, parse_json, read_export
+
+TEXT = "Russia keeps the army. Iran keeps the people.\n"
 
 
 def export_bytes(**changes: object) -> bytes:
@@ -264,3 +273,53 @@ def _floatless(value: object) -> bool:
     if isinstance(value, list):
         return all(map(_floatless, value))
     return True
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.dictionaries(st.sampled_from(["x", *RECORD_FIELDS]), record_values, max_size=3),
+            st.permutations(range(len(RECORD_FIELDS))),
+        ),
+        max_size=4,
+    ),
+    st.booleans(),
+)
+def test_records_are_found_canonical_together_exactly_when_each_is(
+    changed: list, as_list: bool
+) -> None:
+    document = Document.from_text("Russia keeps the army. Iran keeps the people.\n", title="T")
+    records: list = []
+    for changes, order in changed:
+        record = Annotation.create(
+            document=document.id, text=document.text, start=0, end=22, tags=("actor/russia",)
+        ).to_record()
+        record.update(changes)
+        fields = [RECORD_FIELDS[index] for index in order if RECORD_FIELDS[index] in record]
+        records.append({**{field: record[field] for field in fields}, **record})
+    if as_list and records:
+        records[-1] = list(records[-1])  # not a record at all
+    assert are_canonical_records(records) == all(
+        isinstance(record, dict) and is_canonical_record(record) for record in records
+    )
+
+
+def test_a_json_export_loads_no_other_format(tmp_path: Path) -> None:
+    # Each format's module (the HTML page's analysis, the zip's citations) loads only
+    # when that format is asked for.
+    store_path = tmp_path / "gloss.json"
+    with Store(store_path) as store:
+        document = store.add_document(Document.from_text(TEXT, title="T"))
+        store.annotate(document.id, 0, 6, tags=("actor/russia",))
+    script = (
+        "import sys; from tui.cli import main; "
+        f"main(['export', '-f', 'json', '--db', {str(store_path)!r}, '-o', "
+        f"{str(tmp_path / 'out.json')!r}]); "
+        "print(sorted(m for m in sys.modules if m.startswith('annotations.export')))"
+    )
+    shown = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    ).stdout
+    assert shown.strip() == "['annotations.export', 'annotations.export.json']"
+    assert json.loads((tmp_path / "out.json").read_text())["annotations"][0]["end"] == 6

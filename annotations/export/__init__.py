@@ -17,7 +17,7 @@ import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
-from functools import cached_property
+from functools import cache, cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO, Protocol
 
@@ -336,39 +336,54 @@ class ExportFormat:
     write: Callable[[ExportScope, BinaryIO], None] | None = None
 
 
-def _formats() -> dict[str, ExportFormat]:
-    from annotations.export import csv, html, json, jsonld, markdown, qdpx
+FORMAT_NAMES = ("md", "csv", "json", "jsonld", "html", "qdpx")
 
-    return {
-        "md": ExportFormat("md", "md", "Markdown notes", markdown.render),
-        "csv": ExportFormat("csv", "csv", "CSV spreadsheet", csv.render, carries_orphans=True),
-        "json": ExportFormat(
+
+def export_format(name: str) -> ExportFormat:
+    """The format called `name`; `ExportError` naming the choices otherwise."""
+    if name not in FORMAT_NAMES:
+        raise ExportError(f"unknown export format {name!r} (choose from {', '.join(FORMAT_NAMES)})")
+    return _format(name)
+
+
+@cache
+def _format(name: str) -> ExportFormat:
+    """Format `name`, with only its own module imported (`gloss export -f json` loads
+    neither the HTML page's analysis nor the zip's citations)."""
+    if name == "md":
+        from annotations.export import markdown
+
+        return ExportFormat("md", "md", "Markdown notes", markdown.render)
+    if name == "csv":
+        from annotations.export import csv
+
+        return ExportFormat("csv", "csv", "CSV spreadsheet", csv.render, carries_orphans=True)
+    if name == "json":
+        from annotations.export import json
+
+        return ExportFormat(
             "json",
             "json",
             "Gloss JSON (lossless)",
             json.render,
             carries_orphans=True,
             chunks=json.chunks,
-        ),
-        "jsonld": ExportFormat(
+        )
+    if name == "jsonld":
+        from annotations.export import jsonld
+
+        return ExportFormat(
             "jsonld", "jsonld", "W3C Web Annotation", jsonld.render, chunks=jsonld.chunks
-        ),
-        "html": ExportFormat("html", "html", "HTML page", html.render),
-        "qdpx": ExportFormat(
-            "qdpx", "qdpx", "REFI-QDA project", qdpx.render, needs_file=True, write=qdpx.write
-        ),
-    }
+        )
+    if name == "html":
+        from annotations.export import html
 
+        return ExportFormat("html", "html", "HTML page", html.render)
+    from annotations.export import qdpx
 
-FORMAT_NAMES = ("md", "csv", "json", "jsonld", "html", "qdpx")
-
-
-def export_format(name: str) -> ExportFormat:
-    """The format called `name`; `ExportError` naming the choices otherwise."""
-    formats = _formats()
-    if name not in formats:
-        raise ExportError(f"unknown export format {name!r} (choose from {', '.join(FORMAT_NAMES)})")
-    return formats[name]
+    return ExportFormat(
+        "qdpx", "qdpx", "REFI-QDA project", qdpx.render, needs_file=True, write=qdpx.write
+    )
 
 
 def render(name: str, scope: ExportScope) -> bytes:

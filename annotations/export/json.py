@@ -32,6 +32,7 @@ from annotations.annotation_records import AnnotationRecords
 from annotations.export import ExportScope
 from annotations.memos import exported as exported_memos
 
+_ENCODER = msgspec.json.Encoder()
 _UNSAFE = re.compile(
     "[\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2028\u2029\u2066-\u2069\ud800-\udfff]"
 )
@@ -116,9 +117,27 @@ def _indented_list(items: Iterator[Any], batch: int, *, floatless: bool = False)
     for part in iter(lambda: list(itertools.islice(items, batch)), []):
         # The part indented as a list of its own, its brackets cut off: its items as
         # they stand in the whole list.
-        yield opening + _indented(part, depth=1, floatless=floatless)[2:-4]
+        items_text = _indented_items(part) if floatless else None
+        if items_text is None:
+            items_text = memoryview(_indented(part, depth=1, floatless=floatless))[2:-4]
+        yield b"".join((opening, items_text))
         opening = b",\n"
     yield b"[]" if opening == b"[\n" else b"\n  ]"
+
+
+def _indented_items(part: list[Any]) -> memoryview | None:
+    """The items of `part`, plain JSON without floats, as `_indented_list` writes them:
+    indented by msgspec inside a list inside a list (the depth they have in the export:
+    no second pass to move the lines in), escaped; None when msgspec cannot write them
+    (a lone surrogate; not plain JSON after all)."""
+    nested = bytearray(b"[")
+    try:
+        _ENCODER.encode_into(part, nested, 1)
+    except (UnicodeEncodeError, TypeError, OverflowError):
+        return None
+    nested += b"]"
+    text = _escape_unsafe_utf8(msgspec.json.format(nested, indent=2))
+    return memoryview(text)[6:-6]  # "[\n  [\n" and "\n  ]\n]" cut off
 
 
 def _indented(value: Any, *, depth: int, floatless: bool = False) -> bytes:
