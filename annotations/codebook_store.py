@@ -16,13 +16,16 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from annotations.codebook import Codebook
-from annotations.codebook_edits import CodebookEdit, retagged
 from annotations.document import utc_now
 from annotations.errors import CodebookError, StoreError
 from annotations.model import Annotation
 from annotations.store import Store, StoreSaveError
+
+if TYPE_CHECKING:  # the edits load with the first one made, not with the store
+    from annotations.codebook_edits import CodebookEdit
 
 CODEBOOK_TABLE = "codebook"
 IN_FORCE = "in-force"
@@ -157,6 +160,8 @@ def apply_edit(store: Store, before: Codebook, edit: CodebookEdit) -> CodebookCh
     coding did not change, only the code's name); a split's reassignment is an analyst's
     decision and counts as an edit. `CodebookError`: refused, nothing saved.
     """
+    from annotations.codebook_edits import retagged
+
     pairs: list[tuple[Annotation, Annotation]] = []
     for annotation in store.annotations():
         after = annotation

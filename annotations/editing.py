@@ -25,11 +25,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from annotations import codebook_store
 from annotations.codebook import Codebook
-from annotations.codebook_edits import CodebookEdit
 from annotations.codebook_store import CodebookChange
 from annotations.document import Document
 from annotations.errors import StoreError
@@ -37,6 +36,9 @@ from annotations.library import reattach
 from annotations.model import Annotation
 from annotations.span_index import SpanIndex, exact_annotation
 from annotations.store import Store, StoreSaveError
+
+if TYPE_CHECKING:
+    from annotations.codebook_edits import CodebookEdit
 
 _Step = TypeVar("_Step", "Change", CodebookChange)
 

@@ -41,6 +41,9 @@ NOT_AT_START = (
     "tui.widgets.metadata_form",
     "tui.screens.quit_confirm",
     "tui.widgets.search_prompt",  # the search prompt: `/`
+    "annotations.codebook_edits",  # changing the codebook
+    "annotations.sources.converted",  # what converting a PDF, web page, ... makes
+    "annotations.sources.language",
 )
 
 

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from annotations.errors import DocumentError
-from annotations.sources.converted import NO_TEXT_LAYER, Block, Converted
-from annotations.sources.language import detect_language
+
+if TYPE_CHECKING:
+    from annotations.sources.converted import NO_TEXT_LAYER, Block, Converted
 
 __all__ = [
     "CONVERSION",
@@ -40,6 +42,16 @@ Progress = Callable[[int, int], None]
 # one is converted again when it is next opened (and its annotations re-anchored, as for
 # an edited text), instead of being taken from the store as it was.
 CONVERSION = 2
+
+
+def __getattr__(name: str) -> object:
+    # What a conversion makes (two frozen dataclasses) is loaded with the first one, not
+    # with every start of the reader, which only asks `source_format`.
+    if name in ("NO_TEXT_LAYER", "Block", "Converted"):
+        from annotations.sources import converted
+
+        return getattr(converted, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def source_format(path: str | Path) -> str | None:
@@ -84,6 +96,8 @@ def convert(
         reason = (str(error).splitlines() or [type(error).__name__])[0][:200]
         raise DocumentError(f"{path}: cannot be converted ({reason})") from None
     if "language" not in converted.metadata:
+        from annotations.sources.language import detect_language
+
         language = detect_language(converted.text)
         if language:
             converted.metadata["language"] = language

@@ -22,7 +22,6 @@ from textual.containers import Horizontal
 from annotations import navigation
 from annotations.citation import DEFAULT_STYLE
 from annotations.codebook import Codebook
-from annotations.codebook_edits import CodebookEdit
 from annotations.codebook_store import CodebookChange, stored_codebook
 from annotations.document import Document
 from annotations.editing import Change, Editor
@@ -48,6 +47,7 @@ from tui.widgets.reading_pane import ReadingPane
 from tui.widgets.status_line import StatusLine
 
 if TYPE_CHECKING:
+    from annotations.codebook_edits import CodebookEdit
     from annotations.panel_filter import PanelFilter
     from tui.screens.project_search import Place
 
