@@ -639,6 +639,10 @@ def mirror(cluster: str) -> str:
 
 def display_line(line: str, levels: Sequence[int] | None = None) -> str:
     """`line` as a terminal should draw it, left to right (see `visual_order`)."""
+    if levels is None:
+        levels = bidi_levels(line)
+    if not levels:  # left to right throughout: its clusters in their own order
+        return line
     return "".join(
         mirror(line[start:end]) if rtl else line[start:end]
         for start, end, rtl in visual_order(line, levels)

@@ -13,9 +13,11 @@ unchanged; a widget with a box, and a line the filter would change, go the usual
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from rich.style import Style
 from textual._styles_cache import StylesCache
 from textual.color import Color
 from textual.css.styles import StylesBase
@@ -41,15 +43,17 @@ def _has_no_box(styles: StylesBase, opacity: float) -> bool:
 def needs_truecolor_filter(strip: Strip) -> bool:
     """Whether Textual's `ANSIToTruecolor` filter would change `strip`: it rewrites only
     colours that are the terminal's own (ANSI numbers, "default") and dimmed text."""
-    for segment in strip:
-        style = segment.style
-        if style is not None and (
-            style.dim
-            or (style.color is not None and style.color.triplet is None)
-            or (style.bgcolor is not None and style.bgcolor.triplet is None)
-        ):
-            return True
-    return False
+    return any(style is not None and _changed_by_truecolor_filter(style) for _, style, _ in strip)
+
+
+@functools.lru_cache(maxsize=1024)
+def _changed_by_truecolor_filter(style: Style) -> bool:
+    # A screen's lines share a few styles: each is looked at once.
+    return bool(
+        style.dim
+        or (style.color is not None and style.color.triplet is None)
+        or (style.bgcolor is not None and style.bgcolor.triplet is None)
+    )
 
 
 class PlainLinesCache(StylesCache):
