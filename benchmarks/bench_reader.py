@@ -13,6 +13,11 @@ times; figures are medians. Per key, two CPU times of the process:
 Wall time around press + pause is ~80 ms of the pilot's idle waits whatever the app does,
 so it is not reported per key; the wall time from key to frame is, for page down.
 
+Garbage collection falls wherever the collector's counters say: a full collection inside
+the one resize adds 20–30 ms to it, one inside a key is dropped by the median. So the
+collector's CPU over the whole run (open, keys, resize) and its full collections are
+reported on rows of their own: moving a collection from one figure to another shows.
+
     python benchmarks/bench_reader.py            # the table
     python benchmarks/bench_reader.py --runs 7   # more runs
 """
@@ -21,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import json
 import random
 import resource
@@ -51,6 +57,8 @@ TABLE_ROWS = [
     *(f"{name}, press + pause (cpu ms)" for name in GLOSS_KEYS),
     "resize (cpu ms)",
     "resize (wall ms)",
+    "garbage collection, whole run (cpu ms)",
+    "full collections, whole run",
     "peak RSS (MB)",
 ]
 
@@ -139,7 +147,37 @@ def _watch_frames(app) -> list[tuple[float, float]]:
     return frames
 
 
+class _CollectorTime:
+    """The CPU of the garbage collector's runs while it is installed, and how many were
+    full (generation 2) collections."""
+
+    def __init__(self) -> None:
+        self.cpu = 0.0
+        self.full = 0
+        self._started = 0.0
+
+    def __call__(self, phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            self._started = time.process_time()
+        else:
+            self.cpu += time.process_time() - self._started
+            self.full += info["generation"] == 2
+
+
 async def _measure(app, ready, keys: dict[str, str]) -> dict[str, float]:
+    collector = _CollectorTime()
+    gc.callbacks.append(collector)
+    try:
+        results = await _measure_keys(app, ready, keys)
+    finally:
+        gc.callbacks.remove(collector)
+    results["garbage collection, whole run (cpu ms)"] = collector.cpu * 1000
+    results["full collections, whole run"] = collector.full
+    results["peak RSS (MB)"] = peak_rss_mb()
+    return results
+
+
+async def _measure_keys(app, ready, keys: dict[str, str]) -> dict[str, float]:
     results: dict[str, float] = {}
     frames = _watch_frames(app)
     started_wall = time.perf_counter()
@@ -176,7 +214,6 @@ async def _measure(app, ready, keys: dict[str, str]) -> dict[str, float]:
         await pilot.pause()
         results["resize (cpu ms)"] = (time.process_time() - c0) * 1000
         results["resize (wall ms)"] = (time.perf_counter() - w0) * 1000
-    results["peak RSS (MB)"] = peak_rss_mb()
     return results
 
 
@@ -383,6 +420,7 @@ def main() -> int:
                     "page down, key → frame (cpu ms)",
                     "end, key → frame (cpu ms)",
                     "resize (cpu ms)",
+                    "garbage collection, whole run (cpu ms)",
                 )
             )
             print(f"- {label}: {figures}")
