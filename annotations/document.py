@@ -15,7 +15,6 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cached_property
-from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -286,9 +285,9 @@ class Document:
     @classmethod
     def bundled(cls) -> Document:
         """The article that ships with Gloss."""
-        resource = resources.files("annotations") / "data" / BUNDLED_ARTICLE
-        with resources.as_file(resource) as path:
-            return cls.from_path(path)
+        # Beside this module, not through `importlib.resources`, which loads zipfile to
+        # find a file that is never in a zip.
+        return cls.from_path(Path(__file__).with_name("data") / BUNDLED_ARTICLE)
 
     # -- records -----------------------------------------------------------------------
 

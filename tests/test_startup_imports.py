@@ -44,6 +44,7 @@ NOT_AT_START = (
     "annotations.codebook_edits",  # changing the codebook
     "annotations.sources.converted",  # what converting a PDF, web page, ... makes
     "annotations.sources.language",
+    "zipfile",  # importlib.resources' readers: the bundled files are read beside the code
 )
 
 
