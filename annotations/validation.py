@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Annotated, Any, Literal
 
 import msgspec
@@ -250,7 +251,12 @@ def check_against_stored(data: Mapping[str, Any], text_lengths: Mapping[str, int
         record.get("id") or document_id(normalise_newlines(record["text"]))
         for record in data.get("documents", [])
     }
-    for index, record in enumerate(data.get("annotations", [])):
+    annotations = data.get("annotations", [])
+    if not set(map(itemgetter("document"), annotations)).intersection(
+        text_lengths.keys() - in_file
+    ):
+        return  # none is of a document only the store holds (found in C)
+    for index, record in enumerate(annotations):
         document = record["document"]
         if document in in_file or document not in text_lengths:
             continue

@@ -204,17 +204,17 @@ def run_import(options: argparse.Namespace) -> int:
     if options.file.exists() and not options.file.is_dir() and not options.file.is_file():
         # A FIFO would block for ever, /dev/zero never end.
         return common.fail(f"{options.file}: is not a regular file")
+    kind = import_kind(options.file)
+    if kind in ("qdpx", "jsonld"):
+        # Another tool's file: its readers load only for it (a json import does without).
+        from tui.commands import importing
+
+        return importing.run_qdpx(options) if kind == "qdpx" else importing.run_jsonld(options)
     # What only an import needs loads here: `gloss export` does without it.
     from annotations.codebook_import import codebook_import
     from annotations.project_records import side_records_to_import
     from annotations.validation import read_export
-    from tui.commands import importing
 
-    kind = import_kind(options.file)
-    if kind == "qdpx":
-        return importing.run_qdpx(options)
-    if kind == "jsonld":
-        return importing.run_jsonld(options)
     raw = read_file(options.file, "json file")
     try:
         # Everything the file alone can show is checked before the store is opened (or
