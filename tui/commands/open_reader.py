@@ -59,8 +59,10 @@ def run(options: argparse.Namespace) -> int:
         converted = convert_sources(store, options.paths, options.password)
         from tui.app import GlossApp  # Textual loads only when the reader really opens.
         from tui.terminal_input import tolerate_invalid_utf8
+        from tui.terminal_output import skip_chops_past_spans
 
         tolerate_invalid_utf8()  # a paste that is not UTF-8 must not end the app
+        skip_chops_past_spans()  # a page down writes no empty piece beside each line
 
         app = GlossApp(
             paths=list(options.paths) or None,
