@@ -10,6 +10,7 @@ import os
 from pathlib import Path
 
 import pytest
+from textual import events
 from textual.widgets import Input
 
 from annotations import Store
@@ -37,6 +38,23 @@ async def test_q_with_nothing_pending_quits_at_once(tmp_path: Path) -> None:
     app = GlossApp(db=tmp_path / "s.json", analyst="ana")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("r", "q")
+        await pilot.pause()
+        assert not app.is_running
+    assert app.return_code in (None, 0) and app.error_message is None
+
+
+@pytest.mark.parametrize("after_q", ["t", "m", "f", "question_mark", "slash"])
+async def test_a_key_typed_right_after_q_opens_nothing_on_the_closing_app(
+    tmp_path: Path, after_q: str
+) -> None:
+    # Both keys arrive before the app has closed, as a fast typist's do: the second used
+    # to open its dialog on a screen being taken down, and the app ended in a traceback.
+    app = GlossApp(db=tmp_path / "s.json", analyst="ana")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        for key in ("q", after_q):
+            app.post_message(events.Key(key, None))
+        await pilot.pause()
         await pilot.pause()
         assert not app.is_running
     assert app.return_code in (None, 0) and app.error_message is None

@@ -146,6 +146,19 @@ class GlossApp(App[None]):
         self.error_message: str | None = None
         # The documents marked in the library: the analysis screen offers them as a scope.
         self.marked_documents: frozenset[str] = frozenset()
+        self.closing = False  # `exit` was called: the app is being taken down
+
+    def exit(self, *args: Any, **kwargs: Any) -> None:
+        self.closing = True
+        super().exit(*args, **kwargs)
+
+    async def on_event(self, event: events.Event) -> None:
+        # A key typed right after `q` arrives before the app has closed: it must not open
+        # a dialog on a screen that is being taken down (its mount then fails, and the
+        # analyst gets a traceback instead of the shell). Everything is saved already.
+        if self.closing and isinstance(event, events.InputEvent):
+            return
+        await super().on_event(event)
 
     def get_default_screen(self) -> Screen:
         # The screen at the bottom of the stack, under the loading screen and the reader.
