@@ -198,3 +198,31 @@ async def test_the_library_palette_offers_the_search(store_path: Path, three) ->
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, ProjectSearchScreen)
+
+
+async def test_a_damaged_large_text_is_one_line_when_the_search_first_reads_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A large stored text is read when first needed: the search is the first to need
+    another document's, before the reader's check after its first frame has run. The
+    damage is said in one line; the app goes on."""
+    from textual.widgets._toast import Toast
+
+    import tui.app
+
+    article = tmp_path / "article.txt"
+    article.write_text(FIRST, encoding="utf-8")
+    store_path = tmp_path / "store.json"
+    with Store(store_path) as store:
+        store.add_document(Document.from_text("The supply route. " * 60_000, title="Big"))
+    [text_file] = (tmp_path / "store.json.texts").iterdir()
+    text_file.write_bytes(text_file.read_bytes().replace(b"supply", b"supple", 1))
+    # The check after the first frame has not come to it yet.
+    monkeypatch.setattr(tui.app, "check_texts", lambda documents, store: None, raising=False)
+    app = GlossApp(paths=[article], db=store_path, analyst="ana")
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await search(pilot, "supply")
+        toasts = [str(toast.render()) for toast in app.screen.query(Toast)]
+        assert any("does not match its id" in toast for toast in toasts), toasts
+        assert isinstance(app.screen, ProjectSearchScreen)
+    assert app.return_code in (None, 0)

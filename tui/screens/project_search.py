@@ -27,6 +27,7 @@ from annotations.codebook import Codebook
 from annotations.document import Document
 from annotations.errors import StoreError
 from annotations.keyword_context import keyword_in_context, shorten
+from annotations.lazy_texts import read_texts
 from annotations.library import current_documents
 from annotations.model import Annotation
 from annotations.project_search import Match, search_project
@@ -145,6 +146,13 @@ class ProjectSearchScreen(Screen[Place | None]):
         # What the store holds is read here, on the app's thread; the thread only reads
         # these lists, which the store replaces rather than changes.
         documents = current_documents(self.store)
+        try:
+            # A large stored text is read when first needed (`annotations.lazy_texts`):
+            # here, not in the thread, so that a damaged one is said in one line.
+            read_texts(documents)
+        except StoreError as error:
+            self.notify(visible(str(error)), severity="error", markup=False, timeout=15)
+            return
         annotations = {d.id: self.store.annotations(d.id) for d in documents}
         self._search(query, search, documents, annotations)
 
