@@ -40,6 +40,7 @@ from tui.widgets.panel_entry import (
     chip_texts,
     quote_rows,
 )
+from tui.widgets.plain_lines import PlainLinesCache
 from tui.widgets.scrolling import SCROLLBAR_WIDTH, ScrollingLines
 
 # What an entry's height depends on, whatever the width: its tags, analyst and confidence
@@ -87,6 +88,8 @@ class AnnotationPanel(ScrollingLines, can_focus=True, inherit_bindings=False):
 
     def __init__(self, codebook: Codebook, *, id: str | None = None) -> None:
         super().__init__(id=id)
+        # Its border and padding put around each line as it is drawn, not restyled.
+        self._styles_cache = PlainLinesCache()
         self.codebook = codebook
         self.annotations: list[Annotation] = []
         self.highlighted: int | None = None

@@ -9,6 +9,11 @@ the line as it was; and a line in true colours, with no dim text, is one the fil
 leaves as it was. Such lines are passed through as they are drawn: on a page down
 that is every line. Textual's caching of lines and its marking of dirty lines are
 unchanged; a widget with a box, and a line the filter would change, go the usual way.
+
+A widget whose box is only a border and padding at its sides (the annotation panel:
+a border and a cell of padding on its left) gets the same treatment: those cells are
+the same on every line, so they are made once a frame, with Textual's own functions,
+and put either side of each content line as it is drawn.
 """
 
 from __future__ import annotations
@@ -17,13 +22,17 @@ import functools
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from rich.segment import Segment
 from rich.style import Style
+from textual._border import get_box
+from textual._segment_tools import make_blank
 from textual._styles_cache import StylesCache
 from textual.color import Color
 from textual.css.styles import StylesBase
 from textual.filter import ANSIToTruecolor, LineFilter
 from textual.geometry import Size, Spacing
 from textual.strip import Strip
+from textual.style import Style as TextualStyle
 
 
 def _has_no_box(styles: StylesBase, opacity: float) -> bool:
@@ -38,6 +47,50 @@ def _has_no_box(styles: StylesBase, opacity: float) -> bool:
         and not any(edge for edge, _ in styles.border)
         and not any(edge for edge, _ in styles.outline)
     )
+
+
+def _has_only_sides(styles: StylesBase, opacity: float) -> bool:
+    """Nothing in `styles` changes a content line but a border and padding at its sides
+    (the same cells on every line): no top or bottom border or padding, no outline,
+    hatch, tint or opacity."""
+    (top, _), _, (bottom, _), _ = styles.border
+    padding = styles.padding
+    return (
+        opacity == 1.0
+        and styles.text_opacity == 1.0
+        and not styles.tint.a
+        and not styles.has_rule("hatch")
+        and not top
+        and not bottom
+        and not padding.top
+        and not padding.bottom
+        and not any(edge for edge, _ in styles.outline)
+    )
+
+
+def _side_cells(
+    styles: StylesBase,
+    padding: Spacing,
+    base_background: Color,
+    inner: TextualStyle,
+    outer: TextualStyle,
+) -> tuple[list[Segment], list[Segment]]:
+    """The segments Textual's styles cache puts left and right of each content line for
+    a box of side borders and padding only (as `StylesCache.render_line` makes them)."""
+    _, (right_edge, right_color), _, (left_edge, left_color) = styles.border
+    left: list[Segment] = []
+    right: list[Segment] = []
+    if left_edge:
+        style = TextualStyle(foreground=base_background + left_color.multiply_alpha(1.0))
+        left.append(get_box(left_edge, inner, outer, style)[1][0])
+    if padding.left:
+        left.append(make_blank(padding.left, inner.rich_style))
+    if padding.right:
+        right.append(make_blank(padding.right, inner.rich_style))
+    if right_edge:
+        style = TextualStyle(foreground=base_background + right_color.multiply_alpha(1.0))
+        right.append(get_box(right_edge, inner, outer, style)[1][2])
+    return left, right
 
 
 def needs_truecolor_filter(strip: Strip) -> bool:
@@ -58,10 +111,14 @@ def _changed_by_truecolor_filter(style: Style) -> bool:
 
 class PlainLinesCache(StylesCache):
     """A widget's styles cache that passes its content lines through untouched when its
-    styles put nothing around them (else it does what Textual's does), and puts them
-    through the true-colour filter only when that would change them."""
+    styles put nothing around them, or only the same cells at their sides (else it does
+    what Textual's does), and puts them through the true-colour filter only when that
+    would change them."""
 
     _passes_through = False
+    # The cells put either side of each content line (both empty: none), when they are
+    # the only box there is.
+    _sides: tuple[list[Segment], list[Segment]] | None = None
     # The true-colour filter applied before lines are cached (None: none is), so that a
     # new one (a new theme) or none (ANSI colours switched on) redraws every line.
     _truecolor: ANSIToTruecolor | None = None
@@ -80,18 +137,34 @@ class PlainLinesCache(StylesCache):
         **options: Any,
     ) -> list[Strip]:
         # Decided once a frame, not once a line: the styles cannot change during a render.
-        passes_through = (content_size is None or content_size == size) and _has_no_box(
-            styles, opacity
-        )
+        sides = None
+        if content_size is None or content_size == size:
+            if _has_no_box(styles, opacity):
+                sides = ([], [])
+        elif content_size.height == size.height and _has_only_sides(styles, opacity):
+            padding = options.get("padding") or styles.padding
+            inner, outer = self.get_inner_outer(base_background, background)
+            sides = _side_cells(styles, padding, base_background, inner, outer)
+        passes_through = sides is not None
         truecolor = None
         if passes_through and filters and isinstance(filters[0], ANSIToTruecolor):
             truecolor, filters = filters[0], filters[1:]
             render_content_line = _filtered_where_changed(
                 render_content_line, truecolor, background
             )
-        if (passes_through, truecolor) != (self._passes_through, self._truecolor):
-            self.clear()  # the cached lines were made the other way
-            self._passes_through, self._truecolor = passes_through, truecolor
+            if sides is not None and (sides[0] or sides[1]):
+                # Filtered as Textual filters the whole line: segment by segment.
+                sides = (
+                    list(Strip(sides[0]).apply_filter(truecolor, background)),
+                    list(Strip(sides[1]).apply_filter(truecolor, background)),
+                )
+        if (passes_through, truecolor, sides) != (
+            self._passes_through,
+            self._truecolor,
+            self._sides,
+        ):
+            self.clear()  # the cached lines were made another way
+            self._passes_through, self._truecolor, self._sides = passes_through, truecolor, sides
         return super().render(
             styles,
             size,
@@ -114,11 +187,14 @@ class PlainLinesCache(StylesCache):
         padding: Spacing,
         *arguments: Any,
     ) -> Strip:
-        if self._passes_through:
+        if self._passes_through and self._sides is not None:
             render_content_line = arguments[2]
             line = render_content_line(y)
-            if line.cell_length == size.width:
-                return line
+            if line.cell_length == content_size.width:
+                left, right = self._sides
+                if not (left or right):
+                    return line
+                return Strip([*left, *line, *right], size.width)
         return super().render_line(styles, y, size, content_size, padding, *arguments)
 
 
