@@ -313,31 +313,32 @@ class AnnotationPanel(ScrollingLines, can_focus=True, inherit_bindings=False):
         key = (line_y, width, self._version, index == self.highlighted, bar)
         strip = self._strips.get(key)
         if strip is None:
-            entry = self._render_entry_line(line_y, width)
-            strip = Strip([*entry, self.scrollbar_segment(bar)], width + SCROLLBAR_WIDTH)
+            # One strip a line: the entry's cells, then the scrollbar's.
+            segments = self._render_entry_line(line_y, width)
+            segments.append(self.scrollbar_segment(bar))
+            strip = Strip(segments, width + SCROLLBAR_WIDTH)
             self._strips[key] = strip
         return strip
 
-    def _render_entry_line(self, line_y: int, width: int) -> Strip:
+    def _render_entry_line(self, line_y: int, width: int) -> list[Segment]:
+        """The segments of panel line `line_y`, `width` cells of them."""
         base = self.cached_style()
         if not self.annotations:
             if line_y == 0:
                 style = base + self.cached_style("annotation-panel--empty")
-                return Strip([Segment(self.empty_message[:width], style)]).adjust_cell_length(
-                    width, base
-                )
-            return Strip.blank(width, base)
+                return _fitted([Segment(self.empty_message[:width], style)], width, base)
+            return [Segment(" " * width, base)]
         index = max(0, bisect.bisect_right(self._tops, line_y) - 1)
         if index >= len(self.annotations):
-            return Strip.blank(width, base)
+            return [Segment(" " * width, base)]
         row = line_y - self._tops[index]
         if index == self.highlighted and row < self._heights[index] - 1:
             base = base + self.cached_style("annotation-panel--highlighted")
         rows = self._entry_rows(index)
         if row >= len(rows):
-            return Strip.blank(width, self.cached_style())
+            return [Segment(" " * width, self.cached_style())]
         segments = [Segment(piece.text, self._piece_style(piece, base)) for piece in rows[row]]
-        return Strip(segments).adjust_cell_length(width, base)
+        return _fitted(segments, width, base)
 
     def _piece_style(self, piece: Piece, base: Style) -> Style:
         if piece.role == "chip":
@@ -357,6 +358,17 @@ class AnnotationPanel(ScrollingLines, can_focus=True, inherit_bindings=False):
             style = chip_style(self.codebook.color(tag), terminal_colours(self.app))
             self._chip_styles[tag] = style
         return style
+
+
+def _fitted(segments: list[Segment], width: int, style: Style) -> list[Segment]:
+    """`segments` made `width` cells long, as `Strip.adjust_cell_length` makes them (padded
+    with `style`, or cut), without making a strip for each step."""
+    cells = sum(cell_len(text) for text, _, _ in segments)
+    if cells < width:
+        segments.append(Segment(" " * (width - cells), style))
+    elif cells > width:
+        segments = list(Strip(segments, cells).adjust_cell_length(width, style))
+    return segments
 
 
 def _meta_text(tags: tuple[str, ...], analyst: str, confidence: str | None) -> str:
