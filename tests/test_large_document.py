@@ -7,6 +7,7 @@ index and the background loading lose no accuracy at size.
 from __future__ import annotations
 
 import itertools
+import threading
 from pathlib import Path
 
 import pytest
@@ -276,3 +277,29 @@ async def test_a_book_that_opens_quickly_shows_no_loading_screen(
         assert "Marriage of Convenience" in "".join(
             shown_text(pane, y) for y in range(pane.top_line, pane.top_line + 5)
         )
+
+
+async def test_the_app_answers_while_a_large_file_opens_and_keeps_the_keys_for_the_reader(
+    book: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The open runs in its thread while the event loop goes on (it was held for up to
+    `LOADING_SCREEN_AFTER`): keys typed before any loading screen is up reach the reader."""
+    document = Document.from_path(book)
+    monkeypatch.setattr(GlossApp, "LOADING_SCREEN_AFTER", 5.0)
+    may_open = threading.Event()
+    real_open = GlossApp._open
+
+    def open_when_allowed(app: GlossApp):
+        assert may_open.wait(30)
+        return real_open(app)
+
+    monkeypatch.setattr(GlossApp, "_open", open_when_allowed)
+    app = GlossApp(paths=[book], db=tmp_path / "s.json", analyst="ana")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("G", "k")  # to the end, one sentence back, while it opens
+        assert not isinstance(app.screen, LoadingScreen)  # not up yet, and the app answered
+        may_open.set()
+        reader = await open_reader(pilot)
+        await pilot.pause()
+        previous = document.sentences_in(len(document.paragraphs) - 2)[-1]
+        assert reader.selection == (previous.start, previous.end)

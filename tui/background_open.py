@@ -3,12 +3,12 @@
 A book of a few megabytes that the store knows opens in some 15 ms (read, hashed and
 decoded once: `annotations.library`). Putting a loading screen up for it and taking it
 down again cost as much again before the reader's first words, and flashed. So the app
-starts the open in a thread and waits for it a moment (`BackgroundOpen.wait`), the event
-loop paused: done by then, the reader is shown at once; not done, the loading screen
-goes up and the reader follows when the thread is done (`then`).
+starts the open in a thread and, if it has not ended a moment later (a timer), puts the
+loading screen up; the reader follows when the thread is done (`then`). The event loop
+is not paused meanwhile: Textual's own start-up runs beside the thread.
 
-Not a Textual worker: a thread worker starts from the event loop, which is paused while
-we wait for it.
+Not a Textual worker: a thread worker starts only once the event loop gets to it, and
+this one is started as early as the app mounts.
 """
 
 from __future__ import annotations
@@ -43,9 +43,10 @@ class BackgroundOpen(Generic[Result]):
         if then is not None:
             then()
 
-    def wait(self, seconds: float) -> bool:
-        """Wait up to `seconds` for the work to end; whether it has."""
-        return self._done.wait(seconds)
+    @property
+    def ended(self) -> bool:
+        """Whether the work has ended (its result may not have been taken yet)."""
+        return self._done.is_set()
 
     def then(self, in_thread: Callable[[], None], now: Callable[[], None]) -> None:
         """When the work ends: `in_thread()` is called in its thread; if it has ended
