@@ -34,7 +34,6 @@ from annotations.settings import load_settings
 from annotations.sources import source_format
 from annotations.store import Store
 from tui import keys
-from tui.background_open import BackgroundOpen
 from tui.commands.common import analyst_name
 from tui.screens.reader import ReaderScreen, reader_screen_for
 from tui.screens.settled import SettledScreen
@@ -114,8 +113,8 @@ class GlossApp(App[None]):
     CSS_PATHS = [Path(__file__).parent / "gloss.tcss", SCREENS_CSS]
     TITLE = "Gloss"
     BINDINGS = keys.bindings("app")
-    # How long (seconds) a large file may take to open before the loading screen goes up
-    # (`tui.background_open`): a book the store knows takes some 15 ms.
+    # How long (seconds) a large file may take to open before the loading screen goes up:
+    # a book the store knows takes some 15 ms.
     LOADING_SCREEN_AFTER = 0.1
 
     def __init__(
@@ -191,26 +190,15 @@ class GlossApp(App[None]):
         self.theme_changed_signal.subscribe(self, self._theme_changed)
         unconverted = [p for p in self.paths if source_format(p) and p not in self.converted]
         if self._opened_size() > BACKGROUND_LOAD_BYTES or unconverted:
-            opening = BackgroundOpen(self._open)
-            # The loading screen only if the open is still going by then: one that ends
-            # sooner shows no screen up and down. The event loop is not held meanwhile:
-            # Textual's own start-up goes on beside the thread (waiting for it instead
-            # cost a 5 MB book with 10,000 annotations about 0.1 s to its first words).
+            # The open runs in a thread beside Textual's own start-up; the loading screen
+            # goes up only if nothing is shown by then, so a book that opens quickly shows
+            # no screen up and down (holding the event loop to wait for it instead cost a
+            # 5 MB book with 10,000 annotations about 0.1 s to its first words).
             if self.LOADING_SCREEN_AFTER > 0:
-                loading = self.set_timer(
-                    self.LOADING_SCREEN_AFTER,
-                    lambda: None if opening.ended else self._put_up_loading_screen(),
-                )
+                self.set_timer(self.LOADING_SCREEN_AFTER, self._loading_screen_if_still_opening)
             else:
                 self._put_up_loading_screen()
-                loading = None
-
-            def opened() -> None:
-                if loading is not None:
-                    loading.stop()
-                self._opened(opening)
-
-            opening.then(in_thread=lambda: self.call_from_thread(opened), now=opened)
+            self._open_in_background()
         else:
             try:
                 self._show(self._open())
@@ -279,16 +267,9 @@ class GlossApp(App[None]):
             names = ", ".join(p.name for p in self.paths[:3])
             self.push_screen(LoadingScreen(f"{names} ({self._opened_size() / 1e6:.1f} MB)"))
 
-    def _opened(self, opening: BackgroundOpen[OpenResult]) -> None:
-        """The first open, done in its thread: the reader (or the library) shown."""
-        try:
-            result = opening.result()
-        except PasswordRequired as error:
-            self._ask_password(error)
-        except GlossError as error:
-            self._fail(error)
-        else:
-            self._show(result)
+    def _loading_screen_if_still_opening(self) -> None:
+        if len(self.screen_stack) == 1 and not self.closing:  # nothing shown yet
+            self._put_up_loading_screen()
 
     @work(thread=True, exclusive=True, group="open")
     def _open_in_background(self) -> None:
