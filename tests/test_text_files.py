@@ -251,15 +251,20 @@ def test_a_kill_at_each_sync_and_rename_of_adding_a_large_text_loses_nothing_ack
         assert journal_path(path).stat().st_size + path.stat().st_size < 50_000, point
 
 
+def two_stores(tmp_path: Path, live_text: str, elsewhere_text: str):
+    """A live store and one elsewhere to restore from, each holding one document."""
+    paths_and_documents = []
+    for name, text in (("live", live_text), ("elsewhere", elsewhere_text)):
+        path = tmp_path / name / "gloss.json"
+        with Store(path) as store:
+            paths_and_documents += [path, store.add_document(Document.from_text(text))]
+    return tuple(paths_and_documents)
+
+
 def test_a_restore_keeps_the_replaced_store_openable_and_brings_text_files_along(
     tmp_path: Path,
 ) -> None:
-    live = tmp_path / "live" / "gloss.json"
-    elsewhere = tmp_path / "elsewhere" / "gloss.json"
-    with Store(live) as store:
-        mine = store.add_document(Document.from_text(large_text(6)))
-    with Store(elsewhere) as store:
-        theirs = store.add_document(Document.from_text(large_text(7)))
+    live, mine, elsewhere, theirs = two_stores(tmp_path, large_text(6), large_text(7))
     aside = restore(live, elsewhere)
     assert aside is not None
     with Store(live) as store:
@@ -271,12 +276,7 @@ def test_a_restore_keeps_the_replaced_store_openable_and_brings_text_files_along
 def test_a_restore_from_a_store_file_whose_text_files_are_gone_changes_nothing(
     tmp_path: Path,
 ) -> None:
-    live = tmp_path / "live" / "gloss.json"
-    elsewhere = tmp_path / "elsewhere" / "gloss.json"
-    with Store(live) as store:
-        store.add_document(Document.from_text("Kept as it was.\n"))
-    with Store(elsewhere) as store:
-        store.add_document(Document.from_text(large_text(8)))
+    live, _, elsewhere, _ = two_stores(tmp_path, "Kept as it was.\n", large_text(8))
     for file in text_files(elsewhere):
         file.unlink()
     before = live.read_bytes()
