@@ -153,6 +153,26 @@ async def test_a_book_opened_from_its_file_does_not_need_the_stored_copy_which_i
     assert app.error_message is not None and "does not match its id" in app.error_message
 
 
+async def test_a_changed_text_of_a_book_not_shown_ends_the_reader_after_its_first_frame(
+    tmp_path: Path,
+) -> None:
+    """Opening another file reads no stored book, but every stored text is still checked
+    once the reader is up: damage is found at each launch, as opening the store did."""
+    from tui.app import GlossApp
+
+    store_path, small = tmp_path / "gloss.json", tmp_path / "note.txt"
+    changed_text_file(store_path, tmp_path / "book.txt")
+    small.write_text("A short note.\n", encoding="utf-8")
+    app = GlossApp(paths=[small], db=store_path, analyst="ana")
+    async with app.run_test(size=(100, 30)) as pilot:
+        for _ in range(50):
+            await pilot.pause(0.05)
+            if app.return_code is not None:
+                break
+    assert app.return_code == 2
+    assert app.error_message is not None and "does not match its id" in app.error_message
+
+
 def test_doctor_checks_a_large_text_and_repair_recovers_it(store_path: Path) -> None:
     with Store(store_path) as store:
         document = store.add_document(Document.from_text(large_text(4)))
