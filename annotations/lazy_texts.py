@@ -164,14 +164,11 @@ def read_texts(documents: Iterable[Document]) -> None:
 
 def check_texts(documents: Iterable[Document], store: Path) -> None:
     """Check every text of `documents` in a file beside the store at `store` against its
-    id: those not read yet are read (and kept), the files of those given their text by
-    `supply_text` are hashed a megabyte at a time. `StoreError` (one line) for the first
-    that is damaged or missing."""
+    id: each file is hashed a megabyte at a time, and a text not read yet stays unread
+    (reading it would keep every stored book in memory for the session). `StoreError`
+    (one line) for the first that is damaged or missing."""
     for document in documents:
         if not isinstance(document, LazyTextDocument) or document.__dict__.get(_CHECKED):
-            continue
-        if not text_is_read(document):
-            document.text  # noqa: B018 — reading it is the check
             continue
         digest = hashlib.sha256()
         path = text_folder(store) / file_name(document.id)
