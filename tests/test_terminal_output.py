@@ -10,7 +10,11 @@ from rich.style import Style
 from textual._compositor import ChopsUpdate
 from textual.strip import Strip
 
-from tui.terminal_output import TEXTUALS_RENDER_SEGMENTS, _render_segments
+from tui.terminal_output import (
+    TEXTUALS_RENDER_SEGMENTS,
+    _render_segments,
+    installed_textual_version,
+)
 
 PANE, WIDTH = 106, 160
 # A cursor move with nothing written after it (before the next move, line or the end).
@@ -46,3 +50,11 @@ def test_spans_inside_either_widget_write_what_textual_writes() -> None:
     console = Console(color_system="256", force_terminal=True)
     frame = reader_frame([(3, 10, 20), (4, PANE + 2, WIDTH), (5, 100, 120), (6, 0, WIDTH)])
     assert _render_segments(frame, console) == TEXTUALS_RENDER_SEGMENTS(frame, console)
+
+
+def test_the_textual_version_is_the_one_its_package_metadata_reports() -> None:
+    # The patch is installed only on the Textual it copies; the version is read without
+    # importlib.metadata at start, and must be the same.
+    from importlib.metadata import version
+
+    assert installed_textual_version() == version("textual")

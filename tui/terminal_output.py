@@ -12,9 +12,12 @@ moves that were followed by nothing.
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
+import textual
 from rich.console import Console
 from rich.control import Control
-from textual import __version__ as textual_version
 from textual._compositor import ChopsUpdate
 
 # The Textual whose ChopsUpdate.render_segments this copies, with the one change marked.
@@ -51,8 +54,31 @@ def _render_segments(self: ChopsUpdate, console: Console) -> str:
     return "".join(sequences)
 
 
+def installed_textual_version() -> str:
+    """The version of the Textual that is imported, as `importlib.metadata` reports it.
+
+    Textual's `__version__` asks `importlib.metadata`, which loads email, zipfile and csv
+    (about 6 ms of every start). The version is in the name of the `textual-X.dist-info`
+    directory beside the package, where an installer puts it; only when that is not one
+    directory (another layout, a stale copy) is `importlib.metadata` asked."""
+    site = Path(textual.__file__).parent.parent
+    try:
+        found = [
+            entry.name
+            for entry in os.scandir(site)
+            if entry.name.startswith("textual-") and entry.name.endswith(".dist-info")
+        ]
+    except OSError:
+        found = []
+    if len(found) == 1:
+        return found[0].removeprefix("textual-").removesuffix(".dist-info")
+    from importlib.metadata import version
+
+    return version("textual")
+
+
 def skip_chops_past_spans() -> None:
     """Make Textual's partial frames skip chops that start where a changed span ends
     (only on the Textual this was written for: another may have changed the method)."""
-    if textual_version == _FOR_TEXTUAL:
+    if installed_textual_version() == _FOR_TEXTUAL:
         ChopsUpdate.render_segments = _render_segments  # type: ignore[method-assign]
