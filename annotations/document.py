@@ -18,9 +18,8 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import regex
-
 from annotations.errors import DocumentError
+from annotations.lazy_pattern import lazy_regex
 from annotations.safe_text import path_text
 from annotations.sources import CONVERSION, convert, source_format
 from annotations.structure import Structure
@@ -503,10 +502,13 @@ _TERMINAL_PUNCTUATION = tuple(".!?…؟۔।。！？:;\"'”’»)")
 # A candidate sentence end: terminal punctuation (Latin, Arabic/Persian, Urdu, Devanagari,
 # CJK), then closing quotes or brackets, then white space (or, for CJK, nothing).
 _CLOSERS = r""""'”’»)\]」』）》〉】"""
-_SENTENCE_END = regex.compile(
+_SENTENCE_END = lazy_regex(
     rf"""(?:[.!?…]+|[؟۔।]+|[。！？]+)[{_CLOSERS}]*(?:\s+|(?<=[。！？][{_CLOSERS}]*)(?=\S))"""
 )
-_WORD_BEFORE = regex.compile(r"(\S+)$")
+# What every sentence end has: terminal punctuation with something after it. A paragraph
+# without it (a title, a heading) is one sentence, found without compiling the pattern.
+_MAYBE_SENTENCE_END = re.compile(r"[.!?…؟۔।。！？](?s:.)")
+_WORD_BEFORE = lazy_regex(r"(\S+)$")
 # Abbreviations after which a full stop does not end a sentence (lower case, no dot).
 _ABBREVIATIONS = frozenset(
     (
@@ -516,7 +518,7 @@ _ABBREVIATIONS = frozenset(
         "г гг им ул т тт см др пр проф акад ген млн млрд руб тыс"
     ).split()
 )
-_INITIALISM = regex.compile(r"^(?:\p{L}\.)+\p{L}?\.?$")  # U.S., p.m., e.g., т.е.
+_INITIALISM = lazy_regex(r"^(?:\p{L}\.)+\p{L}?\.?$")  # U.S., p.m., e.g., т.е.
 
 
 def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[Span]:
@@ -530,6 +532,9 @@ def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[Sp
     end = len(text) if end is None else end
     spans: list[Span] = []
     sentence_start = start
+    if _MAYBE_SENTENCE_END.search(text, start, end) is None:
+        _append_trimmed(text, spans, start, end)
+        return spans
     for match in _SENTENCE_END.finditer(text, start, end):
         punctuation_end = match.start() + len(match.group().rstrip())
         next_start = match.end()

@@ -13,9 +13,8 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, replace
 
-import regex
-
 from annotations.document import Document, Span
+from annotations.lazy_pattern import lazy_regex
 from annotations.text_units import (
     clause_spans,
     end_with_closing_marks,
@@ -268,7 +267,7 @@ def _word_end_after(text: str, offset: int) -> int:
     return offset if end == len(text) and not _WORDLIKE.search(text, offset, end) else end
 
 
-_WORDLIKE = regex.compile(r"[\p{L}\p{N}\p{M}\p{So}]")
+_WORDLIKE = lazy_regex(r"[\p{L}\p{N}\p{M}\p{So}]")
 
 
 def _ahead(moved: int, offset: int) -> int | None:

@@ -14,19 +14,36 @@ short one.
 from __future__ import annotations
 
 import bisect
+import re
 import unicodedata
 from collections.abc import Iterator, Sequence
 
-import regex
-
+from annotations.lazy_pattern import lazy_regex
 from annotations.safe_text import visible
 
 # wcwidth and python-bidi load when first needed (text beyond printable ASCII, a
 # right-to-left script): showing most documents needs neither, and wcwidth alone took
 # a tenth of what Gloss imports to start.
 
-_CLUSTER = regex.compile(r"\X", regex.DOTALL)
-_PREPEND = regex.compile(r"\p{Grapheme_Cluster_Break=Prepend}")
+# Latin, Cyrillic and general punctuation without tab, soft hyphen, combining or format
+# characters: one cell each, left to right. Most of a document in a European language is
+# made of these, and is laid out and ordered without compiling a `regex` pattern (or
+# importing `regex`, which cost more than any other module Gloss loads to start).
+_BEYOND_SIMPLE_SCRIPTS = re.compile(
+    "[^\x00-\x08\n-\xac\xae-\u02ff\u0400-\u0482\u048a-\u052f\u1e00-\u1eff"
+    "\u2010-\u2029\u202f-\u205f]"
+)
+
+
+def in_simple_scripts(text: str) -> bool:
+    """True when every character of `text` is one of Latin, Cyrillic or general
+    punctuation that is one cell wide and left to right: no tab, no wide, combining,
+    format or right-to-left character (and so no bidi reordering)."""
+    return (text.isascii() and "\t" not in text) or _BEYOND_SIMPLE_SCRIPTS.search(text) is None
+
+
+_CLUSTER = lazy_regex(r"(?s)\X")
+_PREPEND = lazy_regex(r"\p{Grapheme_Cluster_Break=Prepend}")
 # How far either side of an offset a boundary search looks first when the line is longer.
 _WINDOW = 256
 _MAX_WINDOW = 65_536
@@ -147,7 +164,7 @@ def snap_to_graphemes(text: str, start: int, end: int) -> tuple[int, int]:
 
 # -- words -------------------------------------------------------------------------------
 
-_IDEOGRAPHIC = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Extended_Pictographic}]")
+_IDEOGRAPHIC = lazy_regex(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Extended_Pictographic}]")
 # Characters that join two word parts into one word: don't, state-run, l’État.
 _JOINERS = frozenset("'’-‐")
 
@@ -357,7 +374,7 @@ _QUOTES = frozenset('“‘«„"「『‹')
 # A quotation of more words than this is a clause of its own; a shorter one ("experts",
 # “shadow regime”) is a phrase inside its clause.
 _QUOTED_PHRASE_WORDS = 3
-_HAS_WORD = regex.compile(r"[\p{L}\p{N}]")
+_HAS_WORD = lazy_regex(r"[\p{L}\p{N}]")
 
 
 def clause_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
@@ -416,9 +433,7 @@ def clause_spans(text: str, start: int = 0, end: int | None = None) -> list[tupl
 # is no clause boundary (most "and"s join two words: "road and rail"), so it makes a unit of
 # its own, between word and clause. Chinese writes no spaces, so a 和 cannot be told from
 # the one in 和平 (peace): there the enumeration comma 、 is the only phrase boundary.
-_CONJUNCTION = regex.compile(
-    r"(?:and|or|but|nor|или|либо|и|а|но|یا|اما|ولی|و|أو|أم|لكن|ثم)(?=\s)", regex.IGNORECASE
-)
+_CONJUNCTION = lazy_regex(r"(?i)(?:and|or|but|nor|или|либо|и|а|но|یا|اما|ولی|و|أو|أم|لكن|ثم)(?=\s)")
 _LIST_SEPARATORS = frozenset("、")
 
 
@@ -536,12 +551,12 @@ def tab_stop(cell_x: int, tab_size: int = 8) -> int:
 
 # -- display order of right-to-left text -------------------------------------------------
 
-_RIGHT_TO_LEFT = regex.compile(r"[\p{Bidi_Class=R}\p{Bidi_Class=AL}\p{Bidi_Class=AN}]")
+_RIGHT_TO_LEFT = lazy_regex(r"[\p{Bidi_Class=R}\p{Bidi_Class=AL}\p{Bidi_Class=AN}]")
 # The explicit embeddings, overrides and isolates (LRE RLE PDF LRO RLO, LRI RLI FSI PDI).
 # Gloss shows each as a visible symbol (safe_text), so it orders them as that symbol: a
 # neutral. Obeyed, an override spoofs the display ("exe.live" drawn as "evil.exe"), and
 # python-bidi asserts on an isolate in a right-to-left paragraph.
-_EXPLICIT_FORMATTING = regex.compile("[\u202a-\u202e\u2066-\u2069]")
+_EXPLICIT_FORMATTING = lazy_regex("[\u202a-\u202e\u2066-\u2069]")
 
 
 def _as_shown(paragraph: str) -> str:
@@ -551,7 +566,7 @@ def _as_shown(paragraph: str) -> str:
 
 def is_right_to_left(paragraph: str) -> bool:
     """True when the paragraph's first strong character is right-to-left (Arabic, Persian…)."""
-    if not _RIGHT_TO_LEFT.search(paragraph):
+    if in_simple_scripts(paragraph) or not _RIGHT_TO_LEFT.search(paragraph):
         return False
     from bidi import algorithm as bidi_algorithm
 
@@ -565,7 +580,7 @@ def bidi_levels(paragraph: str) -> list[int] | None:
     each wrapped line and passed to `visual_order`. Embeddings, overrides and isolates
     count as neutral characters: they are shown as symbols, never obeyed.
     """
-    if not _RIGHT_TO_LEFT.search(paragraph):
+    if in_simple_scripts(paragraph) or not _RIGHT_TO_LEFT.search(paragraph):
         return None
     from bidi import algorithm as bidi_algorithm
 

@@ -47,6 +47,7 @@ NOT_AT_START = (
     "zipfile",  # importlib.resources' readers: the bundled files are read beside the code
     "importlib.metadata",  # Textual's __version__: its dist-info directory is read instead
     "email",  # what importlib.metadata loads
+    "regex",  # Unicode-property patterns: not for a first screen in a Latin script
 )
 
 

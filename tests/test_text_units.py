@@ -17,6 +17,7 @@ from annotations.text_units import (
     grapheme_end,
     grapheme_start,
     graphemes,
+    in_simple_scripts,
     is_grapheme_boundary,
     is_right_to_left,
     next_grapheme,
@@ -273,6 +274,21 @@ def test_left_to_right_text_is_left_alone() -> None:
     assert bidi_levels(line) is None
     assert display_line(line) == line
     assert not is_right_to_left(line)
+
+
+def test_the_simple_scripts_are_one_cell_left_to_right_characters_only() -> None:
+    # Text of only these is laid out and drawn without the Unicode-property patterns: so
+    # none may be one those patterns single out (wide, combining, format, tab, right to
+    # left), over every code point there is.
+    special = regex.compile(
+        r"[\t\p{Mn}\p{Me}\p{Cf}\p{East_Asian_Width=W}\p{East_Asian_Width=F}"
+        r"\p{Bidi_Class=R}\p{Bidi_Class=AL}\p{Bidi_Class=AN}]"
+    )
+    simple = "".join(chr(c) for c in range(0x110000) if in_simple_scripts(chr(c)))
+    assert special.search(simple) is None
+    assert in_simple_scripts("Russia and Iran: “Marriage” – Россия, naïve café, 5.5%")
+    assert not in_simple_scripts("Tab\there") and not in_simple_scripts("soft\xadhyphen")
+    assert not in_simple_scripts(E_ACUTE) and not in_simple_scripts("روسیه")
 
 
 def test_a_persian_line_is_drawn_right_to_left_with_brackets_mirrored() -> None:

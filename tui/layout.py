@@ -16,20 +16,20 @@ import re
 from dataclasses import dataclass
 from itertools import accumulate
 
-import regex
 from rich.cells import cell_len
 
 from annotations.document import Span
-from annotations.text_units import cell_width
+from annotations.lazy_pattern import lazy_regex
+from annotations.text_units import cell_width, in_simple_scripts
 
 # Characters that are not one cell wide (wide East Asian, emoji, combining and format
 # characters) or that lay out specially (tab, newline inside a hard-wrapped block).
-_NOT_ONE_CELL = regex.compile(
+_NOT_ONE_CELL = lazy_regex(
     r"[\t\p{Mn}\p{Me}\p{Cf}\u1100-\u115F\u2E80-\uA4CF\uAC00-\uD7A3\uF900-\uFAFF"
     r"\uFE00-\uFE0F\uFE30-\uFE4F\uFF00-\uFF60\uFFE0-\uFFE6\U0001F000-\U0001FFFF"
     r"\U00020000-\U0003FFFD\p{Bidi_Class=R}\p{Bidi_Class=AL}]"
 )
-_GRAPHEME = regex.compile(r"\X")
+_GRAPHEME = lazy_regex(r"\X")
 TAB_CELLS = 4
 PARAGRAPH_GAP = 1  # blank screen lines between paragraphs
 
@@ -72,7 +72,7 @@ def wrap_paragraph(text: str, span: Span, width: int) -> list[tuple[int, int]]:
     """
     width = max(1, width)
     segment = text[span.start : span.end]
-    if (segment.isascii() and "\t" not in segment) or not _NOT_ONE_CELL.search(segment):
+    if in_simple_scripts(segment) or not _NOT_ONE_CELL.search(segment):
         lines = [
             (span.start + m.start(), span.start + m.end())
             for m in _simple_wrap_pattern(width).finditer(segment)
