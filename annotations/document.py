@@ -8,6 +8,7 @@ that text, so the same words opened from anywhere are the same document.
 from __future__ import annotations
 
 import bisect
+import collections
 import hashlib
 import itertools
 import re
@@ -448,7 +449,7 @@ def paragraph_spans(text: str) -> list[Span]:
     """
     if not _is_hard_wrapped(text):
         # Trimmed by the pattern itself: a 5 MB book is one pass in C, no loop of ours.
-        return [Span(*match.span()) for match in _TRIMMED_LINE.finditer(text)]
+        return _spans_of(list(_TRIMMED_LINE.finditer(text)))
     spans = []
     for start, end in _blocks(text):
         while start < end and text[start].isspace():
@@ -457,6 +458,22 @@ def paragraph_spans(text: str) -> list[Span]:
             end -= 1
         if end > start:
             spans.append(Span(start, end))
+    return spans
+
+
+# `Span(start, end)` sets each field through `object.__setattr__` (the class is frozen):
+# for the 13,000 paragraphs of a 5 MB book that was a third of `paragraph_spans`, before
+# the reader's first frame. `_spans_of` sets the same two slots of new Spans, in C loops.
+_new_object = object.__new__
+_set_start = Span.start.__set__  # type: ignore[attr-defined]
+_set_end = Span.end.__set__  # type: ignore[attr-defined]
+
+
+def _spans_of(matches: list[re.Match[str]]) -> list[Span]:
+    """`[Span(*match.span()) for match in matches]`, without a Python call per span."""
+    spans = list(map(_new_object, itertools.repeat(Span, len(matches))))
+    collections.deque(map(_set_start, spans, map(re.Match.start, matches)), maxlen=0)
+    collections.deque(map(_set_end, spans, map(re.Match.end, matches)), maxlen=0)
     return spans
 
 

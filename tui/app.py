@@ -103,7 +103,8 @@ class GlossApp(App[None]):
     """`GlossApp(paths, db, analyst, codebook)`; with no paths, the bundled article
     (or the library, once the store holds several documents). `store`, when given, is an
     already open store for `db` (the command line opens it to check it): the app uses it
-    and closes it, instead of opening it a second time."""
+    and closes it, instead of opening it a second time; `checked`, likewise, the codebook
+    and keymap `keys.codebook_and_keymap(codebook)` gave the command line."""
 
     # The reader's styling; every other screen's is read when the first of them opens
     # (`push_screen`): all 134 rules took 13 ms to parse at start, the reader's 25 take 3.
@@ -128,14 +129,16 @@ class GlossApp(App[None]):
         converted: dict[Path, Document] | None = None,
         citation_style: str | None = None,
         password: str | None = None,
+        checked: tuple[Codebook, dict[str, str]] | None = None,
     ) -> None:
         super().__init__()
         self.paths = list(paths or [])
         self.db_path = db
         self.analyst = analyst or analyst_name(None)  # $GLOSS_ANALYST, config.toml, login
         # The keymap in force (`[keys]` of config.toml): the palette and help show it.
-        # The command line has checked both already and said what is wrong in one line.
-        self.codebook, self.keymap_in_force = keys.codebook_and_keymap(codebook)
+        # The command line has checked both already and said what is wrong in one line
+        # (`checked`: what it found, not read and checked a second time).
+        self.codebook, self.keymap_in_force = checked or keys.codebook_and_keymap(codebook)
         # Until the store is open: then its own codebook, if it records one, is in force.
         self._codebook_file, self._codebook_chosen = (
             codebook or load_settings().codebook,

@@ -49,7 +49,7 @@ def run(options: argparse.Namespace) -> int:
             continue  # converted below, once the store is open
         if explicit and (not path.exists() or path.stat().st_size < 1_000_000):
             Document.from_path(path, encoding=options.encoding)
-    codebook_and_keymap(options.codebook)  # and config.toml's [keys]
+    checked = codebook_and_keymap(options.codebook)  # and config.toml's [keys]
     check_theme(load_settings())
     db = common.store_path(options.db)
     # A damaged store is reported here, before the screen changes; the app then uses this
@@ -74,6 +74,7 @@ def run(options: argparse.Namespace) -> int:
             converted=converted,
             citation_style=options.citation_style,
             password=options.password,
+            checked=checked,
         )
         app.run()
     finally:
