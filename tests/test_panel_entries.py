@@ -6,12 +6,19 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+from rich.cells import cell_len, set_cell_size
+
 from annotations import Document, Store
 from annotations.codebook import Codebook
+from annotations.document import Span
+from annotations.text_units import display_line
 from tui.app import GlossApp
+from tui.layout import wrap_paragraph
 from tui.screens.reader import ReaderScreen
 from tui.widgets.annotation_panel import AnnotationPanel
-from tui.widgets.panel_entry import quote_rows
+from tui.widgets.panel_entry import quote_row_count, quote_rows
 
 SIZE = (140, 40)
 ALL_INTERESTS = [code.id for code in Codebook.default().codes if code.id.startswith("interest/")]
@@ -98,3 +105,53 @@ def test_a_quote_one_cell_too_long_wraps_its_last_word_with_the_closing_mark() -
     assert rows == ["“Neither ever trusted the other for", "long.”"]
     rows = [row[0].text for row in quote_rows(quote * 3, 41)]
     assert len(rows) == 2 and rows[1].endswith("…”") and len(rows[1]) <= 41
+
+
+def _rows_of_the_whole_quote(quote: str, width: int) -> list[str]:
+    """The two rows of a long quote as drawn by wrapping all of it: what `quote_rows`
+    must show, however little of a long quote it wraps or measures."""
+    text = " ".join(quote.split())
+    marked = f"“{text}”"
+    lines = wrap_paragraph(marked, Span(0, len(marked)), width)
+    first = marked[slice(*lines[0])].rstrip()
+    if len(lines) == 2:
+        return [first, marked[slice(*lines[1])].strip()]
+    rest = marked[lines[1][0] : -1].strip()
+    if cell_len(rest) > width - 1:
+        cut = set_cell_size(rest, width - 2).rstrip()
+        space = cut.rfind(" ")
+        rest = (cut[:space].rstrip() if space > len(cut) // 2 else cut) + "…"
+    return [first, rest + "”"]
+
+
+_QUOTE_WORDS = st.sampled_from(
+    [
+        "Moscow",
+        "Tehran’s",
+        "“shadow",
+        "regime”",
+        "–",
+        "a",
+        "institutions,",
+        "Москва",
+        "تهران",
+        "俄罗斯和伊朗",
+        "e\u0301",
+        "👩\u200d👩\u200d👧",
+        "x" * 70,
+    ]
+)
+
+
+@settings(max_examples=300, deadline=None)
+# Characters of several code points a cell or two wide: a long start of few cells.
+@example(words=["e" + "\u0301" * 9] * 60, width=20)
+@example(words=["Moscow", "Tehran", "and", "Damascus"] + ["e" + "\u0301" * 9] * 60, width=20)
+@given(words=st.lists(_QUOTE_WORDS, min_size=1, max_size=120), width=st.integers(12, 90))
+def test_a_long_quote_shows_the_rows_wrapping_all_of_it_would(words: list[str], width: int) -> None:
+    quote = " ".join(words)
+    if quote_row_count(quote, width) == 1:
+        return
+    assert [row[0].text for row in quote_rows(quote, width)] == [
+        display_line(row) for row in _rows_of_the_whole_quote(quote, width)
+    ]

@@ -23,6 +23,10 @@ from tui.layout import wrap_paragraph
 
 # A quote longer than this many times the width takes two rows without being measured.
 _SURELY_LONG = 4
+# Of a long text, this many times the width of its start is wrapped or measured: enough
+# for three lines of text (a line of one-cell characters and single spaces takes at most
+# one more character than the width).
+_PREFIX_WIDTHS = 4
 
 
 class Piece(NamedTuple):
@@ -137,7 +141,7 @@ def quote_rows(quote: str, width: int) -> list[Row]:
     if quote_row_count(quote, width) == 1:
         return [[Piece(display_line(f"“{text}”"), "quote")]]
     marked = f"“{text}”"
-    lines = wrap_paragraph(marked, Span(0, len(marked)), width)
+    lines = _first_lines(marked, width)
     first = marked[slice(*lines[0])].rstrip()
     if len(lines) == 2:  # the closing mark wraps with the last word, never alone
         second = marked[slice(*lines[1])].strip()
@@ -150,14 +154,37 @@ def quote_rows(quote: str, width: int) -> list[Row]:
     ]
 
 
+def _first_lines(text: str, width: int) -> list[tuple[int, int]]:
+    """The first lines of `text` wrapped at `width`: all of them, or (for a long text)
+    at least three, of which the first two are as the whole text wraps. A quote shows
+    two rows, and wrapping a whole long sentence to use two of its lines was most of the
+    work of drawing a panel of new entries."""
+    prefix = text[: _PREFIX_WIDTHS * width]
+    if len(prefix) < len(text):
+        # Wrapping is greedy: a line ends where its text runs out of room, so the first
+        # two lines of a prefix that wraps onto a third are the whole text's first two.
+        lines = wrap_paragraph(prefix, Span(0, len(prefix)), width)
+        if len(lines) >= 3:
+            return lines
+    return wrap_paragraph(text, Span(0, len(text)), width)
+
+
 def shorten(text: str, cells: int) -> str:
     """`text` in at most `cells` cells: cut at the last word that fits, then "…" (in any
     script: a run without spaces, such as Chinese, is cut where the cells run out)."""
-    if cell_len(text) <= cells:
+    if len(text) > _PREFIX_WIDTHS * max(1, cells):
+        # Only the start of a long text is shown: measuring and cutting the whole of it
+        # (grapheme by grapheme) was the cost. The start must be wider than what is kept,
+        # which text of zero-width marks might not be.
+        start = text[: _PREFIX_WIDTHS * max(1, cells)]
+        if cell_len(start) > cells + 2:
+            text = start
+    one_cell = _ONE_CELL.issuperset(text)  # most prose: measured and cut by its length
+    if (len(text) if one_cell else cell_len(text)) <= cells:
         return text
     if cells <= 1:
         return "…"[: max(0, cells)]
-    cut = set_cell_size(text, cells - 1).rstrip()
+    cut = (text[: cells - 1] if one_cell else set_cell_size(text, cells - 1)).rstrip()
     space = cut.rfind(" ")
     if space > len(cut) // 2:
         cut = cut[:space].rstrip()
