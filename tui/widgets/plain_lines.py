@@ -122,6 +122,9 @@ class PlainLinesCache(StylesCache):
     # The true-colour filter applied before lines are cached (None: none is), so that a
     # new one (a new theme) or none (ANSI colours switched on) redraws every line.
     _truecolor: ANSIToTruecolor | None = None
+    # The side cells last filtered, and what they were filtered from (`_filtered_sides`).
+    _filtered_sides_key: tuple[object, ...] | None = None
+    _filtered_sides_cells: tuple[list[Segment], list[Segment]] = ([], [])
 
     def render(
         self,
@@ -153,11 +156,7 @@ class PlainLinesCache(StylesCache):
                 render_content_line, truecolor, background
             )
             if sides is not None and (sides[0] or sides[1]):
-                # Filtered as Textual filters the whole line: segment by segment.
-                sides = (
-                    list(Strip(sides[0]).apply_filter(truecolor, background)),
-                    list(Strip(sides[1]).apply_filter(truecolor, background)),
-                )
+                sides = self._filtered_sides(sides, truecolor, background)
         if (passes_through, truecolor, sides) != (
             self._passes_through,
             self._truecolor,
@@ -177,6 +176,24 @@ class PlainLinesCache(StylesCache):
             opacity=opacity,
             **options,
         )
+
+    def _filtered_sides(
+        self,
+        sides: tuple[list[Segment], list[Segment]],
+        truecolor: ANSIToTruecolor,
+        background: Color,
+    ) -> tuple[list[Segment], list[Segment]]:
+        """`sides` filtered as Textual filters a whole line, segment by segment; the same
+        cells every frame, so filtered once until they, the filter or the background change
+        (filtering them anew was a tenth of a millisecond of each frame the panel drew)."""
+        key = (tuple(sides[0]), tuple(sides[1]), truecolor, background)
+        if self._filtered_sides_key != key:
+            self._filtered_sides_key = key
+            self._filtered_sides_cells = (
+                list(Strip(sides[0]).apply_filter(truecolor, background)),
+                list(Strip(sides[1]).apply_filter(truecolor, background)),
+            )
+        return self._filtered_sides_cells
 
     def render_line(
         self,
