@@ -99,6 +99,42 @@ async def test_the_panel_width_changes_from_the_keyboard_and_is_kept_per_analyst
         assert other.screen.query_one(AnnotationPanel).outer_size.width == before
 
 
+async def test_of_two_entries_alike_only_the_one_under_the_cursor_is_highlighted(
+    store_path: Path,
+) -> None:
+    # Their chip rows and blank rows are the same text: the highlight must still be drawn
+    # on the cursor's entry's rows only, and move with the cursor.
+    document = Document.bundled()
+    with Store(store_path) as store:
+        store.add_document(document)
+        first, second = document.sentences[2], document.sentences[3]
+        for sentence in (first, second):
+            store.annotate(
+                document.id, sentence.start, sentence.end, tags=["actor/iran"], analyst="ana"
+            )
+    app = GlossApp(db=store_path, analyst="ana")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        reader = app.screen
+        assert isinstance(reader, ReaderScreen)
+        panel = reader.query_one(AnnotationPanel)
+
+        def chip_row_backgrounds() -> list[object]:
+            strips = [panel.render_line(y) for y in range(panel.size.height)]
+            rows = [s for s in strips if "ana" in s.text]
+            assert len(rows) == 2
+            return [list(row)[-2].style.bgcolor for row in rows]  # the padding
+
+        for sentence, highlighted in ((first, 0), (second, 1)):
+            reader.select_span(sentence.start, sentence.end)
+            await pilot.pause()
+            backgrounds = chip_row_backgrounds()
+            assert backgrounds[highlighted] != backgrounds[1 - highlighted]
+        reader.select_span(document.sentences[6].start, document.sentences[6].end)
+        await pilot.pause()
+        assert len(set(map(str, chip_row_backgrounds()))) == 1
+
+
 def test_a_quote_one_cell_too_long_wraps_its_last_word_with_the_closing_mark() -> None:
     quote = "Neither ever trusted the other for long."  # 42 cells with its marks
     rows = [row[0].text for row in quote_rows(quote, 41)]

@@ -52,6 +52,12 @@ _Shape = tuple[tuple[str, ...], str, str | None, QuoteSize, str]
 # thousand of them (the pane's and the panel's) were most of what it walked.
 _STRIP_CACHE_LINES = 192
 
+# What a panel line shows (`AnnotationPanel._line_content`): a blank, the empty panel's
+# message, or an entry's row of pieces and whether that entry is highlighted.
+_BLANK = ("blank",)
+_EMPTY_MESSAGE = "empty"
+_LineContent = tuple[object, ...]
+
 
 class AnnotationPanel(ScrollingLines, can_focus=True, inherit_bindings=False):
     """Annotations of the open document; `j`/`k` move, `enter` jumps to the span."""
@@ -101,9 +107,15 @@ class AnnotationPanel(ScrollingLines, can_focus=True, inherit_bindings=False):
         self._width = 0
         self._strips: LRUCache[tuple[object, ...], Strip] = LRUCache(_STRIP_CACHE_LINES)
         self._version = 0
+        # Strips by what they show (`render_line`), drawn anew when styles or codes change.
+        self._strips_by_look: LRUCache[tuple[object, ...], Strip] = LRUCache(_STRIP_CACHE_LINES)
+        self._look_version = 0
         self._chip_styles: dict[str, Style] = {}
         self._chip_texts: dict[str, list[str]] = {}  # at the measured width
         self._chip_counts: dict[tuple[tuple[str, ...], str, str | None], int] = {}  # at the width
+        self._chip_rows_by_key: LRUCache[tuple[tuple[str, ...], str, str | None], list[Row]] = (
+            LRUCache(1024)  # at the width
+        )
         # Each annotation's shape, worked out once (by id, with the annotation it is of)
         # and numbered, and the number of each entry's until the annotations change: a
         # resize measures ten thousand entries again, but only a few hundred shapes.
@@ -140,7 +152,9 @@ class AnnotationPanel(ScrollingLines, can_focus=True, inherit_bindings=False):
         self._chip_styles.clear()
         self._chip_texts.clear()
         self._chip_counts.clear()
+        self._chip_rows_by_key.clear()
         self._version += 1
+        self._look_version += 1
         if self.content_width:
             self._measure()  # a renamed code's chips may take another number of rows
         self.refresh()
@@ -213,6 +227,7 @@ class AnnotationPanel(ScrollingLines, can_focus=True, inherit_bindings=False):
         self._width = self._text_width()
         self._chip_texts.clear()
         self._chip_counts.clear()
+        self._chip_rows_by_key.clear()
         if self._entry_shapes is None:
             self._entry_shapes = [self._shape_number(a) for a in self.annotations]
         height_of = [self._height(shape) for shape in self._shapes]  # in their numbers' order
@@ -255,13 +270,23 @@ class AnnotationPanel(ScrollingLines, can_focus=True, inherit_bindings=False):
         if rows is None:
             annotation = self.annotations[index]
             width = self._width
-            chips = [(tag, self._chip_pieces(tag)) for tag in annotation.tags]
-            rows = chip_rows(chips, self._meta(annotation), width)
-            rows += quote_rows(visible(annotation.quote), width)
+            rows = [*self._chip_rows(annotation), *quote_rows(visible(annotation.quote), width)]
             # A Persian or Arabic memo in the order it reads (as the quote is).
             memo = self._memo_lines(annotation)
             rows += [[Piece(display_line(line), "memo")] for line in memo]
             self._rows[key] = rows
+        return rows
+
+    def _chip_rows(self, annotation: Annotation) -> list[Row]:
+        """The rows of an entry's chips and meta text at the measured width: the same for
+        every entry with its tags, analyst and confidence, so laid out once for them."""
+        key = (annotation.tags, annotation.analyst, annotation.confidence)
+        rows = self._chip_rows_by_key.get(key)
+        if rows is None:
+            chips = [(tag, self._chip_pieces(tag)) for tag in annotation.tags]
+            rows = self._chip_rows_by_key[key] = chip_rows(
+                chips, self._meta(annotation), self._width
+            )
         return rows
 
     def _chip_pieces(self, tag: str) -> list[str]:
@@ -313,31 +338,46 @@ class AnnotationPanel(ScrollingLines, can_focus=True, inherit_bindings=False):
         key = (line_y, width, self._version, index == self.highlighted, bar)
         strip = self._strips.get(key)
         if strip is None:
-            # One strip a line: the entry's cells, then the scrollbar's.
-            segments = self._render_entry_line(line_y, width)
-            segments.append(self.scrollbar_segment(bar))
-            strip = Strip(segments, width + SCROLLBAR_WIDTH)
+            # Lines that look alike share a strip: most chip rows, every blank row and
+            # many memos are the same as another entry's, and a page down that brings a
+            # screen of new entries into view then makes strips for about half its lines.
+            look = (self._line_content(line_y), width, self._look_version, bar)
+            strip = self._strips_by_look.get(look)
+            if strip is None:
+                # One strip a line: the entry's cells, then the scrollbar's.
+                segments = self._render_content(look[0], width)
+                segments.append(self.scrollbar_segment(bar))
+                strip = Strip(segments, width + SCROLLBAR_WIDTH)
+                self._strips_by_look[look] = strip
             self._strips[key] = strip
         return strip
 
-    def _render_entry_line(self, line_y: int, width: int) -> list[Segment]:
-        """The segments of panel line `line_y`, `width` cells of them."""
-        base = self.cached_style()
+    def _line_content(self, line_y: int) -> _LineContent:
+        """What panel line `line_y` shows: the empty panel's message, a blank, or a row
+        of an entry's pieces and whether it is the highlighted entry's."""
         if not self.annotations:
-            if line_y == 0:
-                style = base + self.cached_style("annotation-panel--empty")
-                return _fitted([Segment(self.empty_message[:width], style)], width, base)
-            return [Segment(" " * width, base)]
+            return (_EMPTY_MESSAGE, self.empty_message) if line_y == 0 else _BLANK
         index = max(0, bisect.bisect_right(self._tops, line_y) - 1)
         if index >= len(self.annotations):
-            return [Segment(" " * width, base)]
+            return _BLANK
         row = line_y - self._tops[index]
-        if index == self.highlighted and row < self._heights[index] - 1:
-            base = base + self.cached_style("annotation-panel--highlighted")
         rows = self._entry_rows(index)
         if row >= len(rows):
-            return [Segment(" " * width, self.cached_style())]
-        segments = [Segment(piece.text, self._piece_style(piece, base)) for piece in rows[row]]
+            return _BLANK  # the blank row after each entry, never highlighted
+        return (tuple(rows[row]), index == self.highlighted)
+
+    def _render_content(self, content: _LineContent, width: int) -> list[Segment]:
+        """The segments of a line showing `content`, `width` cells of them."""
+        base = self.cached_style()
+        if content is _BLANK:
+            return [Segment(" " * width, base)]
+        if content[0] is _EMPTY_MESSAGE:
+            style = base + self.cached_style("annotation-panel--empty")
+            return _fitted([Segment(self.empty_message[:width], style)], width, base)
+        pieces, highlighted = content
+        if highlighted:
+            base = base + self.cached_style("annotation-panel--highlighted")
+        segments = [Segment(piece.text, self._piece_style(piece, base)) for piece in pieces]
         return _fitted(segments, width, base)
 
     def _piece_style(self, piece: Piece, base: Style) -> Style:
@@ -351,6 +391,7 @@ class AnnotationPanel(ScrollingLines, can_focus=True, inherit_bindings=False):
         super().notify_style_update()
         self._chip_styles.clear()
         self._version += 1
+        self._look_version += 1
 
     def _chip_style(self, tag: str) -> Style:
         style = self._chip_styles.get(tag)
