@@ -137,6 +137,7 @@ class ReadingPane(ScrollingLines, can_focus=True, inherit_bindings=False):
         self._match_starts: list[int] = []
         self._layout: ParagraphLayout | None = None
         self._strips: LRUCache[tuple[object, ...], Strip] = LRUCache(STRIP_CACHE_LINES)
+        self._gutters: LRUCache[tuple[object, ...], tuple[Segment, ...]] = LRUCache(512)
         self._version = 0
         # The paragraph number, a space, the markers, the gap.
         self._number_width = 1 + len(str(len(document.paragraphs)))
@@ -316,6 +317,7 @@ class ReadingPane(ScrollingLines, can_focus=True, inherit_bindings=False):
         super().notify_style_update()
         self._styles.clear()
         self._markers = None
+        self._gutters.clear()
         self._version += 1
 
     # -- drawing -----------------------------------------------------------------------
@@ -347,7 +349,8 @@ class ReadingPane(ScrollingLines, can_focus=True, inherit_bindings=False):
             if cells <= width:
                 return Strip([Segment(shown + " " * (width - cells), base), bar], full_width)
         segments = [*self._gutter(line, base, highlights), *text_segments]
-        cells = sum(segment.cell_length for segment in segments)
+        # The gutter is `_gutter_width` cells, however it is marked.
+        cells = self._gutter_width + sum(cell_len(text) for text, _, _ in text_segments)
         if cells < width:
             segments.append(Segment(" " * (width - cells), base))
         elif cells > width:
@@ -362,15 +365,26 @@ class ReadingPane(ScrollingLines, can_focus=True, inherit_bindings=False):
             self._markers = MarkerGutter(MARKER_CELLS, terminal_colours(self.app))
         return self._markers
 
-    def _gutter(self, line: ScreenLine, base: Style, highlights: list[Highlight]) -> list[Segment]:
+    def _gutter(
+        self, line: ScreenLine, base: Style, highlights: list[Highlight]
+    ) -> tuple[Segment, ...]:
         """The paragraph number (on its first line), then the markers of the annotations
         on this line, then the gap before the text."""
         number = str(line.paragraph + 1) if line.row == 0 else ""
-        number_segment = Segment(
-            number.rjust(self._number_width) + " ", base + self.cached_style("reading-pane--gutter")
-        )
-        markers = self.marker_gutter.segments([(h.markers, h.own) for h in highlights], base)
-        return [number_segment, *markers, Segment(" " * _GUTTER_GAP, base)]
+        marked = tuple((h.markers, h.own) for h in highlights)
+        # Few gutters occur on a screen (most of a tinted paragraph's rows are alike):
+        # each is laid out once.
+        key = (number, base, marked)
+        gutter = self._gutters.get(key)
+        if gutter is None:
+            number_segment = Segment(
+                number.rjust(self._number_width) + " ",
+                base + self.cached_style("reading-pane--gutter"),
+            )
+            markers = self.marker_gutter.segments(marked, base)
+            gutter = (number_segment, *markers, Segment(" " * _GUTTER_GAP, base))
+            self._gutters[key] = gutter
+        return gutter
 
     def _text_segments(
         self, paragraph: int, start: int, end: int, base: Style, highlights: list[Highlight]
