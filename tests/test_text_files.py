@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -16,6 +17,9 @@ from annotations.lazy_texts import check_texts
 from annotations.library import open_paths
 from annotations.recovery import check, repair, restore
 from annotations.storage import SnapshotInfo, encode_snapshot, journal_path, read_snapshot
+
+if TYPE_CHECKING:
+    from tui.app import GlossApp
 
 # Just over a million characters, with typographic quotes (two bytes a character in Python).
 SENTENCE = "Russia keeps the army; Iran keeps “the people”.\n"
@@ -111,6 +115,18 @@ def test_commands_refuse_a_changed_text_file_in_one_line(tmp_path: Path) -> None
         assert result.stderr.count("\n") == 1 and "does not match its id" in result.stderr
 
 
+async def assert_the_reader_ends_on_a_changed_text(app: GlossApp) -> None:
+    """Run `app` until it ends (a stored text is checked after the first frame, in a
+    thread): it must end with exit code 2 and one line naming the damage."""
+    async with app.run_test(size=(100, 30)) as pilot:
+        for _ in range(50):
+            await pilot.pause(0.05)
+            if app.return_code is not None:
+                break
+    assert app.return_code == 2
+    assert app.error_message is not None and "does not match its id" in app.error_message
+
+
 async def test_the_reader_refuses_a_stored_document_whose_text_file_changed(
     tmp_path: Path,
 ) -> None:
@@ -143,14 +159,9 @@ async def test_a_book_opened_from_its_file_does_not_need_the_stored_copy_which_i
         with pytest.raises(StoreError) as damaged:
             check_texts(store.documents(), store.path)
     assert "does not match its id" in str(damaged.value) and "\n" not in str(damaged.value)
-    app = GlossApp(paths=[book], db=store_path, analyst="ana")
-    async with app.run_test(size=(100, 30)) as pilot:
-        for _ in range(50):
-            await pilot.pause(0.05)
-            if app.return_code is not None:
-                break
-    assert app.return_code == 2
-    assert app.error_message is not None and "does not match its id" in app.error_message
+    await assert_the_reader_ends_on_a_changed_text(
+        GlossApp(paths=[book], db=store_path, analyst="ana")
+    )
 
 
 async def test_a_changed_text_of_a_book_not_shown_ends_the_reader_after_its_first_frame(
@@ -163,14 +174,9 @@ async def test_a_changed_text_of_a_book_not_shown_ends_the_reader_after_its_firs
     store_path, small = tmp_path / "gloss.json", tmp_path / "note.txt"
     changed_text_file(store_path, tmp_path / "book.txt")
     small.write_text("A short note.\n", encoding="utf-8")
-    app = GlossApp(paths=[small], db=store_path, analyst="ana")
-    async with app.run_test(size=(100, 30)) as pilot:
-        for _ in range(50):
-            await pilot.pause(0.05)
-            if app.return_code is not None:
-                break
-    assert app.return_code == 2
-    assert app.error_message is not None and "does not match its id" in app.error_message
+    await assert_the_reader_ends_on_a_changed_text(
+        GlossApp(paths=[small], db=store_path, analyst="ana")
+    )
 
 
 def test_doctor_checks_a_large_text_and_repair_recovers_it(store_path: Path) -> None:
