@@ -172,11 +172,12 @@ def _first_lines(text: str, width: int) -> list[tuple[int, int]]:
 def shorten(text: str, cells: int) -> str:
     """`text` in at most `cells` cells: cut at the last word that fits, then "…" (in any
     script: a run without spaces, such as Chinese, is cut where the cells run out)."""
-    if len(text) > _PREFIX_WIDTHS * max(1, cells):
+    shown_at_most = _PREFIX_WIDTHS * max(1, cells)
+    if len(text) > shown_at_most:
         # Only the start of a long text is shown: measuring and cutting the whole of it
         # (grapheme by grapheme) was the cost. The start must be wider than what is kept,
         # which text of zero-width marks might not be.
-        start = text[: _PREFIX_WIDTHS * max(1, cells)]
+        start = text[:shown_at_most]
         if cell_len(start) > cells + 2:
             text = start
     one_cell = _ONE_CELL.issuperset(text)  # most prose: measured and cut by its length
