@@ -341,7 +341,7 @@ class AnnotationPanel(ScrollingLines, can_focus=True, inherit_bindings=False):
             # Lines that look alike share a strip: most chip rows, every blank row and
             # many memos are the same as another entry's, and a page down that brings a
             # screen of new entries into view then makes strips for about half its lines.
-            look = (self._line_content(line_y), width, self._look_version, bar)
+            look = (self._line_content(line_y, index), width, self._look_version, bar)
             strip = self._strips_by_look.get(look)
             if strip is None:
                 # One strip a line: the entry's cells, then the scrollbar's.
@@ -352,12 +352,13 @@ class AnnotationPanel(ScrollingLines, can_focus=True, inherit_bindings=False):
             self._strips[key] = strip
         return strip
 
-    def _line_content(self, line_y: int) -> _LineContent:
-        """What panel line `line_y` shows: the empty panel's message, a blank, or a row
-        of an entry's pieces and whether it is the highlighted entry's."""
+    def _line_content(self, line_y: int, index: int) -> _LineContent:
+        """What panel line `line_y` (in entry `index`, as `render_line` found it) shows:
+        the empty panel's message, a blank, or a row of an entry's pieces and whether it
+        is the highlighted entry's."""
         if not self.annotations:
             return (_EMPTY_MESSAGE, self.empty_message) if line_y == 0 else _BLANK
-        index = max(0, bisect.bisect_right(self._tops, line_y) - 1)
+        index = max(0, index)
         if index >= len(self.annotations):
             return _BLANK
         row = line_y - self._tops[index]
