@@ -233,7 +233,9 @@ async def test_keys_typed_while_a_book_loads_reach_the_reader(
     book: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     document = Document.from_path(book)
-    # The loading screen at once, however quickly the book opens on this machine.
+    # Read in a thread (as a book larger than this one is), with the loading screen at
+    # once, however quickly the book opens on this machine.
+    monkeypatch.setattr(GlossApp, "BACKGROUND_OPEN_BYTES", 1_000_000)
     monkeypatch.setattr(GlossApp, "LOADING_SCREEN_AFTER", 0.0)
     app = GlossApp(paths=[book], db=tmp_path / "s.json", analyst="ana")
     async with app.run_test(size=SIZE) as pilot:
@@ -260,6 +262,7 @@ async def test_a_book_that_opens_quickly_shows_no_loading_screen(
     takes) is read from the first screen on, which shows its words."""
     with Store(tmp_path / "s.json") as store:
         store.add_document(Document.from_path(book))  # known: a reopen, as most are
+    monkeypatch.setattr(GlossApp, "BACKGROUND_OPEN_BYTES", 1_000_000)  # in a thread
     monkeypatch.setattr(GlossApp, "LOADING_SCREEN_AFTER", 60.0, raising=False)
     app = GlossApp(paths=[book], db=tmp_path / "s.json", analyst="ana")
     shown: set[str] = set()
@@ -279,12 +282,41 @@ async def test_a_book_that_opens_quickly_shows_no_loading_screen(
         )
 
 
+async def test_a_book_under_the_background_size_is_read_before_the_first_screen(
+    book: Path, tmp_path: Path
+) -> None:
+    """A 5 MB book is read before anything is drawn, and its reader is the first screen:
+    no other screen is styled and drawn under it first, and none shows before it."""
+    app = GlossApp(paths=[book], db=tmp_path / "s.json", analyst="ana")
+    shown: set[str] = set()
+
+    def note_the_screens(message: object) -> None:
+        shown.update(type(screen).__name__ for screen in app.screen_stack)
+
+    async with app.run_test(size=SIZE, message_hook=note_the_screens) as pilot:
+        await pilot.pause()
+        assert shown == {"ReaderScreen"}
+        [reader] = app.screen_stack
+        pane = reader.query_one(ReadingPane)
+        assert pane.has_focus
+        assert "Marriage of Convenience" in "".join(
+            shown_text(pane, y) for y in range(pane.top_line, pane.top_line + 5)
+        )
+        await pilot.press("G", "k", "r")  # the reader answers: to the end, back one, tag it
+        await pilot.pause()
+        [annotation] = reader.annotations
+        assert annotation.tags == ("actor/russia",)
+    with Store(tmp_path / "s.json") as store:  # saved, and the library knows it was read
+        assert [a.tags for a in store.annotations()] == [("actor/russia",)]
+
+
 async def test_the_app_answers_while_a_large_file_opens_and_keeps_the_keys_for_the_reader(
     book: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The open runs in its thread while the event loop goes on (it was held for up to
     `LOADING_SCREEN_AFTER`): keys typed before any loading screen is up reach the reader."""
     document = Document.from_path(book)
+    monkeypatch.setattr(GlossApp, "BACKGROUND_OPEN_BYTES", 1_000_000)  # in a thread
     monkeypatch.setattr(GlossApp, "LOADING_SCREEN_AFTER", 5.0)
     may_open = threading.Event()
     real_open = GlossApp._open

@@ -45,11 +45,6 @@ if TYPE_CHECKING:
     from tui.screens.library import LibraryScreen
     from tui.screens.project_search import Place
 
-# Files larger than this (in all) are read in a thread, behind a loading screen if that
-# takes more than `GlossApp.LOADING_SCREEN_AFTER`, so the terminal answers at once;
-# smaller ones open before the first frame.
-BACKGROUND_LOAD_BYTES = 1_000_000
-
 
 def collect_again() -> None:
     """Once the first screen is drawn: what start-up made stays out of the collector's
@@ -114,8 +109,12 @@ class GlossApp(App[None]):
     CSS_PATHS = [Path(__file__).parent / "gloss.tcss", SCREENS_CSS]
     TITLE = "Gloss"
     BINDINGS = keys.bindings("app")
-    # How long (seconds) a large file may take to open before the loading screen goes up:
-    # a book the store knows takes some 15 ms.
+    # Files larger than this (in all) are read in a thread, behind a loading screen if that
+    # takes more than `LOADING_SCREEN_AFTER`, so the terminal answers at once. Smaller ones
+    # are read before the first screen, and the reader is that screen: a 5 MB book the
+    # store knows takes some 15 ms, one it does not about 70 (the text is stored).
+    BACKGROUND_OPEN_BYTES = 8_000_000
+    # How long (seconds) a large file may take to open before the loading screen goes up.
     LOADING_SCREEN_AFTER = 0.1
 
     def __init__(
@@ -160,6 +159,8 @@ class GlossApp(App[None]):
         # The documents marked in the library: the analysis screen offers them as a scope.
         self.marked_documents: frozenset[str] = frozenset()
         self.closing = False  # `exit` was called: the app is being taken down
+        # What opening before the first screen gave (`get_default_screen`), for `on_mount`.
+        self._opened_first: OpenResult | GlossError | None = None
 
     def exit(self, *args: Any, **kwargs: Any) -> None:
         self.closing = True
@@ -174,8 +175,22 @@ class GlossApp(App[None]):
         await super().on_event(event)
 
     def get_default_screen(self) -> Screen:
-        # The screen at the bottom of the stack, under the loading screen and the reader;
-        # keys typed while a large file opens, before any loading screen is up, wait here.
+        """The screen at the bottom of the stack.
+
+        What opens quickly is opened here, before anything is drawn, and a single
+        document's reader is this screen: no other is styled and drawn under it first
+        (that blank frame and its styling cost the first words some 7 ms). Otherwise it
+        is a screen under the loading screen, the library or the reader, where keys typed
+        while a large file opens, before any loading screen is up, wait.
+        """
+        if not self._opens_in_background():
+            try:
+                self._opened_first = result = self._open()
+            except GlossError as error:
+                self._opened_first = error  # said by `on_mount`, as any failure to open
+            else:
+                if len(result.opened) == 1:
+                    return self._reader_for(result.opened[0], from_library=False)
         return KeysKeptScreen(id="_default")
 
     def _theme_changed(self, theme: Theme) -> None:
@@ -191,8 +206,14 @@ class GlossApp(App[None]):
             self.add_class("-sixteen-colours")  # gloss.tcss draws the cursor apart there
         self._theme_changed(self.current_theme)
         self.theme_changed_signal.subscribe(self, self._theme_changed)
-        unconverted = [p for p in self.paths if source_format(p) and p not in self.converted]
-        if self._opened_size() > BACKGROUND_LOAD_BYTES or unconverted:
+        opened_first = self._opened_first
+        if isinstance(opened_first, GlossError):
+            self._fail(opened_first)
+        elif isinstance(self.screen, ReaderScreen) and opened_first is not None:
+            self._shown_first(opened_first)  # the reader is the first screen
+        elif opened_first is not None:
+            self._show(opened_first)  # the library, over the first screen
+        else:
             # The open runs in a thread beside Textual's own start-up; the loading screen
             # goes up only if nothing is shown by then, so a book that opens quickly shows
             # no screen up and down (holding the event loop to wait for it instead cost a
@@ -202,11 +223,11 @@ class GlossApp(App[None]):
             else:
                 self._put_up_loading_screen()
             self._open_in_background()
-        else:
-            try:
-                self._show(self._open())
-            except GlossError as error:
-                self._fail(error)
+
+    def _opens_in_background(self) -> bool:
+        """A large file, or a source to convert: opened in a thread (see `on_mount`)."""
+        unconverted = [p for p in self.paths if source_format(p) and p not in self.converted]
+        return self._opened_size() > self.BACKGROUND_OPEN_BYTES or bool(unconverted)
 
     def _open(self) -> OpenResult:
         """Open the store and the documents. A document's annotations are read by its
@@ -307,8 +328,7 @@ class GlossApp(App[None]):
             typed = self.screen.take_typed()
             if isinstance(self.screen, LoadingScreen):
                 self.pop_screen()
-        for path, why in result.skipped:
-            self.notify(visible(f"{path.name}: {why}"), title="Skipped", markup=False)
+        self._say_skipped(result)
         if len(result.opened) == 1:
             self.open_reader(result.opened[0], from_library=False)
         else:
@@ -321,6 +341,19 @@ class GlossApp(App[None]):
         if typed:
             # Once the reader (or the library) is mounted and has focus.
             self.call_after_refresh(self._replay, typed)
+        self._after_first_frame()
+
+    def _shown_first(self, result: OpenResult) -> None:
+        """What `_show` does besides showing, for a reader that is the first screen."""
+        self._say_skipped(result)
+        self._say_opened(result.opened[0])
+        self._after_first_frame()
+
+    def _say_skipped(self, result: OpenResult) -> None:
+        for path, why in result.skipped:
+            self.notify(visible(f"{path.name}: {why}"), title="Skipped", markup=False)
+
+    def _after_first_frame(self) -> None:
         self.call_after_refresh(collect_again)
         self.call_after_refresh(self._check_stored_texts)
 
@@ -381,9 +414,13 @@ class GlossApp(App[None]):
 
     def open_reader(self, opened: Opened, *, from_library: bool) -> None:
         """Read one document; from the library, `escape` goes back to it."""
+        reader = self._reader_for(opened, from_library=from_library)
+        self.push_screen(reader, (lambda _: self.show_library()) if from_library else None)
+        self._say_opened(opened)
+
+    def _reader_for(self, opened: Opened, *, from_library: bool) -> ReaderScreen:
         assert self.store is not None
-        self.call_after_refresh(self._mark_opened, opened.document.id)
-        reader = self._reader_screen(
+        return self._reader_screen(
             opened.document,
             self.store,
             self.codebook,
@@ -391,7 +428,10 @@ class GlossApp(App[None]):
             from_library=from_library,
             citation_style=self.citation_style,
         )
-        self.push_screen(reader, (lambda _: self.show_library()) if from_library else None)
+
+    def _say_opened(self, opened: Opened) -> None:
+        """Once a document's reader is up: its notices, and the library's "last opened"."""
+        self.call_after_refresh(self._mark_opened, opened.document.id)
         message = opened.summary()
         if message:
             self.notify(message, title="Annotations re-anchored", markup=False, timeout=8)
