@@ -6,7 +6,9 @@ driven through one control-mode client (`tmux -C`), so that sending a key and re
 screen fork no process and cost the contender nothing:
 
 - **launch → first words**: from asking tmux to start the program until a phrase from the
-  document's opening is on the screen (the screen read every 10 ms);
+  document's opening is on the screen (the screen read every 10 ms); the median of
+  `--launches` starts in each round (5: one start is one draw of this VM's noise), the
+  contenders' starts interleaved;
 - **one key → screen changed**: from sending PageDown until tmux has output from the
   program that changes what `capture-pane` shows (median and p90 of 30 keys);
 - **CPU per key**: the process tree's time on a CPU (`/proc/PID/task/*/schedstat`, in
@@ -14,14 +16,15 @@ screen fork no process and cost the contender nothing:
 - **idle CPU**: the same over two quiet seconds, per second;
 - **peak RSS**: the tree's `VmHWM`, summed, read just before the program is stopped.
 
-Contenders, in interleaved rounds (each round runs every contender once, in turn):
+Contenders, in interleaved rounds (each round starts every contender `--launches` times in
+turn, then runs each once for its keys):
 Gloss; Gloss with 10,000 annotations; a `TextArea(read_only=True)` app; the **floor** — a
 Textual app with one binding that reads the file and draws its lines, the least any
 Textual program showing this document pays; `less`; `vim`. A contender that is not
 installed is reported as missing. Nothing is installed.
 
     python benchmarks/bench_terminal.py                # three rounds, the 5 MB book
-    python benchmarks/bench_terminal.py --rounds 5 --keys 30
+    python benchmarks/bench_terminal.py --rounds 5 --keys 30 --launches 5
 """
 
 from __future__ import annotations
@@ -203,8 +206,12 @@ class Terminal:
         pane, pid = line.split()
         return pane, int(pid)
 
-    def stop(self, pane: str) -> None:
+    def stop(self, pane: str, pid: int | None = None) -> None:
+        """Close the pane; with PID, wait (up to 2 s) for its process to be gone, so that
+        what it does as it ends is not counted against the next contender."""
         self.client.command(f"kill-pane -t {pane}")
+        if pid is not None:
+            wait_until(lambda: not Path(f"/proc/{pid}").exists(), timeout=2.0, poll=0.01)
 
     def close(self) -> None:
         self.client.close()
@@ -265,7 +272,8 @@ class Contender:
 
 @dataclass
 class Run:
-    launch_s: float
+    launch_s: float  # the median of `launches_s`
+    launches_s: list[float] = field(default_factory=list)
     key_ms: list[float] = field(default_factory=list)
     key_cpu_ms: list[float] = field(default_factory=list)
     idle_cpu_ms_per_s: float = 0.0
@@ -312,7 +320,9 @@ def press(terminal: Terminal, pane: str, key: str) -> float | None:
             return first - sent
 
 
-def run_once(terminal: Terminal, contender: Contender, keys: int) -> Run | None:
+def launch(terminal: Terminal, contender: Contender) -> tuple[str, int, float] | None:
+    """Start the contender: its pane, its pid and the seconds to its first words (None,
+    said on stderr, if they never appear)."""
     terminal.client.drain_output()
     started = time.perf_counter()
     pane, pid = terminal.start(contender.command)
@@ -321,9 +331,27 @@ def run_once(terminal: Terminal, contender: Contender, keys: int) -> Run | None:
     )
     if not shown:
         print(f"  {contender.name}: the first words never appeared", file=sys.stderr)
-        terminal.stop(pane)
+        terminal.stop(pane, pid)
         return None
-    run = Run(launch_s=time.perf_counter() - started)
+    return pane, pid, time.perf_counter() - started
+
+
+def launch_only(terminal: Terminal, contender: Contender) -> float | None:
+    """Seconds from start to the first words, the contender stopped once they show."""
+    started = launch(terminal, contender)
+    if started is None:
+        return None
+    pane, pid, seconds = started
+    terminal.stop(pane, pid)
+    return seconds
+
+
+def run_once(terminal: Terminal, contender: Contender, keys: int) -> Run | None:
+    started = launch(terminal, contender)
+    if started is None:
+        return None
+    pane, pid, seconds = started
+    run = Run(launch_s=seconds, launches_s=[seconds])
     wait_quiet(terminal, 0.5)
     for _ in range(keys):
         cpu_before = cpu_ns(pid)
@@ -338,7 +366,7 @@ def run_once(terminal: Terminal, contender: Contender, keys: int) -> Run | None:
     time.sleep(2.0)
     run.idle_cpu_ms_per_s = (cpu_ns(pid) - idle_before) / 1e6 / (time.perf_counter() - idle_started)
     run.peak_rss_mb = peak_rss_mb(pid)
-    terminal.stop(pane)
+    terminal.stop(pane, pid)
     return run
 
 
@@ -471,6 +499,12 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--keys", type=int, default=30)
+    parser.add_argument(
+        "--launches",
+        type=int,
+        default=5,
+        help="starts of each contender per round; the round's launch figure is their median",
+    )
     parser.add_argument("--only", nargs="*", help="contenders to run, by name")
     parser.add_argument(
         "--before",
@@ -502,10 +536,19 @@ def main() -> int:
                 run_once(terminal, contender, keys=1)
             rounds: list[dict[str, Run]] = []
             for number in range(1, options.rounds + 1):
+                # The starts first, the contenders' interleaved; then one run of keys each.
+                launches: dict[str, list[float]] = {c.name: [] for c in everyone}
+                for _ in range(options.launches - 1):
+                    for contender in everyone:
+                        seconds = launch_only(terminal, contender)
+                        if seconds is not None:
+                            launches[contender.name].append(seconds)
                 runs = {}
                 for contender in everyone:
                     run = run_once(terminal, contender, options.keys)
                     if run is not None:
+                        run.launches_s[:0] = launches[contender.name]
+                        run.launch_s = statistics.median(run.launches_s)
                         runs[contender.name] = run
                 print(f"round {number} done", file=sys.stderr, flush=True)
                 rounds.append(runs)
@@ -513,7 +556,8 @@ def main() -> int:
             terminal.close()
         load_after = os.getloadavg()
     print(
-        f"{options.rounds} rounds, {options.keys} PageDowns each, {COLUMNS}x{ROWS}, "
+        f"{options.rounds} rounds, {options.launches} starts and {options.keys} PageDowns "
+        f"each, {COLUMNS}x{ROWS}, "
         f"the bundled article repeated (5 MB); load average before "
         f"{' '.join(f'{x:.2f}' for x in load_before)}, after "
         f"{' '.join(f'{x:.2f}' for x in load_after)}; {os.cpu_count()} cores\n"
