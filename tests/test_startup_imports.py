@@ -48,6 +48,8 @@ NOT_AT_START = (
     "importlib.metadata",  # Textual's __version__: its dist-info directory is read instead
     "email",  # what importlib.metadata loads
     "regex",  # Unicode-property patterns: not for a first screen in a Latin script
+    "annotations.editing",  # the reader's changes and their undo: the first change
+    "annotations.search",  # `/`
 )
 
 

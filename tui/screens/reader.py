@@ -24,14 +24,12 @@ from annotations.citation import DEFAULT_STYLE
 from annotations.codebook import Codebook
 from annotations.codebook_store import CodebookChange, stored_codebook
 from annotations.document import Document
-from annotations.editing import Change, Editor
 from annotations.errors import StoreError
 from annotations.journal import paused_gc
 from annotations.library import orphans
 from annotations.model import Annotation
 from annotations.navigation import Cursor
 from annotations.safe_text import visible
-from annotations.search import DocumentSearch
 from annotations.span_index import SpanIndex, annotation_at
 from annotations.store import Store
 from tui import keys
@@ -48,7 +46,9 @@ from tui.widgets.status_line import StatusLine
 
 if TYPE_CHECKING:
     from annotations.codebook_edits import CodebookEdit
+    from annotations.editing import Change, Editor
     from annotations.panel_filter import PanelFilter
+    from annotations.search import DocumentSearch
     from tui.screens.project_search import Place
 
 
@@ -81,8 +81,8 @@ class ReaderScreen(
         self.codebook = codebook
         self.analyst = analyst
         self.cursor = navigation.first_sentence(document)
-        self.editor = Editor(store, document, analyst)
-        self.search = DocumentSearch(document.text)
+        self._editor: Editor | None = None  # `editor` and `search`: made when first used
+        self._search: DocumentSearch | None = None
         self.panel_filter: PanelFilter | None = None
         self._filter_query = ""
         # This document's annotations, read from the store after the first frame (or when
@@ -90,6 +90,30 @@ class ReaderScreen(
         self._annotation_index: SpanIndex[Annotation] | None = None
         self._view_index: SpanIndex[Annotation] = SpanIndex([])
         self.save_state = "saved"
+
+    @property
+    def editor(self) -> Editor:
+        """The changes to this document's annotations, with their undo history."""
+        if self._editor is None:
+            # Loaded with the first change, not to show the document.
+            from annotations.editing import Editor
+
+            self._editor = Editor(self.store, self.document, self.analyst)
+        return self._editor
+
+    @property
+    def search(self) -> DocumentSearch:
+        """This document's search: `/`, `n` and `N`."""
+        if self._search is None:
+            # Loaded with the first search, not to show the document.
+            from annotations.search import DocumentSearch
+
+            self._search = DocumentSearch(self.document.text)
+        return self._search
+
+    def _searching(self) -> bool:
+        """Whether a search is active (its matches marked), asked without making one."""
+        return self._search is not None and self._search.active
 
     # -- layout ------------------------------------------------------------------------
 
@@ -381,7 +405,7 @@ class ReaderScreen(
     def action_cancel(self) -> None:
         if self.cursor.extending:
             self._move(navigation.cancel(self.cursor))
-        elif self.search.active:
+        elif self._searching():
             self.search.clear()
             self.pane.set_matches([])
             self._update_status()
@@ -478,7 +502,7 @@ class ReaderScreen(
             f"{visible(self.analyst, newline=' ')} · "
         )
         mode = self._extending_status()
-        if self.search.active:
+        if self._searching():
             mode += f"{self.search.describe(self.selection)} · "
         if self.panel_filter is not None:
             mode += f"filter {visible(self.panel_filter.describe(self.codebook))} · "

@@ -12,7 +12,6 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from annotations import navigation
-from annotations.editing import Change
 from annotations.library import orphans
 from annotations.model import Annotation
 from annotations.span_index import annotations_meant, exact_annotation
@@ -21,6 +20,7 @@ from annotations.span_index import annotations_meant, exact_annotation
 # showing a document needs none of them.
 
 if TYPE_CHECKING:
+    from annotations.editing import Change
     from tui.widgets.memo_editor import MemoResult
 
 

@@ -9,9 +9,13 @@ one, wrapping) is the domain's `DocumentSearch`, the screen's `search`
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from annotations import navigation
 from annotations.safe_text import visible
-from annotations.search import Hit
+
+if TYPE_CHECKING:
+    from annotations.search import Hit
 
 
 class SearchActions:
