@@ -50,6 +50,7 @@ NOT_AT_START = (
     "regex",  # Unicode-property patterns: not for a first screen in a Latin script
     "annotations.editing",  # the reader's changes and their undo: the first change
     "annotations.search",  # `/`
+    "tui.palette",  # the reader's command palette entries
 )
 
 

@@ -33,7 +33,6 @@ from annotations.safe_text import visible
 from annotations.span_index import SpanIndex, annotation_at
 from annotations.store import Store
 from tui import keys
-from tui.palette import ReaderCommands
 from tui.screens.reader_annotating import AnnotatingActions
 from tui.screens.reader_places import PlaceActions
 from tui.screens.reader_search import SearchActions
@@ -45,11 +44,19 @@ from tui.widgets.reading_pane import ReadingPane
 from tui.widgets.status_line import StatusLine
 
 if TYPE_CHECKING:
+    from textual.command import Provider
+
     from annotations.codebook_edits import CodebookEdit
     from annotations.editing import Change, Editor
     from annotations.panel_filter import PanelFilter
     from annotations.search import DocumentSearch
     from tui.screens.project_search import Place
+
+
+def _palette_entries() -> type[Provider]:
+    from tui.palette import ReaderCommands  # loaded with the palette, not to show a document
+
+    return ReaderCommands
 
 
 class ReaderScreen(
@@ -58,7 +65,7 @@ class ReaderScreen(
     """Read one document and annotate it from the keyboard."""
 
     BINDINGS = keys.bindings("reader")  # the codebook's: `reader_screen_for`
-    COMMANDS = {ReaderCommands}
+    COMMANDS = {_palette_entries}  # Textual calls it when the palette opens
 
     # How often another running copy's saves are picked up and failed saves retried.
     STORE_POLL_SECONDS = 1.0
