@@ -51,6 +51,7 @@ NOT_AT_START = (
     "annotations.editing",  # the reader's changes and their undo: the first change
     "annotations.search",  # `/`
     "tui.palette",  # the reader's command palette entries
+    "tui.widgets.type_ahead",  # the dialogs that take keys typed before they opened
 )
 
 

@@ -39,7 +39,6 @@ from tui.screens.reader import ReaderScreen, reader_screen_for
 from tui.screens.settled import SettledScreen
 from tui.themes import HIGH_CONTRAST
 from tui.widgets.code_marks import terminal_colours
-from tui.widgets.type_ahead import TypeAheadModal
 
 if TYPE_CHECKING:
     from tui.screens.library import LibraryScreen
@@ -511,8 +510,10 @@ class GlossApp(App[None]):
         # A key typed right after "m", "t" or "f" went to the reader before the dialog
         # opened, and bubbles up here unhandled: the dialog on top is where it belongs.
         # (Keys typed into the dialog's own field are taken by the field and stop there.)
-        if isinstance(self.screen, TypeAheadModal):
-            self.screen.take_key(event)
+        # Asked by name: `TypeAheadModal` loads with the first such dialog, not at start-up.
+        take_key = getattr(self.screen, "take_key", None)
+        if take_key is not None:
+            take_key(event)
 
     def action_help(self) -> None:
         from tui.screens.help import HelpScreen
