@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import getpass
 import os
 import sys
 from pathlib import Path
@@ -120,6 +119,8 @@ def analyst_and_source(option: str | None, settings: Settings | None = None) -> 
     settings = load_settings() if settings is None else settings
     if settings.analyst:
         return settings.analyst, "config.toml"
+    import getpass  # only for the login name: not when the analyst is named
+
     try:
         return getpass.getuser(), "the login name"
     except (KeyError, OSError):

@@ -4,7 +4,6 @@ failure as one line — so the app opens what is already converted."""
 
 from __future__ import annotations
 
-import getpass
 import sys
 from collections.abc import Iterable
 from pathlib import Path
@@ -69,6 +68,8 @@ def _load_with_password(store, path, password, report, progress) -> Document:  #
         if password is not None or not (sys.stdin.isatty() and sys.stderr.isatty()):
             raise
     progress.stop()
+    import getpass  # only to ask for a password: not at every start
+
     try:
         asked = getpass.getpass(visible(f"{path.name} is encrypted. Password: "))
     except (EOFError, KeyboardInterrupt):
