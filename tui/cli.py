@@ -18,9 +18,9 @@ from annotations.errors import GlossError
 from tui.commands import COMMANDS, register, register_summary
 
 
-def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+def build_parser(command: str | None = None, *, others: bool = True) -> argparse.ArgumentParser:
     """The parser with COMMAND's arguments in full; the other commands by their help line
-    only (each is parsed only when it is the one that runs)."""
+    only (each is parsed only when it is the one that runs), or not at all unless `others`."""
     parser = argparse.ArgumentParser(
         prog="gloss",
         description="A keyboard-driven terminal reader and annotator for analysts.",
@@ -30,7 +30,10 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMANDS:
-        (register if name == command else register_summary)(name, subparsers)
+        if name == command:
+            register(name, subparsers)
+        elif others:
+            register_summary(name, subparsers)
     return parser
 
 
@@ -63,7 +66,10 @@ def _run(argv: Sequence[str] | None) -> int:
 
 
 def _run_command(arguments: list[str]) -> int:
-    parser = build_parser(arguments[0] if arguments[0] in COMMANDS else None)
+    command = arguments[0] if arguments[0] in COMMANDS else None
+    # The other commands' help lines are for `gloss --help` to list, which a command that
+    # runs never shows (its own parser prints its help and errors): 1 ms of argparse spared.
+    parser = build_parser(command, others=command is None)
     options = parser.parse_args(arguments)
     try:
         code = int(options.handler(options) or 0)
