@@ -88,7 +88,6 @@ from annotations.storage import (
     text_record,
 )
 from annotations.text_files import LARGE_TEXT, write_text_file
-from annotations.validation import check_against_stored, check_export
 
 __all__ = ["SCHEMA_VERSION", "ImportReport", "Store", "StoreSaveError"]
 
@@ -563,6 +562,9 @@ class Store:
         gives it (`validation.read_export` tells): then none is checked for that again.
         `progress(done, total)` is called now and then with the annotations handled so far.
         """
+        # Loaded with the first import, not to open a store.
+        from annotations.validation import check_against_stored, check_export
+
         stored_lengths = {d.id: len(d.text) for d in self._documents.values()}
         if checked:
             check_against_stored(data, stored_lengths)

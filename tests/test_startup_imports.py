@@ -53,6 +53,7 @@ NOT_AT_START = (
     "tui.palette",  # the reader's command palette entries
     "tui.widgets.type_ahead",  # the dialogs that take keys typed before they opened
     "getpass",  # the login name (the analyst named otherwise) and a PDF's password
+    "annotations.validation",  # checking a json export before it is merged
 )
 
 
