@@ -20,16 +20,18 @@ files by hand.
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from functools import cached_property, partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from annotations.errors import CodebookError
 from annotations.safe_text import is_safe
 from annotations.text_units import cell_width
+
+if TYPE_CHECKING:
+    import tomllib
 
 # The files that ship with Gloss (the default codebook).
 DATA_FOLDER = Path(__file__).with_name("data")
@@ -133,6 +135,10 @@ class Codebook:
         cls, text: str, *, source: str = "codebook", reserved: Collection[str] = ()
     ) -> Codebook:
         """Parse and validate codebook TOML; no code may take a key in `reserved`."""
+        # Loaded here, not with this module: a store's own codebook is read from its
+        # record, and a start on such a store reads no TOML at all.
+        import tomllib
+
         # A byte order mark (some Windows editors write one) is not part of the TOML.
         text = text.removeprefix("\ufeff")
         try:

@@ -26,7 +26,6 @@ interface's to check (`tui.keys.check_keymap`, `tui.commands.config`), which kno
 from __future__ import annotations
 
 import os
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -98,6 +97,8 @@ def load_settings(path: Path | None = None, *, named: bool = True) -> Settings:
 
 def parse_settings(text: str, *, source: str = "config.toml") -> Settings:
     """Check settings TOML; `SettingsError` names the line and what is wrong."""
+    import tomllib  # loaded only when there is a settings file to read
+
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
