@@ -131,6 +131,40 @@ def test_showing_a_document_loads_no_exporter_matcher_or_memo_editor(tmp_path: P
     assert [name for name in NOT_AT_START if name in modules] == []
 
 
+def test_a_start_on_a_store_that_records_its_codebook_reads_no_toml(tmp_path: Path) -> None:
+    # A store records the codebook in force, and `gloss` takes it from there: a start on
+    # such a store reads no TOML (the bundled codebook, config.toml) — and the reader still
+    # tags with the store's codebook, not the bundled one.
+    (tmp_path / "article.txt").write_text("Russia and Iran.\n", encoding="utf-8")
+    bundled = (Path(__file__).parents[1] / "annotations/data/codebook.toml").read_text("utf-8")
+    (tmp_path / "project.toml").write_text(
+        bundled.replace('name = "Russia and Iran in Syria"', 'name = "The project\'s own"'),
+        encoding="utf-8",
+    )
+    start = """
+        import asyncio
+        from tui.app import GlossApp
+
+        def run_headless(app):  # as `app.run()`, in a test's headless terminal
+            async def show():
+                async with app.run_test(size=(100, 30)) as pilot:
+                    await pilot.pause()
+                    assert type(app.screen).__name__ == "ReaderScreen"
+                    assert app.codebook.name == "The project's own"
+
+            asyncio.run(show())
+
+        GlossApp.run = run_headless
+        from tui.cli import main
+        """
+    first = loaded_modules(
+        start + 'main(["article.txt", "--db", "s.json", "--codebook", "project.toml"])', tmp_path
+    )
+    assert "tomllib" in first  # the codebook named, read from its file
+    again = loaded_modules(start + 'main(["article.txt", "--db", "s.json"])', tmp_path)
+    assert "tomllib" not in again
+
+
 def test_the_collector_pauses_only_while_the_reader_starts(tmp_path: Path) -> None:
     # `gloss` starts the reader with the cyclic collector paused (nothing it makes then is
     # garbage); once the first screen is drawn it collects again, and a reader that never

@@ -98,7 +98,8 @@ class GlossApp(App[None]):
     (or the library, once the store holds several documents). `store`, when given, is an
     already open store for `db` (the command line opens it to check it): the app uses it
     and closes it, instead of opening it a second time; `checked`, likewise, the codebook
-    and keymap `keys.codebook_and_keymap(codebook)` gave the command line."""
+    and keymap the command line has read and checked (`keys.codebook_and_keymap(codebook)`,
+    or the store's own codebook when none is named and no key moved)."""
 
     # The reader's styling; every other screen's is read when the first of them opens
     # (`push_screen`): all 134 rules took 13 ms to parse at start, the reader's 25 take 3.

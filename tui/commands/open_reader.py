@@ -6,7 +6,10 @@ import argparse
 from pathlib import Path
 
 from annotations.citation import CITATION_STYLES
+from annotations.codebook import Codebook
+from annotations.codebook_store import stored_codebook
 from annotations.document import Document
+from annotations.errors import StoreError
 from annotations.library import expand_paths
 from annotations.settings import load_settings
 from annotations.sources import source_format
@@ -49,14 +52,22 @@ def run(options: argparse.Namespace) -> int:
             continue  # converted below, once the store is open
         if explicit and (not path.exists() or path.stat().st_size < 1_000_000):
             Document.from_path(path, encoding=options.encoding)
-    checked = codebook_and_keymap(options.codebook)  # and config.toml's [keys]
-    check_theme(load_settings())
+    settings = load_settings()
+    # A codebook named (--codebook, config.toml's) and the keys config.toml moves are
+    # read and checked now. With neither there is nothing to check: the store's own
+    # codebook is then the one in force, and the bundled one (TOML: some 2 ms of every
+    # start) is read only for a store that records none.
+    named = options.codebook is not None or settings.codebook is not None or bool(settings.keys)
+    checked = codebook_and_keymap(options.codebook) if named else None
+    check_theme(settings)
     db = common.store_path(options.db)
     # A damaged store is reported here, before the screen changes; the app then uses this
     # store rather than reading it again (a year of annotations takes a moment to read).
     store = Store(db)
     try:
         converted = convert_sources(store, options.paths, options.password)
+        if checked is None:
+            checked = (_codebook_to_start_with(store), {})
         from tui.app import GlossApp  # Textual loads only when the reader really opens.
         from tui.terminal_input import tolerate_invalid_utf8
         from tui.terminal_output import skip_chops_past_spans
@@ -82,3 +93,12 @@ def run(options: argparse.Namespace) -> int:
     if app.error_message:
         return common.fail(app.error_message)
     return app.return_code or 0
+
+
+def _codebook_to_start_with(store: Store) -> Codebook:
+    """The store's own codebook, else the bundled one; the app then takes the one in
+    force (`codebook_in_force`) as it opens the store."""
+    try:
+        return stored_codebook(store) or Codebook.default()
+    except StoreError:
+        return Codebook.default()  # a damaged record: the app says so as it opens, as ever
