@@ -13,12 +13,15 @@ unchanged; a widget with a box, and a line the filter would change, go the usual
 A widget whose box is only a border and padding at its sides (the annotation panel:
 a border and a cell of padding on its left) gets the same treatment: those cells are
 the same on every line, so they are made once a frame, with Textual's own functions,
-and put either side of each content line as it is drawn.
+and put either side of each content line as it is drawn. Such a widget's lines are
+often ones it has drawn before (its blank and chip rows are shared, and a line it
+redraws after its highlight moves away is one it drew before): each content line is
+framed (and filtered) once, and the framed line is reused while the widget returns the
+same line, with the terminal sequences Textual rendered for it.
 """
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -27,12 +30,17 @@ from rich.style import Style
 from textual._border import get_box
 from textual._segment_tools import make_blank
 from textual._styles_cache import StylesCache
+from textual.cache import LRUCache
 from textual.color import Color
 from textual.css.styles import StylesBase
 from textual.filter import ANSIToTruecolor, LineFilter
 from textual.geometry import Size, Spacing
 from textual.strip import Strip
 from textual.style import Style as TextualStyle
+
+# Framed lines kept by the content line they frame: about the panel's own cache of lines
+# by what they show, so a line it returns from there is framed already.
+_FRAMED_LINES = 192
 
 
 def _has_no_box(styles: StylesBase, opacity: float) -> bool:
@@ -96,12 +104,31 @@ def _side_cells(
 def needs_truecolor_filter(strip: Strip) -> bool:
     """Whether Textual's `ANSIToTruecolor` filter would change `strip`: it rewrites only
     colours that are the terminal's own (ANSI numbers, "default") and dimmed text."""
-    return any(style is not None and _changed_by_truecolor_filter(style) for _, style, _ in strip)
+    # A screen's lines share a few style objects: each is looked at once, and found
+    # again by its identity. Hashing a Rich style (or comparing two, when equal styles
+    # are different objects, as a tinted line's often are) is a call to Python code,
+    # which on a line of many segments cost more than the rest of the check.
+    known = _CHANGED_BY_TRUECOLOR_FILTER
+    for _, style, _ in strip:
+        if style is None:
+            continue
+        found = known.get(id(style))
+        if found is None or found[0] is not style:
+            if len(known) >= _KNOWN_STYLES:
+                known.clear()
+            found = known[id(style)] = (style, _changed_by_truecolor_filter(style))
+        if found[1]:
+            return True
+    return False
 
 
-@functools.lru_cache(maxsize=1024)
+# By the id of each style seen, that style (kept, so that its id is not another's) and
+# whether the filter changes it.
+_CHANGED_BY_TRUECOLOR_FILTER: dict[int, tuple[Style, bool]] = {}
+_KNOWN_STYLES = 1024
+
+
 def _changed_by_truecolor_filter(style: Style) -> bool:
-    # A screen's lines share a few styles: each is looked at once.
     return bool(
         style.dim
         or (style.color is not None and style.color.triplet is None)
@@ -125,6 +152,17 @@ class PlainLinesCache(StylesCache):
     # The side cells last filtered, and what they were filtered from (`_filtered_sides`).
     _filtered_sides_key: tuple[object, ...] | None = None
     _filtered_sides_cells: tuple[list[Segment], list[Segment]] = ([], [])
+    # The background the true-colour filter resolves colours against, this frame.
+    _background: Color | None = None
+
+    def __init__(self) -> None:
+        super().__init__()
+        # By the id of the content line: (that line, it framed and filtered).
+        self._framed: LRUCache[int, tuple[Strip, Strip]] = LRUCache(_FRAMED_LINES)
+
+    def clear(self) -> None:
+        super().clear()
+        self._framed.clear()
 
     def render(
         self,
@@ -150,20 +188,25 @@ class PlainLinesCache(StylesCache):
             sides = _side_cells(styles, padding, base_background, inner, outer)
         passes_through = sides is not None
         truecolor = None
+        framed = sides is not None and bool(sides[0] or sides[1])
         if passes_through and filters and isinstance(filters[0], ANSIToTruecolor):
             truecolor, filters = filters[0], filters[1:]
-            render_content_line = _filtered_where_changed(
-                render_content_line, truecolor, background
-            )
-            if sides is not None and (sides[0] or sides[1]):
-                sides = self._filtered_sides(sides, truecolor, background)
-        if (passes_through, truecolor, sides) != (
+            if framed:
+                # Filtered as each line is framed (`_framed_line`), once a line.
+                sides = self._filtered_sides(sides, truecolor, background)  # type: ignore[arg-type]
+            else:
+                render_content_line = _filtered_where_changed(
+                    render_content_line, truecolor, background
+                )
+        if (passes_through, truecolor, sides, background) != (
             self._passes_through,
             self._truecolor,
             self._sides,
+            self._background,
         ):
             self.clear()  # the cached lines were made another way
             self._passes_through, self._truecolor, self._sides = passes_through, truecolor, sides
+            self._background = background
         return super().render(
             styles,
             size,
@@ -206,13 +249,48 @@ class PlainLinesCache(StylesCache):
     ) -> Strip:
         if self._passes_through and self._sides is not None:
             render_content_line = arguments[2]
+            left, right = self._sides
+            if left or right:
+                return self._framed_line(styles, y, size, content_size, padding, *arguments)
             line = render_content_line(y)
             if line.cell_length == content_size.width:
-                left, right = self._sides
-                if not (left or right):
-                    return line
-                return Strip([*left, *line, *right], size.width)
+                return line
         return super().render_line(styles, y, size, content_size, padding, *arguments)
+
+    def _framed_line(
+        self,
+        styles: StylesBase,
+        y: int,
+        size: Size,
+        content_size: Size,
+        padding: Spacing,
+        *arguments: Any,
+    ) -> Strip:
+        """Content line `y` filtered and with the side cells put either side of it; the
+        same `Strip` as last time when the widget gives the same content line."""
+        content = arguments[2](y)
+        known = self._framed.get(id(content))
+        if known is not None and known[0] is content:
+            return known[1]
+        line = content
+        if self._truecolor is not None and needs_truecolor_filter(content):
+            line = content.apply_filter(self._truecolor, self._background)
+        if line.cell_length == content_size.width:
+            left, right = self._sides or ([], [])
+            framed = Strip([*left, *line, *right], size.width)
+        else:  # padded or cut to the content's width, the usual way
+            framed = super().render_line(
+                styles,
+                y,
+                size,
+                content_size,
+                padding,
+                *arguments[:2],
+                lambda _: line,
+                *arguments[3:],
+            )
+        self._framed[id(content)] = (content, framed)
+        return framed
 
 
 def _filtered_where_changed(
