@@ -101,6 +101,12 @@ def _side_cells(
     return left, right
 
 
+def truecolor_filtered(strip: Strip, truecolor: ANSIToTruecolor, background: Color) -> Strip:
+    """`strip` through Textual's true-colour filter, or itself where that would change
+    nothing (most lines: filtering is a new Strip and a pass over every segment)."""
+    return strip.apply_filter(truecolor, background) if needs_truecolor_filter(strip) else strip
+
+
 def needs_truecolor_filter(strip: Strip) -> bool:
     """Whether Textual's `ANSIToTruecolor` filter would change `strip`: it rewrites only
     colours that are the terminal's own (ANSI numbers, "default") and dimmed text."""
@@ -273,8 +279,8 @@ class PlainLinesCache(StylesCache):
         if known is not None and known[0] is content:
             return known[1]
         line = content
-        if self._truecolor is not None and needs_truecolor_filter(content):
-            line = content.apply_filter(self._truecolor, self._background)
+        if self._truecolor is not None and self._background is not None:
+            line = truecolor_filtered(content, self._truecolor, self._background)
         if line.cell_length == content_size.width:
             left, right = self._sides or ([], [])
             framed = Strip([*left, *line, *right], size.width)
@@ -297,7 +303,6 @@ def _filtered_where_changed(
     render_content_line: Callable[[int], Strip], truecolor: ANSIToTruecolor, background: Color
 ) -> Callable[[int], Strip]:
     def render_filtered_line(y: int) -> Strip:
-        line = render_content_line(y)
-        return line.apply_filter(truecolor, background) if needs_truecolor_filter(line) else line
+        return truecolor_filtered(render_content_line(y), truecolor, background)
 
     return render_filtered_line
