@@ -138,9 +138,10 @@ class GlossApp(App[None]):
         # The command line has checked both already and said what is wrong in one line
         # (`checked`: what it found, not read and checked a second time).
         self.codebook, self.keymap_in_force = checked or keys.codebook_and_keymap(codebook)
+        settings = load_settings()  # config.toml, read once here
         # Until the store is open: then its own codebook, if it records one, is in force.
         self._codebook_file, self._codebook_chosen = (
-            codebook or load_settings().codebook,
+            codebook or settings.codebook,
             bool(codebook),
         )
         self._reader_screen = reader_screen_for(self.codebook)
@@ -150,7 +151,6 @@ class GlossApp(App[None]):
         self.converted = dict(converted or {})
         self.password = password  # an encrypted PDF's (asked for when it is missing)
         # `--citation-style`, else config.toml's [citation] style, else plain.
-        settings = load_settings()
         self.citation_style = citation_style or settings.citation_style or DEFAULT_STYLE
         self.register_theme(HIGH_CONTRAST)
         if settings.theme in self.available_themes:  # `gloss` has said what is wrong with it
