@@ -209,10 +209,11 @@ class GlossApp(App[None]):
         opened_first = self._opened_first
         if isinstance(opened_first, GlossError):
             self._fail(opened_first)
-        elif isinstance(self.screen, ReaderScreen) and opened_first is not None:
-            self._shown_first(opened_first)  # the reader is the first screen
-        elif opened_first is not None:
-            self._show(opened_first)  # the library, over the first screen
+        elif isinstance(opened_first, OpenResult):
+            if len(opened_first.opened) == 1:
+                self._shown_first(opened_first)  # its reader is the first screen
+            else:
+                self._show(opened_first)  # the library, over the first screen
         else:
             # The open runs in a thread beside Textual's own start-up; the loading screen
             # goes up only if nothing is shown by then, so a book that opens quickly shows
