@@ -17,7 +17,7 @@ screen fork no process and cost the contender nothing:
 - **peak RSS**: the tree's `VmHWM`, summed, read just before the program is stopped.
 
 Contenders, in interleaved rounds (each round starts every contender `--launches` times in
-turn, then runs each once for its keys):
+turn, then runs each once for its keys; each round's turn begins one contender later):
 Gloss; Gloss with 10,000 annotations; a `TextArea(read_only=True)` app; the **floor** — a
 Textual app with one binding that reads the file and draws its lines, the least any
 Textual program showing this document pays; `less`; `vim`. A contender that is not
@@ -423,6 +423,14 @@ def seed_with_tree(tree: Path, python: str, db: Path, book: Path) -> None:
     subprocess.run([python, "-c", script], check=True, env={**os.environ, "PYTHONPATH": str(tree)})
 
 
+def rotated(contenders: list[Contender], by: int) -> list[Contender]:
+    """The contenders in turn, starting `by` places on."""
+    if not contenders:
+        return contenders
+    by %= len(contenders)
+    return contenders[by:] + contenders[:by]
+
+
 def missing_contenders() -> list[str]:
     return [name for name in ("less", "vim") if shutil.which(name) is None]
 
@@ -537,14 +545,18 @@ def main() -> int:
             rounds: list[dict[str, Run]] = []
             for number in range(1, options.rounds + 1):
                 # The starts first, the contenders' interleaved; then one run of keys each.
+                # Each round begins one contender later: on this VM the one started right
+                # after another was measurably slower, and a fixed order gave that seat to
+                # the same contender every round.
+                seated = rotated(everyone, number - 1)
                 launches: dict[str, list[float]] = {c.name: [] for c in everyone}
                 for _ in range(options.launches - 1):
-                    for contender in everyone:
+                    for contender in seated:
                         seconds = launch_only(terminal, contender)
                         if seconds is not None:
                             launches[contender.name].append(seconds)
                 runs = {}
-                for contender in everyone:
+                for contender in seated:
                     run = run_once(terminal, contender, options.keys)
                     if run is not None:
                         run.launches_s[:0] = launches[contender.name]
