@@ -117,6 +117,9 @@ def test_showing_a_document_loads_no_exporter_matcher_or_memo_editor(tmp_path: P
         tolerate_invalid_utf8()  # as open_reader.run does before the app runs
         skip_chops_past_spans()
 
+        # What the reader loads once the analyst is reading (`warm_up`) is not for showing.
+        GlossApp.WARM_UP_SECONDS = None
+
         async def show():
             app = GlossApp(paths=[Path("article.txt")], db=Path("store.json"), analyst="ana")
             async with app.run_test(size=(100, 30)) as pilot:
@@ -129,6 +132,50 @@ def test_showing_a_document_loads_no_exporter_matcher_or_memo_editor(tmp_path: P
     )
     assert "tui.screens.reader" in modules
     assert [name for name in NOT_AT_START if name in modules] == []
+
+
+def test_the_first_keys_load_nothing_once_the_reader_has_warmed_up(tmp_path: Path) -> None:
+    # Kept off the way to the first frame is not put on the first key: while the analyst
+    # reads the first screen, the reader loads what its first keys need (sentences' and
+    # words' patterns, the editing of annotations), so pressing them loads no module.
+    (tmp_path / "article.txt").write_text(
+        "Russia and Iran. A marriage of convenience, they said.\n\nIt will end.\n",
+        encoding="utf-8",
+    )
+    found = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            textwrap.dedent(
+                """
+                import asyncio, sys
+                from pathlib import Path
+                from tui.app import GlossApp
+
+                GlossApp.WARM_UP_SECONDS = 0.01
+
+                async def show():
+                    app = GlossApp(paths=[Path("article.txt")], db=Path("s.json"), analyst="a")
+                    async with app.run_test(size=(100, 30)) as pilot:
+                        await pilot.pause(0.3)
+                        before = set(sys.modules)
+                        for key in ("pagedown", "j", "w", "J", "r"):
+                            await pilot.press(key)
+                        await pilot.pause()
+                        assert app.screen.annotations, "r coded the sentence"
+                        print("LOADED", sorted(set(sys.modules) - before))
+
+                asyncio.run(show())
+                """
+            ),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=120,
+        check=True,
+    )
+    assert "LOADED []" in found.stdout.splitlines()
 
 
 def test_a_start_on_a_store_that_records_its_codebook_reads_no_toml(tmp_path: Path) -> None:

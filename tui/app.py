@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from rich.cells import cell_len
 from textual import events, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.containers import Center, Middle
@@ -21,6 +22,7 @@ from annotations.codebook_store import codebook_in_force
 from annotations.document import Document
 from annotations.errors import GlossError, PasswordRequired
 from annotations.journal import paused_gc
+from annotations.lazy_pattern import compile_all
 from annotations.lazy_texts import check_texts, read_texts
 from annotations.library import (
     Opened,
@@ -50,6 +52,18 @@ def collect_again() -> None:
     way (`gc.freeze`), and collecting resumes (`gloss` pauses it while it starts)."""
     gc.freeze()
     gc.enable()
+
+
+def warm_up() -> None:
+    """Load now what the reader's first keys would otherwise load as they are pressed,
+    kept off the way to the first frame: the `regex` patterns of sentences, words and
+    graphemes (a first PageDown took 20 ms instead of 8), and the editing of annotations
+    (a first change, 18 ms more), and Rich's table of cell widths, which a first screen of
+    ASCII text never needed (an entry's curly quotes do)."""
+    compile_all()
+    import annotations.editing  # noqa: F401
+
+    cell_len("“…”")
 
 
 class KeysKeptScreen(SettledScreen[None]):
@@ -114,6 +128,9 @@ class GlossApp(App[None]):
     # are read before the first screen, and the reader is that screen: a 5 MB book the
     # store knows takes some 15 ms, one it does not about 70 (the text is stored).
     BACKGROUND_OPEN_BYTES = 8_000_000
+    # While the analyst reads the first screen, what their first keys need is loaded
+    # (`warm_up`); None: never (a test of what showing a document loads).
+    WARM_UP_SECONDS: float | None = 0.3
     # How long (seconds) a large file may take to open before the loading screen goes up.
     LOADING_SCREEN_AFTER = 0.1
 
@@ -358,6 +375,8 @@ class GlossApp(App[None]):
     def _after_first_frame(self) -> None:
         self.call_after_refresh(collect_again)
         self.call_after_refresh(self._check_stored_texts)
+        if self.WARM_UP_SECONDS is not None:
+            self.set_timer(self.WARM_UP_SECONDS, warm_up)
 
     @work(thread=True, exclusive=True, group="check-texts")
     def _check_stored_texts(self) -> None:
