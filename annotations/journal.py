@@ -73,11 +73,34 @@ def compact_json(value: Any, *, floatless: bool = False) -> bytes:
             return msgspec.json.encode(value)
         except (UnicodeEncodeError, TypeError, OverflowError):
             pass  # a surrogate, or not plain JSON after all: `json` says what it does
-    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=_value_of_raw)
     try:
         return text.encode("utf-8")
     except UnicodeEncodeError:
-        return json.dumps(value, separators=(",", ":")).encode("ascii")
+        return json.dumps(value, separators=(",", ":"), default=_value_of_raw).encode("ascii")
+
+
+def decode_raw(raw: msgspec.Raw) -> Any:
+    """The value of a record kept as its JSON text (`storage.read_snapshot` keeps an
+    annotation's so until it is read), as the whole file's parse would have given it:
+    msgspec's, or — what msgspec refuses but `json` reads: a number past a float's range
+    — `json`'s. `ValueError` when neither reads it."""
+    try:
+        return _DECODER.decode(raw)
+    except msgspec.DecodeError:
+        pass
+    try:
+        return json.loads(bytes(raw).decode("utf-8"))
+    except RecursionError:
+        raise ValueError("nested too deeply") from None
+
+
+def _value_of_raw(value: Any) -> Any:
+    """`json`'s `default`: a record kept as its JSON (msgspec writes one as it is) written
+    as its value."""
+    if isinstance(value, msgspec.Raw):
+        return decode_raw(value)
+    raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
 
 
 def encode_line(payload: Any) -> bytes:
@@ -121,6 +144,7 @@ def encode_operations(operations: list[Operation], floatless: Callable[[str], bo
 
 
 _ENCODER = msgspec.json.Encoder()
+_DECODER = msgspec.json.Decoder()
 
 
 def line_of(body: bytes) -> bytes:

@@ -49,6 +49,7 @@ from annotations.storage import (
     migrate,
     new_generation,
     read_document,
+    read_record,
     read_regular_file,
     read_snapshot,
     replace_file,
@@ -222,9 +223,9 @@ def _check_records(tables: Tables, diagnosis: Diagnosis, path: Path) -> None:
         owner = name[len(ANNOTATIONS_PREFIX) :]
         if owner not in known and table:
             orphans += len(table)
-        for record in table.values():
+        for key in table:
             try:
-                Annotation.from_record(record)
+                Annotation.from_record(read_record(table, key))
                 annotations += 1
             except (ValueError, KeyError, TypeError, AttributeError):
                 bad_annotations += 1

@@ -61,10 +61,12 @@ import contextlib
 import os
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from operator import itemgetter
+from itertools import compress, repeat
+from operator import is_not, itemgetter
 from pathlib import Path
 from typing import Any
 
+from msgspec import Raw
 from tinydb import TinyDB
 from tinydb.table import Table
 
@@ -81,9 +83,13 @@ from annotations.storage import (
     DOCUMENTS_TABLE,
     SCHEMA_VERSION,
     TEXTS_TABLE,
+    UnreadableRecord,
     document_record,
     paused_gc,
     read_document,
+    read_record,
+    read_records,
+    record_spans,
     schema_of,
     text_record,
 )
@@ -440,10 +446,28 @@ class Store:
         try:
             return Annotation.from_record(record)
         except (ValueError, KeyError, TypeError, AttributeError, OverflowError) as error:
-            raise StoreError(
-                f"{self.path}: damaged annotation record {key} ({error}); it was left "
-                f"untouched — run 'gloss doctor --db {self.path}'"
-            ) from None
+            raise self._damaged(key, error) from None
+
+    def _damaged(self, key: str, error: Exception) -> StoreError:
+        return StoreError(
+            f"{self.path}: damaged annotation record {key} ({error}); it was left "
+            f"untouched — run 'gloss doctor --db {self.path}'"
+        )
+
+    def _record(self, table: dict[str, Any], key: str) -> dict[str, Any] | None:
+        """The record at `key` of an annotation table, read if the snapshot's JSON text
+        of it is all there is yet (`storage.read_record`)."""
+        try:
+            return read_record(table, key)
+        except UnreadableRecord as error:
+            raise self._damaged(key, error.error) from None
+
+    def _records(self, name: str) -> dict[str, Any]:
+        """The annotation table `name`, every record of it read (`storage.read_records`)."""
+        try:
+            return read_records(self._tables.tables.get(name, {}))
+        except UnreadableRecord as error:
+            raise self._damaged(error.key, error.error) from None
 
     def annotations(
         self,
@@ -477,7 +501,7 @@ class Store:
         order of `annotations` and filtered as it filters, with no `Annotation` made of a
         record that is in that form already. The records are the store's own: read them,
         never change them."""
-        table = self._tables.tables.get(ANNOTATIONS_PREFIX + document_id, {})
+        table = self._records(ANNOTATIONS_PREFIX + document_id)
         records = list(table.values())
         if not are_canonical_records(records):
             with paused_gc():
@@ -501,7 +525,7 @@ class Store:
         cached = self._sorted_cache.get(document_id)
         if cached is not None and cached[0] == version:
             return cached[1]
-        annotations = self._annotations_of(self._tables.tables.get(name, {}).items())
+        annotations = self._annotations_of(self._records(name).items())
         self._sorted_cache[document_id] = (version, annotations)
         return annotations
 
@@ -532,12 +556,28 @@ class Store:
         if cached is not None and cached[0] == self._tables.storage.versions.get(name, 0):
             found = cached[1]
         else:
-            found = self._annotations_of(
-                (key, record)
-                for key, record in self._tables.tables.get(name, {}).items()
-                if _may_overlap(record, start, end)
-            )
+            found = self._annotations_of(self._records_overlapping(name, start, end))
         return [a for a in found if a.start < end and start < a.end]
+
+    def _records_overlapping(self, name: str, start: int, end: int) -> list[tuple[str, Any]]:
+        """The (key, record) pairs of annotation table `name` that may share a character
+        with `[start, end)`. A record the snapshot's JSON text of is all there is yet is
+        judged by its offsets (read with the snapshot, `storage.record_spans`), and read
+        only if it may: opening 10,000 and drawing the first screen reads a few dozen."""
+        tables = self._tables.tables  # the table and its records' offsets of one load
+        spans = record_spans(tables, name)
+        table = tables.get(name, {}) if spans is not None else self._records(name)
+        # Those read already (or saved since): in C, as most are not at first.
+        read = compress(table.items(), map(is_not, map(type, table.values()), repeat(Raw)))
+        found = [(key, record) for key, record in read if _may_overlap(record, start, end)]
+        try:
+            near = [
+                key for key, span in (spans or {}).items() if span.start < end and span.end > start
+            ]
+        except TypeError:  # an offset that is not a number: damage, said when it is read
+            near = [key for key, span in (spans or {}).items() if _may_overlap(span, start, end)]
+        found.extend((key, self._record(table, key)) for key in near if type(table.get(key)) is Raw)
+        return found
 
     # -- exchange ----------------------------------------------------------------------
 
@@ -846,7 +886,7 @@ class Store:
         if document_id is None:
             return None
         table = self._tables.tables.get(ANNOTATIONS_PREFIX + document_id, {})
-        return table.get(annotation_id)
+        return self._record(table, annotation_id)
 
     def _canonical_record(self, annotation_id: str) -> dict[str, Any] | None:
         """The stored record of an annotation as `Annotation.to_record()` gives it."""
@@ -868,10 +908,13 @@ _DOCUMENT_OF = itemgetter("document")
 _NAME_OF, _KEY_OF, _RECORD_OF = itemgetter(0), itemgetter(1), itemgetter(2)  # of an Operation
 
 
-def _may_overlap(record: dict[str, Any], start: int, end: int) -> bool:
-    """Whether a stored annotation record may share a character with `[start, end)`: a
-    damaged one too, so that reading it says what is wrong with it."""
+def _may_overlap(record: Any, start: int, end: int) -> bool:
+    """Whether a stored annotation record (or the offsets of one, `storage.record_spans`)
+    may share a character with `[start, end)`: a damaged one too, so that reading it says
+    what is wrong with it."""
     try:
-        return record["start"] < end and record["end"] > start
-    except (KeyError, TypeError):
+        if isinstance(record, dict):
+            return record["start"] < end and record["end"] > start
+        return record.start < end and record.end > start
+    except (KeyError, TypeError, AttributeError):
         return True
