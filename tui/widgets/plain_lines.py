@@ -161,14 +161,16 @@ class PlainLinesCache(StylesCache):
     # The background the true-colour filter resolves colours against, this frame.
     _background: Color | None = None
 
+    # What the framed lines were framed for: the frame's sizes, filter, sides and background.
+    _framed_for: tuple[object, ...] | None = None
+
     def __init__(self) -> None:
         super().__init__()
-        # By the id of the content line: (that line, it framed and filtered).
+        # By the id of the content line: (that line, it framed and filtered). Kept when
+        # Textual clears its lines (on every full refresh: a scroll of the panel), as long
+        # as the frame is the same: the lines a scroll brings back (blank and chip rows,
+        # shared memos) are then the same strips, with the sequences rendered for them.
         self._framed: LRUCache[int, tuple[Strip, Strip]] = LRUCache(_FRAMED_LINES)
-
-    def clear(self) -> None:
-        super().clear()
-        self._framed.clear()
 
     def render(
         self,
@@ -213,6 +215,11 @@ class PlainLinesCache(StylesCache):
             self.clear()  # the cached lines were made another way
             self._passes_through, self._truecolor, self._sides = passes_through, truecolor, sides
             self._background = background
+        if framed:
+            framed_for = (size, content_size, truecolor, sides, background)
+            if framed_for != self._framed_for:
+                self._framed.clear()
+                self._framed_for = framed_for
         return super().render(
             styles,
             size,
