@@ -30,6 +30,9 @@ _NOT_ONE_CELL = lazy_regex(
     r"\U00020000-\U0003FFFD\p{Bidi_Class=R}\p{Bidi_Class=AL}]"
 )
 _GRAPHEME = lazy_regex(r"\X")
+# Characters one cell wide, as `cell_len` counts them: printable ASCII and the
+# typographic quotes, dashes and ellipsis of most prose (counted without a lookup each).
+ONE_CELL = frozenset(map(chr, range(0x20, 0x7F))) | frozenset("‘’“”–—…")
 TAB_CELLS = 4
 PARAGRAPH_GAP = 1  # blank screen lines between paragraphs
 
@@ -42,6 +45,13 @@ class ScreenLine:
     row: int
     start: int
     end: int
+
+
+def cells(text: str) -> int:
+    """The cells `text` takes, as `cell_len` counts them. Prose of one-cell characters is
+    counted by its length: Rich counts a line holding any character outside ASCII (a
+    curly quote) one character at a time, in Python."""
+    return len(text) if ONE_CELL.issuperset(text) else cell_len(text)
 
 
 def grapheme_width(cluster: str) -> int:

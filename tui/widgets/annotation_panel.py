@@ -29,7 +29,7 @@ from annotations.document import Span
 from annotations.model import Annotation
 from annotations.safe_text import visible
 from annotations.text_units import display_line
-from tui.layout import wrap_paragraph
+from tui.layout import cells, wrap_paragraph
 from tui.widgets.code_marks import chip_style, terminal_colours
 from tui.widgets.panel_entry import (
     Piece,
@@ -105,12 +105,14 @@ class AnnotationPanel(ScrollingLines, can_focus=True, inherit_bindings=False):
         self._tops: list[int] = []
         self._total = 1
         self._width = 0
-        self._strips: LRUCache[tuple[object, ...], Strip] = LRUCache(_STRIP_CACHE_LINES)
-        self._version = 0
+        self._version = 0  # of the entries' rows (`_entry_rows`)
         # Strips by what they show (`render_line`), drawn anew when styles or codes change.
         self._strips_by_look: LRUCache[tuple[object, ...], Strip] = LRUCache(_STRIP_CACHE_LINES)
         self._look_version = 0
         self._chip_styles: dict[str, Style] = {}
+        # The style of each role's pieces ("quote", "memo", ...) on a line that is or is
+        # not highlighted: looked up and added once, not for every piece drawn.
+        self._role_styles: dict[tuple[str, bool], Style] = {}
         self._chip_texts: dict[str, list[str]] = {}  # at the measured width
         self._chip_counts: dict[tuple[tuple[str, ...], str, str | None], int] = {}  # at the width
         self._chip_rows_by_key: LRUCache[tuple[tuple[str, ...], str, str | None], list[Row]] = (
@@ -335,21 +337,19 @@ class AnnotationPanel(ScrollingLines, can_focus=True, inherit_bindings=False):
         width = self.content_width
         index = bisect.bisect_right(self._tops, line_y) - 1 if self._tops else -1
         bar = self.scrollbar_cell(y)
-        key = (line_y, width, self._version, index == self.highlighted, bar)
-        strip = self._strips.get(key)
+        # Lines that look alike share a strip: most chip rows, every blank row and many
+        # memos are the same as another entry's, and a page down that brings a screen of
+        # new entries into view then makes strips for about half its lines. (Kept by what
+        # they show only: Textual asks for a line again only when it may have changed,
+        # and after a scroll every line is at another place.)
+        look = (self._line_content(line_y, index), width, self._look_version, bar)
+        strip = self._strips_by_look.get(look)
         if strip is None:
-            # Lines that look alike share a strip: most chip rows, every blank row and
-            # many memos are the same as another entry's, and a page down that brings a
-            # screen of new entries into view then makes strips for about half its lines.
-            look = (self._line_content(line_y, index), width, self._look_version, bar)
-            strip = self._strips_by_look.get(look)
-            if strip is None:
-                # One strip a line: the entry's cells, then the scrollbar's.
-                segments = self._render_content(look[0], width)
-                segments.append(self.scrollbar_segment(bar))
-                strip = Strip(segments, width + SCROLLBAR_WIDTH)
-                self._strips_by_look[look] = strip
-            self._strips[key] = strip
+            # One strip a line: the entry's cells, then the scrollbar's.
+            segments = self._render_content(look[0], width)
+            segments.append(self.scrollbar_segment(bar))
+            strip = Strip(segments, width + SCROLLBAR_WIDTH)
+            self._strips_by_look[look] = strip
         return strip
 
     def _line_content(self, line_y: int, index: int) -> _LineContent:
@@ -378,19 +378,29 @@ class AnnotationPanel(ScrollingLines, can_focus=True, inherit_bindings=False):
         pieces, highlighted = content
         if highlighted:
             base = base + self.cached_style("annotation-panel--highlighted")
-        segments = [Segment(piece.text, self._piece_style(piece, base)) for piece in pieces]
+        segments = [
+            Segment(
+                text,
+                self._chip_style(tag)
+                if role == "chip"
+                else self._role_style(role, highlighted, base),
+            )
+            for text, role, tag in pieces
+        ]
         return _fitted(segments, width, base)
 
-    def _piece_style(self, piece: Piece, base: Style) -> Style:
-        if piece.role == "chip":
-            return self._chip_style(piece.tag)
-        if piece.role == "gap":
-            return base
-        return base + self.cached_style(f"annotation-panel--{piece.role}")
+    def _role_style(self, role: str, highlighted: bool, base: Style) -> Style:
+        """The style of a piece other than a chip; `base` is the line's (highlighted or not)."""
+        style = self._role_styles.get((role, highlighted))
+        if style is None:
+            style = base if role == "gap" else base + self.cached_style(f"annotation-panel--{role}")
+            self._role_styles[role, highlighted] = style
+        return style
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
         self._chip_styles.clear()
+        self._role_styles.clear()
         self._version += 1
         self._look_version += 1
 
@@ -405,11 +415,11 @@ class AnnotationPanel(ScrollingLines, can_focus=True, inherit_bindings=False):
 def _fitted(segments: list[Segment], width: int, style: Style) -> list[Segment]:
     """`segments` made `width` cells long, as `Strip.adjust_cell_length` makes them (padded
     with `style`, or cut), without making a strip for each step."""
-    cells = sum(cell_len(text) for text, _, _ in segments)
-    if cells < width:
-        segments.append(Segment(" " * (width - cells), style))
-    elif cells > width:
-        segments = list(Strip(segments, cells).adjust_cell_length(width, style))
+    used = sum([cells(text) for text, _, _ in segments])
+    if used < width:
+        segments.append(Segment(" " * (width - used), style))
+    elif used > width:
+        segments = list(Strip(segments, used).adjust_cell_length(width, style))
     return segments
 
 

@@ -19,6 +19,7 @@ from rich.cells import cell_len, set_cell_size
 
 from annotations.document import Span
 from annotations.text_units import display_line
+from tui.layout import ONE_CELL as _ONE_CELL
 from tui.layout import wrap_paragraph
 
 # A quote longer than this many times the width takes two rows without being measured.
@@ -97,9 +98,6 @@ def _flow(cells: Iterable[int], width: int) -> Iterator[tuple[bool, bool, int]]:
 
 # Quotes up to this long are measured; a longer one takes two rows at any width.
 _MEASURED_UP_TO = 8000
-# Characters one cell wide, as `cell_len` counts them: printable ASCII and the
-# typographic quotes, dashes and ellipsis of most prose (counted without a lookup each).
-_ONE_CELL = frozenset(map(chr, range(0x20, 0x7F))) | frozenset("‘’“”–—…")
 
 
 class QuoteSize(NamedTuple):
