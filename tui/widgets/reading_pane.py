@@ -33,7 +33,7 @@ from annotations.model import Annotation
 from annotations.safe_text import visible
 from annotations.span_index import SpanIndex
 from annotations.text_units import bidi_levels, mirror, visual_order
-from tui.layout import TAB_CELLS, ParagraphLayout, ScreenLine, grapheme_width
+from tui.layout import TAB_CELLS, ParagraphLayout, ScreenLine, cells, grapheme_width
 from tui.widgets.code_marks import MarkerGutter, terminal_colours
 from tui.widgets.plain_lines import PlainLinesCache
 from tui.widgets.scrolling import SCROLLBAR_WIDTH, ScrollingLines
@@ -345,15 +345,22 @@ class ReadingPane(ScrollingLines, can_focus=True, inherit_bindings=False):
             # Most lines: gutter, text and padding in one plain segment (fewer for
             # Textual to crop and filter on every frame).
             shown = " " * self._gutter_width + text_segments[0].text
-            cells = cell_len(shown)
-            if cells <= width:
-                return Strip([Segment(shown + " " * (width - cells), base), bar], full_width)
+            used = cells(shown)
+            if used <= width:
+                return Strip([Segment(shown + " " * (width - used), base), bar], full_width)
         segments = [*self._gutter(line, base, highlights), *text_segments]
-        # The gutter is `_gutter_width` cells, however it is marked.
-        cells = self._gutter_width + sum(cell_len(text) for text, _, _ in text_segments)
-        if cells < width:
-            segments.append(Segment(" " * (width - cells), base))
-        elif cells > width:
+        # The gutter is `_gutter_width` cells, however it is marked. The text is measured
+        # in one piece: the sum of its pieces' cells, unless a joiner or a variation
+        # selector (which Rich measures with their neighbours) is in it.
+        texts = [text for text, _, _ in text_segments]
+        joined = "".join(texts)
+        if "\u200d" in joined or "\ufe0f" in joined:
+            used = self._gutter_width + sum(map(cell_len, texts))
+        else:
+            used = self._gutter_width + cells(joined)
+        if used < width:
+            segments.append(Segment(" " * (width - used), base))
+        elif used > width:
             segments = list(Strip(segments).crop(0, width))
         segments.append(bar)
         return Strip(segments, full_width)
@@ -371,7 +378,7 @@ class ReadingPane(ScrollingLines, can_focus=True, inherit_bindings=False):
         """The paragraph number (on its first line), then the markers of the annotations
         on this line, then the gap before the text."""
         number = str(line.paragraph + 1) if line.row == 0 else ""
-        marked = tuple((h.markers, h.own) for h in highlights)
+        marked = tuple([(h.markers, h.own) for h in highlights])
         # Few gutters occur on a screen (most of a tinted paragraph's rows are alike):
         # each is laid out once.
         key = (number, base, marked)
@@ -398,21 +405,28 @@ class ReadingPane(ScrollingLines, can_focus=True, inherit_bindings=False):
         if not highlights and not matches and (selection_end <= start or end <= selection_start):
             return [Segment(_displayable(text[start:end]), base)]  # most lines: plain text
         cuts = {start, end}
-        for span_start, span_end in (
-            *((h.start, h.end) for h in highlights),
-            *matches,
-            (selection_start, selection_end),
-        ):
+        for highlight in highlights:
+            if start < highlight.start < end:
+                cuts.add(highlight.start)
+            if start < highlight.end < end:
+                cuts.add(highlight.end)
+        for span_start, span_end in (*matches, (selection_start, selection_end)):
             if start < span_start < end:
                 cuts.add(span_start)
             if start < span_end < end:
                 cuts.add(span_end)
         boundaries = sorted(cuts)
         segments = []
+        line = text[start:end]
+        # Shown one for one (no tab to widen): made displayable once and cut in pieces.
+        shown = None if "\t" in line else visible(line, newline=" ")
+        style_at = self._style_at
         for piece_start, piece_end in itertools.pairwise(boundaries):
-            piece = _displayable(text[piece_start:piece_end])
-            style = self._style_at(piece_start, base, highlights, matches)
-            segments.append(Segment(piece, style))
+            if shown is None:
+                piece = _displayable(text[piece_start:piece_end])
+            else:
+                piece = shown[piece_start - start : piece_end - start]
+            segments.append(Segment(piece, style_at(piece_start, base, highlights, matches)))
         return segments
 
     def _bidi_levels(self, paragraph: int) -> list[int] | None:
@@ -471,10 +485,19 @@ class ReadingPane(ScrollingLines, can_focus=True, inherit_bindings=False):
         highlights: list[Highlight],
         matches: list[tuple[int, int]],
     ) -> Style:
-        covering = tuple(h for h in highlights if h.start <= offset < h.end)
-        colors = tuple(h.color for h in covering)
-        own = any(h.own for h in covering)
-        in_match = any(match_start <= offset < match_end for match_start, match_end in matches)
+        # Plain loops: on a tinted line this runs for every piece, and a generator each
+        # for the colours, the own flag and the matches cost more than the lookup.
+        colors: tuple[str, ...] = ()
+        own = False
+        for highlight in highlights:
+            if highlight.start <= offset < highlight.end:
+                colors += (highlight.color,)
+                own = own or highlight.own
+        in_match = False
+        for match_start, match_end in matches:
+            if match_start <= offset < match_end:
+                in_match = True
+                break
         selection_start, selection_end = self.selection
         selected = selection_start <= offset < selection_end
         # Few combinations occur on a screen: build each style once.
