@@ -57,6 +57,18 @@ NOT_AT_START = (
 )
 
 
+def run_fresh(script: str, tmp_path: Path) -> str:
+    """What a fresh interpreter prints running SCRIPT (dedented) in `tmp_path`."""
+    return subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(script)],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=120,
+        check=True,
+    ).stdout
+
+
 def loaded_modules(script: str, tmp_path: Path) -> set[str]:
     """The modules a fresh interpreter holds after running SCRIPT."""
     program = textwrap.dedent(script) + textwrap.dedent(
@@ -65,15 +77,8 @@ def loaded_modules(script: str, tmp_path: Path) -> set[str]:
         print("MODULES " + json.dumps(sorted(sys.modules)))
         """
     )
-    done = subprocess.run(
-        [sys.executable, "-c", program],
-        capture_output=True,
-        text=True,
-        cwd=tmp_path,
-        timeout=120,
-        check=True,
-    )
-    line = next(line for line in done.stdout.splitlines() if line.startswith("MODULES "))
+    output = run_fresh(program, tmp_path)
+    line = next(line for line in output.splitlines() if line.startswith("MODULES "))
     return set(json.loads(line.removeprefix("MODULES ")))
 
 
@@ -142,40 +147,30 @@ def test_the_first_keys_load_nothing_once_the_reader_has_warmed_up(tmp_path: Pat
         "Russia and Iran. A marriage of convenience, they said.\n\nIt will end.\n",
         encoding="utf-8",
     )
-    found = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            textwrap.dedent(
-                """
-                import asyncio, sys
-                from pathlib import Path
-                from tui.app import GlossApp
+    output = run_fresh(
+        """
+        import asyncio, sys
+        from pathlib import Path
+        from tui.app import GlossApp
 
-                GlossApp.WARM_UP_SECONDS = 0.01
+        GlossApp.WARM_UP_SECONDS = 0.01
 
-                async def show():
-                    app = GlossApp(paths=[Path("article.txt")], db=Path("s.json"), analyst="a")
-                    async with app.run_test(size=(100, 30)) as pilot:
-                        await pilot.pause(0.3)
-                        before = set(sys.modules)
-                        for key in ("pagedown", "j", "w", "J", "r"):
-                            await pilot.press(key)
-                        await pilot.pause()
-                        assert app.screen.annotations, "r coded the sentence"
-                        print("LOADED", sorted(set(sys.modules) - before))
+        async def show():
+            app = GlossApp(paths=[Path("article.txt")], db=Path("s.json"), analyst="a")
+            async with app.run_test(size=(100, 30)) as pilot:
+                await pilot.pause(0.3)
+                before = set(sys.modules)
+                for key in ("pagedown", "j", "w", "J", "r"):
+                    await pilot.press(key)
+                await pilot.pause()
+                assert app.screen.annotations, "r coded the sentence"
+                print("LOADED", sorted(set(sys.modules) - before))
 
-                asyncio.run(show())
-                """
-            ),
-        ],
-        capture_output=True,
-        text=True,
-        cwd=tmp_path,
-        timeout=120,
-        check=True,
+        asyncio.run(show())
+        """,
+        tmp_path,
     )
-    assert "LOADED []" in found.stdout.splitlines()
+    assert "LOADED []" in output.splitlines()
 
 
 def test_a_start_on_a_store_that_records_its_codebook_reads_no_toml(tmp_path: Path) -> None:
@@ -218,38 +213,28 @@ def test_the_collector_pauses_only_while_the_reader_starts(tmp_path: Path) -> No
     # opens (a damaged store) leaves it as it was.
     (tmp_path / "article.txt").write_text("Russia and Iran.\n", encoding="utf-8")
     (tmp_path / "damaged.json").write_bytes(b"\x00\x01 not json")
-    found = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            textwrap.dedent(
-                """
-                import asyncio, contextlib, gc, io
-                from pathlib import Path
-                from tui.app import GlossApp
-                from tui.cli import main
+    found = run_fresh(
+        """
+        import asyncio, contextlib, gc, io
+        from pathlib import Path
+        from tui.app import GlossApp
+        from tui.cli import main
 
-                with contextlib.redirect_stderr(io.StringIO()):
-                    assert main(["--db", "damaged.json"]) == 2
-                print("after a failed start", gc.isenabled())
+        with contextlib.redirect_stderr(io.StringIO()):
+            assert main(["--db", "damaged.json"]) == 2
+        print("after a failed start", gc.isenabled())
 
-                async def show():
-                    gc.disable()  # as `gloss` starts the reader
-                    app = GlossApp(paths=[Path("article.txt")], db=Path("s.json"), analyst="a")
-                    async with app.run_test(size=(100, 30)) as pilot:
-                        await pilot.pause()
-                        print("reader drawn", type(app.screen).__name__, gc.isenabled())
+        async def show():
+            gc.disable()  # as `gloss` starts the reader
+            app = GlossApp(paths=[Path("article.txt")], db=Path("s.json"), analyst="a")
+            async with app.run_test(size=(100, 30)) as pilot:
+                await pilot.pause()
+                print("reader drawn", type(app.screen).__name__, gc.isenabled())
 
-                asyncio.run(show())
-                """
-            ),
-        ],
-        capture_output=True,
-        text=True,
-        cwd=tmp_path,
-        timeout=120,
-        check=True,
-    ).stdout
+        asyncio.run(show())
+        """,
+        tmp_path,
+    )
     assert "after a failed start True" in found
     assert "reader drawn ReaderScreen True" in found
 
