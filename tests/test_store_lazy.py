@@ -270,16 +270,24 @@ def test_a_record_that_is_not_an_object_is_refused_at_open(store_path: Path) -> 
     assert store_path.read_bytes() == before
 
 
-def test_a_record_only_json_reads_is_read_as_json_reads_it(store_path: Path) -> None:
-    """A number past a float's range: msgspec refuses the record, `json` reads it, as the
-    whole file was read before."""
+def with_memo_written_as(store_path: Path, memo: bytes) -> tuple[Document, list[Annotation]]:
+    """A store whose 21st annotation's memo is the JSON bytes `memo` in its snapshot
+    (checksum and all), for JSON that a whole-file parse would have read otherwise."""
     document, made = make_store(store_path)
     name = f"annotations:{document.id}"
     rewrite_snapshot(
         store_path,
         lambda tables: tables[name][made[20].id].update(memo="MEMO"),
-        (b'"MEMO"', b"1e400"),
+        (b'"MEMO"', memo),
     )
+    return document, made
+
+
+def test_a_record_only_json_reads_is_read_as_json_reads_it(store_path: Path) -> None:
+    """A number past a float's range: msgspec refuses the record, `json` reads it, as the
+    whole file was read before."""
+    document, made = with_memo_written_as(store_path, b"1e400")
+    name = f"annotations:{document.id}"
     as_json_reads = json.loads(store_path.read_bytes())[name][made[20].id]
     assert as_json_reads["memo"] == float("inf")
     assert (
@@ -296,13 +304,7 @@ def test_a_record_only_json_reads_is_read_as_json_reads_it(store_path: Path) -> 
 def test_a_record_that_is_not_utf_8_is_damage_said_when_it_is_read(store_path: Path) -> None:
     """Gloss never writes one, and the checksum finds one written since; one written with
     its checksum is found when it is read."""
-    document, made = make_store(store_path)
-    name = f"annotations:{document.id}"
-    rewrite_snapshot(
-        store_path,
-        lambda tables: tables[name][made[20].id].update(memo="MEMO"),
-        (b'"MEMO"', b'"\xff"'),
-    )
+    document, made = with_memo_written_as(store_path, b'"\xff"')
     assert b'"\xff"' in store_path.read_bytes()
     with Store(store_path) as store:
         assert store.annotation(made[21].id) == made[21]
