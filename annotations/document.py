@@ -8,10 +8,14 @@ that text, so the same words opened from anywhere are the same document.
 from __future__ import annotations
 
 import bisect
+import codecs
 import collections
 import hashlib
+import io
 import itertools
+import os
 import re
+import stat
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -150,6 +154,124 @@ def read_file(path: Path, what: str = "file") -> bytes:
         raise DocumentError(f"{name}: cannot be read ({error.strerror})") from None
 
 
+@dataclass(frozen=True, slots=True)
+class TextFile:
+    """A text file as `read_text` read it."""
+
+    text: str  # decoded and normalised
+    # The SHA-256 of the file's bytes (`sha256:<hex>`) when they are its text's UTF-8
+    # (UTF-8 without a byte-order mark or a CR): then it is the text's document id.
+    # None for any other file.
+    exact_id: str | None
+
+
+# A text file is read and decoded a megabyte at a time (see `read_text`).
+_READ_AT_ONCE = 1 << 20
+_BYTE_ORDER_MARKS = {b"\xef\xbb\xbf": "utf-8-sig", b"\xff\xfe": "utf-16", b"\xfe\xff": "utf-16"}
+
+
+def read_text(path: Path, *, encoding: str | None = None) -> TextFile:
+    """Read and decode a text file (UTF-8, UTF-8 or UTF-16 with a byte-order mark, or
+    `encoding`) and normalise its newlines. `DocumentError`, as `read_file` and
+    `decode_bytes` say it, for a file that cannot be read or is not text.
+
+    The file is decoded a megabyte at a time onto the end of the text, which CPython grows
+    where it lies (an append to a string nothing else refers to reallocates it), so the
+    file's bytes and its text are never held at once: a 200 MB book opens in the text and
+    a megabyte, not in the text and its 200 MB of bytes as `bytes.decode` would.
+    """
+    name = path_text(path)
+    descriptor = _open_regular(path, name)
+    try:
+        with os.fdopen(descriptor, "rb", buffering=0) as handle:
+            read = _decoded(handle, name, encoding)
+    except _NotPlainText:
+        # Not text, or not in its encoding: the whole file says why, as it always has.
+        return TextFile(
+            normalise_newlines(decode_bytes(read_file(path), encoding=encoding, name=name)), None
+        )
+    except OSError as error:
+        raise DocumentError(f"{name}: cannot be read ({error.strerror})") from None
+    return read
+
+
+class _NotPlainText(Exception):
+    """A file `_decoded` cannot decode as it goes (see `read_text`)."""
+
+
+def _decoded(handle: io.RawIOBase, name: str, encoding: str | None) -> TextFile:
+    """The text `handle` holds, read and decoded a piece at a time; `_NotPlainText` for
+    bytes that are not text in its encoding, or that hold a NUL."""
+    first = handle.read(_READ_AT_ONCE) or b""
+    while len(first) < 3 and (more := handle.read(_READ_AT_ONCE)):  # room for a mark
+        first += more
+    codec = encoding or next(
+        (codec for mark, codec in _BYTE_ORDER_MARKS.items() if first.startswith(mark)), None
+    )
+    try:
+        decoder = codecs.getincrementaldecoder(codec or "utf-8")()
+    except LookupError:
+        raise DocumentError(f"{name}: unknown encoding {encoding!r}") from None
+    if not isinstance(decoder.decode(b""), str):  # a bytes-to-bytes codec (base64)
+        raise DocumentError(f"{name}: unknown encoding {encoding!r}")
+    digest = hashlib.sha256() if codec is None else None
+    text = ""
+    at_start = True
+    carried_cr = False  # a piece's last CR, kept back in case the next begins with LF
+    exact = codec is None
+    chunk = first
+    while True:
+        if digest is not None:
+            digest.update(chunk)
+        try:
+            piece = decoder.decode(chunk, final=not chunk)
+        except UnicodeDecodeError:
+            raise _NotPlainText from None
+        if "\x00" in piece:
+            raise _NotPlainText
+        if at_start and piece:
+            at_start = False
+            # A byte-order mark's character first: the mark itself under a named
+            # encoding, or one after a mark, dropped as `decode_bytes` drops it.
+            if piece.startswith("\ufeff"):
+                piece, exact = piece[1:], False
+        if carried_cr:
+            piece, carried_cr = "\r" + piece, False
+        if piece.endswith("\r") and chunk:
+            piece, carried_cr = piece[:-1], True
+        if "\r" in piece:
+            piece, exact = normalise_newlines(piece), False
+        text += piece  # grown in place: see `read_text`
+        if not chunk:
+            break
+        chunk = handle.read(_READ_AT_ONCE) or b""
+    exact_id = "sha256:" + digest.hexdigest() if exact and digest is not None else None
+    return TextFile(text, exact_id)
+
+
+def _open_regular(path: Path, name: str) -> int:
+    """A descriptor of the regular file at `path`, or `DocumentError` saying what it is."""
+    try:
+        # O_NONBLOCK: opening a FIFO would otherwise wait for a writer.
+        descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    except FileNotFoundError:
+        raise DocumentError(f"{name}: no such file") from None
+    except IsADirectoryError:
+        raise DocumentError(f"{name}: is a folder, not a file") from None
+    except PermissionError:
+        raise DocumentError(f"{name}: permission denied") from None
+    except OSError as error:
+        raise DocumentError(f"{name}: cannot be read ({error.strerror})") from None
+    mode = os.fstat(descriptor).st_mode
+    if not stat.S_ISREG(mode):
+        os.close(descriptor)
+        if stat.S_ISDIR(mode):
+            raise DocumentError(f"{name}: is a folder, not a file")
+        # A FIFO or a device (/dev/zero) would block or never end.
+        raise DocumentError(f"{name}: is not a regular file")
+    return descriptor
+
+
 def _utf16_without_bom(data: bytes) -> str | None:
     """ "utf-16-le" or "utf-16-be" when `data` reads as that (NUL-free) text, else None."""
     if len(data) % 2:
@@ -198,6 +320,22 @@ class Document:
     ) -> Document:
         """Make a document from text; the title is `title`, else metadata, else the first line."""
         text = normalise_newlines(text)
+        return cls._of_normalised(
+            text, document_id(text), title=title, path=path, metadata=metadata, structure=structure
+        )
+
+    @classmethod
+    def _of_normalised(
+        cls,
+        text: str,
+        id: str,
+        *,
+        title: str | None = None,
+        path: str | Path | None = None,
+        metadata: dict[str, Any] | None = None,
+        structure: Structure | None = None,
+    ) -> Document:
+        """`from_text` of a text already normalised, whose id is `id`."""
         metadata = dict(metadata or {})
         resolved_title = title or metadata.get("title") or first_line(text)
         if not resolved_title and path is not None:
@@ -205,7 +343,7 @@ class Document:
         if path is not None:
             path = path_text(Path(path).resolve())
         return cls(
-            id=document_id(text),
+            id=id,
             title=resolved_title or "Untitled",
             text=text,
             path=path,
@@ -231,20 +369,28 @@ class Document:
         file, or one that cannot be converted (`PasswordRequired` for a locked PDF).
         """
         path = Path(path)
-        name = path_text(path)
-        data = read_file(path)
         if source_format(path):
-            return cls.from_source(path, data, password=password, progress=progress)
-        text = decode_bytes(data, encoding=encoding, name=name)
-        del data  # the bytes, the text and its normalised copy are not all kept at once
+            return cls.from_source(path, read_file(path), password=password, progress=progress)
+        return cls.from_text_file(path, read_text(path, encoding=encoding))
+
+    @classmethod
+    def from_text_file(cls, path: Path, read: TextFile) -> Document:
+        """The document of the text file at `path`, as `read_text` read it.
+
+        Raises `DocumentError` for an empty file."""
+        text = read.text
         if not text or text.isspace():  # `strip()` would copy a large text to find out
-            raise DocumentError(f"{name}: the file is empty")
+            raise DocumentError(f"{path_text(path)}: the file is empty")
         metadata = dict(BUNDLED_METADATA) if _is_bundled(path) else {}
         title = None
         if path.suffix.lower() in (".md", ".markdown"):
             # "# Title" is Markdown for a heading: the title is the words, not the markup.
-            title = _MARKDOWN_HEADING.sub("", first_line(normalise_newlines(text))) or None
-        return cls.from_text(text, title=title, path=path, metadata=metadata)
+            title = _MARKDOWN_HEADING.sub("", first_line(text)) or None
+        # The id of a file whose bytes are its text's UTF-8 is their hash, taken as they
+        # were read: the text is not encoded again to hash it.
+        return cls._of_normalised(
+            text, read.exact_id or document_id(text), title=title, path=path, metadata=metadata
+        )
 
     @classmethod
     def from_source(
@@ -438,6 +584,7 @@ def first_line(text: str) -> str:
 _TRIMMED_LINE = re.compile(r"\S(?:[^\n]*\S)?")
 _BLANK_LINES = re.compile(r"\n(?:[^\S\n]*\n)+")
 _HARD_WRAP_WIDTH = 100
+_MATCHES_AT_ONCE = 1 << 14
 
 
 def paragraph_spans(text: str) -> list[Span]:
@@ -449,7 +596,13 @@ def paragraph_spans(text: str) -> list[Span]:
     """
     if not _is_hard_wrapped(text):
         # Trimmed by the pattern itself: a 5 MB book is one pass in C, no loop of ours.
-        return _spans_of(list(_TRIMMED_LINE.finditer(text)))
+        # The matches are taken a batch at a time: the 500,000 lines of a 200 MB book
+        # held as matches beside their spans were 60 MB more at its peak.
+        lines = _TRIMMED_LINE.finditer(text)
+        spans: list[Span] = []
+        while batch := list(itertools.islice(lines, _MATCHES_AT_ONCE)):
+            spans += _spans_of(batch)
+        return spans
     spans = []
     for start, end in _blocks(text):
         while start < end and text[start].isspace():

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from annotations.citation import source_fields
-from annotations.document import Document, original_hash, read_file, utc_now
+from annotations.document import Document, original_hash, read_file, read_text, utc_now
 from annotations.errors import DocumentError, StoreError
 from annotations.lazy_texts import revised, supply_text, text_is_read
 from annotations.model import Annotation
@@ -202,13 +202,19 @@ def load(
     """The document a file holds: a text file read, a source converted — or, for a source
     whose bytes the store has converted before, that conversion (no work at all)."""
     if not source_format(path):
-        known = _known_text(store, path) if encoding is None else None
-        return known or Document.from_path(path, encoding=encoding)
+        try:
+            read = read_text(path, encoding=encoding)
+        except DocumentError:
+            known = _known_surrogates(store, path) if encoding is None else None
+            if known is None:
+                raise
+            return known
+        known = _known_text(store, path, read.exact_id, read.text) if read.exact_id else None
+        return known or Document.from_text_file(path, read)
     data = read_file(path)
     known = converted_before(store, original_hash(data))
     if known is not None:
-        resolved = path_text(path.expanduser().resolve())
-        return known if known.path == resolved else revised(known, path=resolved)
+        return _at_path(known, path)
 
     def report(done: int, total: int) -> None:
         if progress is not None:
@@ -217,14 +223,25 @@ def load(
     return Document.from_source(path, data, password=password, progress=report)
 
 
-def _known_text(store: Store, path: Path) -> Document | None:
-    """The stored document a text file holds, found by its bytes alone, or None.
-
-    A UTF-8 file without a BOM or a CR is its normalised text's UTF-8 bytes: their hash
-    is the document's id. A file the store knows is then read once and hashed once, and
-    its bytes are the document's text: the store's own copy of it is not read (nor
-    hashed again) to open it.
+def _known_text(store: Store, path: Path, document_id: str, text: str) -> Document | None:
+    """The stored document `document_id` (a text file's bytes hashed as they were read:
+    see `TextFile.exact_id`), given the file's `text` if it has not read its own; None
+    when the store does not hold it. So a file the store knows is read once and hashed
+    once, and the store's own copy of its text is not read (nor hashed again) to open it.
     """
+    try:
+        known = store.document(document_id)
+    except StoreError:
+        return None
+    if not text_is_read(known):
+        known = supply_text(known, text)
+    return _at_path(known, path)
+
+
+def _known_surrogates(store: Store, path: Path) -> Document | None:
+    """The stored document a file that is not strict UTF-8 holds, or None: a text with
+    lone surrogates, whose bytes are written as `surrogatepass` writes them (the store's
+    text files, a `.qdpx` project's sources). Found by the hash of the bytes."""
     data = _normalised_bytes(path)
     if data is None:
         return None
@@ -232,20 +249,24 @@ def _known_text(store: Store, path: Path) -> Document | None:
         known = store.document("sha256:" + hashlib.sha256(data).hexdigest())
     except StoreError:
         return None
-    # Bytes that hash to the id are its text's UTF-8 (lone surrogates kept so). They
-    # cannot fail to decode, short of a hash collision: the store's copy is read then.
+    # Bytes that hash to the id are its text's UTF-8: they cannot fail to decode, short
+    # of a hash collision (the store's copy is read then).
     if not text_is_read(known):
         with contextlib.suppress(UnicodeDecodeError):
             known = supply_text(known, data.decode("utf-8", "surrogatepass"))
     del data  # the bytes and the text are not both kept
+    return _at_path(known, path)
+
+
+def _at_path(known: Document, path: Path) -> Document:
+    """The stored document `known`, at `path` now."""
     resolved = path_text(path.expanduser().resolve())
     return known if known.path == resolved else revised(known, path=resolved)
 
 
 def _normalised_bytes(path: Path) -> bytes | None:
-    """The bytes of a text file that are its normalised text's UTF-8 (no byte-order
-    mark, no CR); None for any other file, or one that cannot be read
-    (`Document.from_path` then says what is wrong)."""
+    """The bytes of a text file that could be its normalised text's UTF-8 (no byte-order
+    mark, no CR); None for any other file, or one that cannot be read."""
     if not path.is_file():
         return None
     try:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 import hashlib
+import itertools
 import os
 from pathlib import Path
 
@@ -179,6 +180,91 @@ def test_devices_and_pipes_are_refused(tmp_path: Path) -> None:
         Document.from_path(fifo)
 
 
+# -- reading a file a piece at a time ------------------------------------------------------
+
+# Characters that straddle a piece's end in every way: CRLF and lone CRs, two-, three- and
+# four-byte UTF-8, a byte-order mark's character inside the text.
+PIECE_ALPHABET = st.sampled_from(["a", " ", "\n", "\r", "\r\n", "é", "ж", "ی", "☃", "😀", "\ufeff"])
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    parts=st.lists(PIECE_ALPHABET, min_size=1, max_size=40),
+    piece_size=st.integers(min_value=1, max_value=9),
+    form=st.sampled_from(["utf-8", "utf-8-bom", "utf-16-le-bom", "utf-16-be-bom", "cp1251"]),
+)
+def test_a_file_read_a_piece_at_a_time_is_the_text_read_whole(
+    tmp_path_factory: pytest.TempPathFactory, parts: list[str], piece_size: int, form: str
+) -> None:
+    raw = "".join(parts)
+    if form == "cp1251":
+        raw = "".join(c for c in raw if c in "a \n\rж")
+        data, encoding = raw.encode("cp1251"), "cp1251"
+    else:
+        codec = {"utf-8": "utf-8", "utf-8-bom": "utf-8-sig"}.get(form, form.removesuffix("-bom"))
+        mark = {"utf-16-le-bom": codecs.BOM_UTF16_LE, "utf-16-be-bom": codecs.BOM_UTF16_BE}
+        data, encoding = mark.get(form, b"") + raw.encode(codec), None
+    path = tmp_path_factory.mktemp("pieces") / "doc.txt"
+    path.write_bytes(data)
+    whole = document_module.normalise_newlines(
+        document_module.decode_bytes(data, encoding=encoding, name="doc")
+    )
+    original = document_module._READ_AT_ONCE
+    document_module._READ_AT_ONCE = piece_size
+    try:
+        read = document_module.read_text(path, encoding=encoding)
+    finally:
+        document_module._READ_AT_ONCE = original
+    assert read.text == whole
+    # The bytes' hash stands for the id exactly when they are the text's UTF-8 (a
+    # "\ufeff" first is a byte-order mark, and is not the text's).
+    if form == "utf-8" and "\r" not in raw and not raw.startswith("\ufeff"):
+        assert read.exact_id == document_module.document_id(whole)
+        assert read.exact_id == "sha256:" + hashlib.sha256(data).hexdigest()
+    else:
+        assert read.exact_id is None
+
+
+def test_a_fault_past_the_first_piece_is_said_at_its_byte_in_the_whole_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(document_module, "_READ_AT_ONCE", 16)
+    broken = tmp_path / "broken.txt"
+    broken.write_bytes(b"a" * 100 + "Россия".encode()[:-1] + b" more text\n")
+    with pytest.raises(DocumentError, match="not valid UTF-8 text at byte 110"):
+        Document.from_path(broken)
+    nul = tmp_path / "nul.txt"
+    nul.write_bytes(b"text " * 20 + b"with a NUL\x00 inside\n")
+    with pytest.raises(DocumentError, match="binary"):
+        Document.from_path(nul)
+
+
+def test_a_bytes_to_bytes_codec_is_not_an_encoding(tmp_path: Path) -> None:
+    path = tmp_path / "doc.txt"
+    path.write_bytes(b"dGV4dA==\n")
+    with pytest.raises(DocumentError, match="unknown encoding 'base64'"):
+        Document.from_path(path, encoding="base64")
+
+
+def test_a_large_file_is_never_held_as_its_bytes_beside_its_text(tmp_path: Path) -> None:
+    """`bytes.decode` holds the bytes and the text at once; `read_text` holds the text
+    and a piece (see `read_text`)."""
+    import tracemalloc
+
+    path = tmp_path / "book.txt"
+    line = "Россия и Иран: брак по расчёту закончится. " * 200 + "\n"
+    path.write_text(line * 1000, encoding="utf-8")  # 16 MB: two bytes a character
+    size = path.stat().st_size
+    tracemalloc.start()
+    try:
+        read = document_module.read_text(path)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    text_size = len(read.text) * 2  # held at two bytes a character
+    assert peak < text_size + size // 2, (peak, text_size, size)
+
+
 def test_missing_files_and_folders_are_refused(tmp_path: Path) -> None:
     with pytest.raises(DocumentError, match="no such file"):
         Document.from_path(tmp_path / "missing.txt")
@@ -236,6 +322,24 @@ def test_paragraph_index_finds_the_paragraph_of_an_offset() -> None:
     assert [document.paragraph_index(s) for s in starts] == [0, 1, 2]
     assert document.paragraph_index(6) == 0  # a blank line belongs to the paragraph before
     assert document.paragraph_index(len(document.text)) == 2
+
+
+def test_a_book_of_many_lines_is_split_without_a_match_held_per_line() -> None:
+    """Its lines are matched a batch at a time: a match per line held beside the spans
+    until the last was found made the peak twice the spans (see `paragraph_spans`)."""
+    import tracemalloc
+
+    lines = [f"  Paragraph {n} of a long book, one to a line. " for n in range(100_000)]
+    text = "\n".join(lines)
+    tracemalloc.start()
+    try:
+        spans = paragraph_spans(text)
+        kept, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak - kept < kept // 2, (peak, kept)
+    assert texts(spans, text) == [line.strip() for line in lines]
+    assert all(a.end < b.start for a, b in itertools.pairwise(spans))
 
 
 # -- sentences -------------------------------------------------------------------------

@@ -69,6 +69,28 @@ def test_a_file_opens_once_and_again_unchanged(store: Store, tmp_path: Path) -> 
     assert len(store.documents()) == 1
 
 
+def test_a_large_file_opens_and_reopens_without_its_bytes_beside_its_text(
+    store: Store, tmp_path: Path
+) -> None:
+    """A 16 MB file is read a piece at a time, first into the store (which writes its
+    text beside itself, a piece at a time) and again once the store knows it."""
+    import tracemalloc
+
+    line = "Россия и Иран: брак по расчёту закончится. " * 200 + "\n"
+    path = write(tmp_path / "book.txt", line * 1000)  # two bytes a character
+    size = path.stat().st_size
+    for _ in ("first open", "reopen"):
+        tracemalloc.start()
+        try:
+            document = open_paths(store, [path]).documents[0]
+            _, peak = tracemalloc.get_traced_memory()
+        finally:
+            tracemalloc.stop()
+        text_size = len(document.text) * 2  # held at two bytes a character
+        assert peak < text_size + size * 3 // 4, (peak, text_size, size)
+    assert len(store.documents()) == 1
+
+
 def test_a_folder_opens_its_text_files_sorted_and_skips_bad_ones(
     store: Store, tmp_path: Path
 ) -> None:
