@@ -18,7 +18,7 @@ from textual.strip import Strip
 from annotations import Annotation, Document, Store
 from tui.app import GlossApp, LoadingScreen
 from tui.widgets.annotation_panel import AnnotationPanel
-from tui.widgets.reading_pane import ReadingPane
+from tui.widgets.reading_pane import STRIP_CACHE_LINES, ReadingPane
 
 SIZE = (160, 50)
 
@@ -227,6 +227,52 @@ async def test_the_panel_follows_the_cursor_through_many_annotations(
         assert panel.top_line == panel.last_top_line
         last_cell = list(panel.render_line(panel.view_height - 1))[-1]
         assert last_cell.style.bgcolor == thumb
+
+
+async def test_paging_through_a_book_leaves_no_line_for_the_garbage_collector(
+    book: Path, tmp_path: Path
+) -> None:
+    """Every line the compositor paints is divided at its own width, which Textual's
+    `Strip` caches as `[self]`: a cycle only the collector frees. The pane's and the
+    panel's lines do not keep themselves, and are freed as their caches let them go."""
+    import gc
+
+    document = Document.from_path(book)
+    db = tmp_path / "s.json"
+    with Store(db) as store:
+        store.add_document(document)
+        for sentence in document.sentences[:2000:5]:
+            store.put(
+                Annotation.create(
+                    document=document.id,
+                    text=document.text,
+                    start=sentence.start,
+                    end=sentence.end,
+                    tags=("actor/iran",),
+                    analyst="ana",
+                )
+            )
+    app = GlossApp(paths=[book], db=db, analyst="ana")
+    async with app.run_test(size=SIZE) as pilot:
+        reader = await open_reader(pilot)
+        pane = reader.query_one(ReadingPane)
+        panel = reader.query_one(AnnotationPanel)
+        gc.collect()
+        gc.set_debug(gc.DEBUG_SAVEALL)  # what the collector finds is kept, to be looked at
+        try:
+            # Past what the pane's and the panel's caches of lines hold.
+            for _ in range(12):
+                await pilot.press("pagedown")
+                await pilot.pause()
+            gc.collect()
+            left = [o for o in gc.garbage if isinstance(o, Strip)]
+        finally:
+            gc.set_debug(0)
+            gc.garbage.clear()
+        assert pane.top_line > 2 * STRIP_CACHE_LINES
+        assert panel.top_line > 0
+        widths = {pane.size.width, panel.size.width}
+        assert [s.cell_length for s in left if s.cell_length in widths] == []
 
 
 async def test_keys_typed_while_a_book_loads_reach_the_reader(

@@ -30,6 +30,7 @@ from annotations.model import Annotation
 from annotations.safe_text import visible
 from annotations.text_units import display_line
 from tui.layout import cells, wrap_paragraph
+from tui.widgets.acyclic_strip import AcyclicStrip
 from tui.widgets.code_marks import chip_style, terminal_colours
 from tui.widgets.panel_entry import (
     Piece,
@@ -348,7 +349,7 @@ class AnnotationPanel(ScrollingLines, can_focus=True, inherit_bindings=False):
             # One strip a line: the entry's cells, then the scrollbar's.
             segments = self._render_content(look[0], width)
             segments.append(self.scrollbar_segment(bar))
-            strip = Strip(segments, width + SCROLLBAR_WIDTH)
+            strip = AcyclicStrip(segments, width + SCROLLBAR_WIDTH)
             self._strips_by_look[look] = strip
         return strip
 
@@ -419,7 +420,7 @@ def _fitted(segments: list[Segment], width: int, style: Style) -> list[Segment]:
     if used < width:
         segments.append(Segment(" " * (width - used), style))
     elif used > width:
-        segments = list(Strip(segments, used).adjust_cell_length(width, style))
+        segments = list(AcyclicStrip(segments, used).adjust_cell_length(width, style))
     return segments
 
 

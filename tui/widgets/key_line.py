@@ -19,6 +19,8 @@ from textual import events
 from textual.strip import Strip
 from textual.widget import Widget
 
+from tui.widgets.acyclic_strip import AcyclicStrip
+
 # The command palette's key is set off from the others by this edge (the footer's
 # `border-left: vkey`).
 _PALETTE_EDGE = "▏"
@@ -114,7 +116,7 @@ class KeyLine(Widget):
     def render_line(self, y: int) -> Strip:
         width = self.size.width
         if y != 0:
-            return Strip.blank(width, self.rich_style)
+            return AcyclicStrip.blank(width, self.rich_style)
         if self._strip is None or self._strip.cell_length != width:
             if self._keys is None:
                 self._keys, self._palette = self._read_keys()
@@ -177,7 +179,7 @@ class KeyLine(Widget):
                     for segment in piece
                 ]
         filler = [Segment(" " * (room - x), Style(bgcolor=base.bgcolor))] if room > x else []
-        return Strip([*line, *filler, *palette], width).crop(0, width)
+        return AcyclicStrip([*line, *filler, *palette], width).crop(0, width)
 
     @staticmethod
     def _key_segments(

@@ -38,6 +38,8 @@ from textual.geometry import Size, Spacing
 from textual.strip import Strip
 from textual.style import Style as TextualStyle
 
+from tui.widgets.acyclic_strip import AcyclicStrip
+
 # Framed lines kept by the content line they frame: about the panel's own cache of lines
 # by what they show, so a line it returns from there is framed already.
 _FRAMED_LINES = 192
@@ -290,7 +292,7 @@ class PlainLinesCache(StylesCache):
             line = truecolor_filtered(content, self._truecolor, self._background)
         if line.cell_length == content_size.width:
             left, right = self._sides or ([], [])
-            framed = Strip([*left, *line, *right], size.width)
+            framed = AcyclicStrip([*left, *line, *right], size.width)
         else:  # padded or cut to the content's width, the usual way
             framed = super().render_line(
                 styles,

@@ -34,6 +34,7 @@ from annotations.safe_text import visible
 from annotations.span_index import SpanIndex
 from annotations.text_units import bidi_levels, mirror, visual_order
 from tui.layout import TAB_CELLS, ParagraphLayout, ScreenLine, cells, grapheme_width
+from tui.widgets.acyclic_strip import AcyclicStrip
 from tui.widgets.code_marks import MarkerGutter, terminal_colours
 from tui.widgets.plain_lines import PlainLinesCache
 from tui.widgets.scrolling import SCROLLBAR_WIDTH, ScrollingLines
@@ -331,7 +332,7 @@ class ReadingPane(ScrollingLines, can_focus=True, inherit_bindings=False):
         base = self.cached_style()
         full_width = width + SCROLLBAR_WIDTH
         if line is None:
-            return Strip([Segment(" " * width, base), bar], full_width)
+            return AcyclicStrip([Segment(" " * width, base), bar], full_width)
         if self.document.heading_level(line.paragraph):
             # A converted source's heading (a PDF's larger type, an <h2>, a Word heading).
             base = base + self.cached_style("reading-pane--heading")
@@ -347,7 +348,7 @@ class ReadingPane(ScrollingLines, can_focus=True, inherit_bindings=False):
             shown = " " * self._gutter_width + text_segments[0].text
             used = cells(shown)
             if used <= width:
-                return Strip([Segment(shown + " " * (width - used), base), bar], full_width)
+                return AcyclicStrip([Segment(shown + " " * (width - used), base), bar], full_width)
         segments = [*self._gutter(line, base, highlights), *text_segments]
         # The gutter is `_gutter_width` cells, however it is marked. The text is measured
         # in one piece: the sum of its pieces' cells, unless a joiner or a variation
@@ -363,7 +364,7 @@ class ReadingPane(ScrollingLines, can_focus=True, inherit_bindings=False):
         elif used > width:
             segments = list(Strip(segments).crop(0, width))
         segments.append(bar)
-        return Strip(segments, full_width)
+        return AcyclicStrip(segments, full_width)
 
     @property
     def marker_gutter(self) -> MarkerGutter:

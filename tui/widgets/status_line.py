@@ -9,6 +9,7 @@ from textual.strip import Strip
 from textual.widget import Widget
 
 from annotations.text_units import display_line
+from tui.widgets.acyclic_strip import AcyclicStrip
 from tui.widgets.styles import CachedStyles
 
 _GAP = 2  # cells at least between the title and the facts
@@ -53,7 +54,7 @@ class StatusLine(Widget, CachedStyles):
     def render_line(self, y: int) -> Strip:
         width = self.size.width
         if y != 0:
-            return Strip.blank(width, self.cached_style())
+            return AcyclicStrip.blank(width, self.cached_style())
         if self._strip is None or self._strip.cell_length != width:
             self._strip = self._draw(width)
         return self._strip
@@ -72,4 +73,4 @@ class StatusLine(Widget, CachedStyles):
         title = display_line(title)  # a right-to-left title in display order
         padding = " " * max(_GAP, width - cell_len(title) - facts_cells)
         segments = [Segment(title, bold), Segment(padding, base), *facts]
-        return Strip(segments).crop(0, width)
+        return AcyclicStrip(segments).crop(0, width)
