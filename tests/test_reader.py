@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -137,6 +138,29 @@ async def test_two_overlapping_annotations(store_path: Path) -> None:
         }
         assert len(styles) >= 2
         assert second.start > first.end
+
+
+async def test_a_tinted_line_draws_each_run_of_one_style_as_one_segment(
+    store_path: Path,
+) -> None:
+    # Each segment is a style the terminal is sent and a piece Textual cuts on every
+    # frame: the gutter's blank markers, untinted text and padding are one run.
+    document = Document.bundled()
+    second = document.sentences_in(6)[1]
+    app = GlossApp(db=store_path, analyst="ana")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = reader(app)
+        screen.select_span(second.start, second.end)
+        await pilot.press("r", "1")
+        await pilot.pause()
+        pane = screen.query_one(ReadingPane)
+        tinted = 0
+        for y in range(pane.size.height):
+            segments = list(pane.render_line(y))[:-1]  # the scrollbar's cell apart
+            styles = [segment.style for segment in segments]
+            assert all(a != b for a, b in pairwise(styles)), y
+            tinted += len(set(styles)) > 1
+        assert tinted >= 2
 
 
 async def test_extend_selection_by_sentence_and_by_word(store_path: Path) -> None:

@@ -363,6 +363,7 @@ class ReadingPane(ScrollingLines, can_focus=True, inherit_bindings=False):
             segments.append(Segment(" " * (width - used), base))
         elif used > width:
             segments = list(Strip(segments).crop(0, width))
+        segments = _joined(segments)
         segments.append(bar)
         return AcyclicStrip(segments, full_width)
 
@@ -544,6 +545,25 @@ class ReadingPane(ScrollingLines, can_focus=True, inherit_bindings=False):
             if cells > cell_x:
                 return offset
         return max(line.start, line.end - 1)
+
+
+def _joined(segments: list[Segment]) -> list[Segment]:
+    """`segments` with neighbours of the same style joined: the blank markers, the gap
+    after them, untinted text and the padding of a tinted line are one segment, not
+    four. Each segment is a style written to the terminal (a tinted line of 4.5 segments
+    drew 3.8 styles), and a piece for Textual to cut and render on every frame."""
+    if not segments:
+        return segments
+    joined = [segments[0]]
+    for segment in segments[1:]:
+        last = joined[-1]
+        # By identity: a line's styles are shared objects (comparing Rich styles hashes
+        # them, a call to Python code each).
+        if segment.style is last.style and not segment.control and not last.control:
+            joined[-1] = Segment(last.text + segment.text, last.style)
+        else:
+            joined.append(segment)
+    return joined
 
 
 def _displayable(piece: str) -> str:
