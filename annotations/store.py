@@ -70,7 +70,7 @@ from msgspec import Raw
 from tinydb import TinyDB
 from tinydb.table import Table
 
-from annotations.annotation_records import ANNOTATION_ORDER, RECORD_ORDER
+from annotations.annotation_records import ANNOTATION_ORDER, RECORD_ORDER, canonical_texts
 from annotations.document import Document
 from annotations.errors import GlossError, StoreError
 from annotations.journal import Operation
@@ -517,6 +517,17 @@ class Store:
             records = [record for record in records if tag in record["tags"]]
         records.sort(key=RECORD_ORDER)
         return records
+
+    def annotation_texts(self, document_id: str) -> list[Raw] | None:
+        """A document's annotation records as the JSON texts the store file holds them
+        in, in the order of `annotations`, when each is one msgspec writes of a canonical
+        record (`annotation_records.canonical_texts`): what the json export copies. None
+        when any is not, or has been read or written since the store was opened."""
+        table = self._tables.tables.get(ANNOTATIONS_PREFIX + document_id, {})
+        texts = list(table.values())
+        if not set(map(type, texts)) <= {Raw}:
+            return None
+        return canonical_texts(texts)
 
     def _sorted_annotations(self, document_id: str) -> list[Annotation]:
         """A document's annotations in order, cached until its table changes."""

@@ -11,14 +11,16 @@ import json
 from dataclasses import replace
 from pathlib import Path
 
+import msgspec
 import pytest
 from test_export_support import HOSTILE_ANALYST, HOSTILE_MEMO, HOSTILE_TEXT
 
+from annotations.annotation_records import CanonicalRecord, canonical_texts
 from annotations.codebook import Codebook
 from annotations.document import Document
 from annotations.export import render, select
 from annotations.journal import encode_line
-from annotations.model import Annotation
+from annotations.model import CONFIDENCE_LEVELS, RECORD_FIELDS, Annotation
 from annotations.storage import journal_path
 from annotations.store import Store
 from tui.cli import main
@@ -133,3 +135,114 @@ def test_gloss_import_saves_each_record_as_the_annotation_it_holds(
             a.to_record() for a in sorted([moved, *fresh], key=lambda a: (a.start, a.end))
         ]
         assert store.annotations(second.id) == sorted([moved, *fresh], key=lambda a: a.start)
+
+
+def saved_store(path: Path, memos: list[str]) -> list[Document]:
+    """Two documents, their annotations saved and the store closed: its snapshot holds
+    every record as the text msgspec wrote of it (a memo it cannot write, `json` did)."""
+    documents = [Document.from_text(f"{HOSTILE_TEXT}{n}", title=f"Report {n}") for n in range(2)]
+    with Store(path) as store:
+        for document in documents:
+            store.add_document(document)
+        for number, memo in enumerate(memos):
+            start = (number * 29) % (len(HOSTILE_TEXT) - 40)
+            store.annotate(
+                documents[number % 2].id,
+                start,
+                start + 3 + number % 30,
+                tags=CODES[: number % 5],
+                memo=memo,
+                analyst=(HOSTILE_ANALYST, "ana")[number % 2],
+                confidence=(None, "low", "moderate", "high")[number % 4],
+            )
+    return documents
+
+
+def test_a_saved_store_exports_the_texts_it_holds_as_the_annotations_would(
+    store_path: Path,
+) -> None:
+    documents = saved_store(store_path, [HOSTILE_MEMO, "", "naïve — ملاحظة"] * 20)
+    with Store(store_path, read_only=True) as store:
+        texts = store.annotation_texts(documents[0].id)
+        assert texts is not None
+        from_texts = select(store, Codebook.default(), records=True)
+        assert {type(item) for item in from_texts.annotations.items} == {msgspec.Raw}
+        # Read (which the json export never needs), the texts are the annotations' records.
+        from_annotations = select(store, Codebook.default())
+        assert [json.loads(bytes(text)) for text in texts] == [
+            a.to_record() for a in store.annotations(documents[0].id)
+        ]
+        assert render("json", from_texts) == render("json", from_annotations)
+        assert tuple(from_texts.annotations) == from_annotations.annotations
+
+
+def test_a_record_json_wrote_is_exported_beside_the_texts_as_json_writes_it(
+    store_path: Path,
+) -> None:
+    # A lone surrogate, saved since the snapshot: msgspec writes none, so the batch of the
+    # export that holds it and the other document's texts is written by `json`.
+    documents = saved_store(store_path, ["", "plain", "naïve"] * 4)
+    lone = Annotation.create(
+        document=documents[0].id, text=documents[0].text, start=3, end=9, memo="lone \ud800"
+    )
+    with journal_path(store_path).open("ab") as handle:
+        handle.write(encode_line([[f"annotations:{documents[0].id}", lone.id, lone.to_record()]]))
+    with Store(store_path, read_only=True) as store:
+        assert store.annotation_texts(documents[0].id) is None
+        assert store.annotation_texts(documents[1].id) is not None
+        exported = render("json", select(store, Codebook.default(), records=True))
+        assert exported == render("json", select(store, Codebook.default()))
+        assert b"lone \\ud800" in exported
+
+
+def canonical_text(**changes: object) -> bytes:
+    record = Annotation.create(
+        document="d", text="some text here", start=0, end=4, tags=["actor/iran"]
+    ).to_record()
+    return msgspec.json.encode({**record, **changes})
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        canonical_text(confidence="certain"),
+        canonical_text(extra=1),
+        canonical_text(start="0"),
+        canonical_text(tags=["actor/iran", 3]),
+        canonical_text().replace(b'"memo":""', b'"memo": ""'),
+        canonical_text(memo="é").replace("é".encode(), b"\\u00e9"),
+        msgspec.json.encode(dict(reversed(msgspec.json.decode(canonical_text()).items()))),
+        msgspec.json.encode(
+            {k: v for k, v in msgspec.json.decode(canonical_text()).items() if k != "modified"}
+        ),
+    ],
+    ids=[
+        "unknown confidence",
+        "unknown field",
+        "offset a string",
+        "tag a number",
+        "spaced",
+        "escaped",
+        "fields reversed",
+        "field missing",
+    ],
+)
+def test_only_what_msgspec_writes_of_a_canonical_record_is_copied_as_it_is(text: bytes) -> None:
+    assert canonical_texts([msgspec.Raw(canonical_text()), msgspec.Raw(text)]) is None
+
+
+def test_canonical_texts_come_in_the_order_of_the_annotations() -> None:
+    texts = [
+        canonical_text(start=start, end=end, id=key)
+        for start, end, key in [(5, 9, "b"), (0, 4, "z"), (5, 9, "a"), (5, 7, "c")]
+    ]
+    ordered = canonical_texts(map(msgspec.Raw, texts))
+    assert ordered is not None
+    assert [msgspec.json.decode(text)["id"] for text in ordered] == ["z", "c", "a", "b"]
+
+
+def test_the_canonical_record_is_the_one_the_model_checks() -> None:
+    # Kept beside `model.RECORD_FIELDS` and `CONFIDENCE_LEVELS` by hand: this says when not.
+    assert CanonicalRecord.__struct_fields__ == RECORD_FIELDS
+    for confidence in (*CONFIDENCE_LEVELS, None):
+        assert canonical_texts([msgspec.Raw(canonical_text(confidence=confidence))])

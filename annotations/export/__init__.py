@@ -190,11 +190,14 @@ def select(
         if not documents:
             raise ExportError("the store holds no documents: nothing to export")
     records = records and hasattr(store, "annotation_records")
+    # Unfiltered, a document's records go as the texts the store holds when it can.
+    as_texts = records and analyst is None and tag is None and hasattr(store, "annotation_texts")
     read = store.annotation_records if records else store.annotations  # type: ignore[attr-defined]
     annotations: list = []
     with paused_gc():  # as in Store.annotations, but once for all the documents
         for done, each in enumerate(documents, start=1):
-            annotations += read(each.id, analyst=analyst, tag=tag)
+            texts = store.annotation_texts(each.id) if as_texts else None  # type: ignore[attr-defined]
+            annotations += read(each.id, analyst=analyst, tag=tag) if texts is None else texts
             if progress is not None:
                 progress(done, len(documents))
     return make_scope(

@@ -33,6 +33,7 @@ from annotations.export import ExportScope
 from annotations.memos import exported as exported_memos
 
 _ENCODER = msgspec.json.Encoder()
+_DECODER = msgspec.json.Decoder()
 _UNSAFE = re.compile(
     "[\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2028\u2029\u2066-\u2069\ud800-\udfff]"
 )
@@ -67,9 +68,13 @@ def _head(scope: ExportScope) -> dict[str, Any]:
     return data
 
 
-def _annotation_records(scope: ExportScope) -> Iterator[dict[str, Any]]:
+def _annotation_records(scope: ExportScope, *, as_texts: bool = False) -> Iterator[Any]:
+    """The records of the scope's annotations, then its orphans'. `as_texts`: a record the
+    store holds as its canonical text (`AnnotationRecords.items`) comes as that text,
+    which msgspec writes as it is."""
     if isinstance(scope.annotations, AnnotationRecords):
-        yield from scope.annotations.records  # `to_record()`'s records already
+        # `to_record()`'s records already
+        yield from scope.annotations.items if as_texts else scope.annotations.records
     else:
         for annotation in scope.annotations:
             yield annotation.to_record()
@@ -97,7 +102,8 @@ def chunks(scope: ExportScope) -> Iterator[bytes]:
     for key in _ORDER:
         if key == "annotations":
             yield separator + _key(key)
-            yield from _indented_list(_annotation_records(scope), BATCH, floatless=True)
+            annotations = _annotation_records(scope, as_texts=True)
+            yield from _indented_list(annotations, BATCH, floatless=True)
         elif key == "documents":
             yield separator + _key(key)
             yield from _indented_list(iter(head[key]), 1)
@@ -119,6 +125,8 @@ def _indented_list(items: Iterator[Any], batch: int, *, floatless: bool = False)
         # they stand in the whole list.
         items_text = _indented_items(part) if floatless else None
         if items_text is None:
+            # `json` cannot write a record's text: the text read, where one came so.
+            part = [_DECODER.decode(item) if type(item) is msgspec.Raw else item for item in part]
             items_text = memoryview(_indented(part, depth=1, floatless=floatless))[2:-4]
         yield b"".join((opening, items_text))
         opening = b",\n"
