@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from operator import attrgetter, itemgetter
-from typing import Any, Literal, overload
+from typing import Annotated, Any, Literal, overload
 
 import msgspec
 
@@ -30,13 +30,15 @@ RECORD_ORDER = itemgetter("start", "end", "created", "id")
 
 
 class CanonicalRecord(msgspec.Struct, forbid_unknown_fields=True, gc=False):
-    """An annotation record as `is_canonical_record` has it: exactly these fields, in this
-    order (`model.RECORD_FIELDS`), each of its type. msgspec checks a text against it in
-    C, and writes it back in that order."""
+    """An annotation record as Gloss exports and stores it (`is_canonical_record`):
+    exactly these fields, in this order (`model.RECORD_FIELDS`), each of its type, with an
+    id and an offset that is not negative. msgspec checks a text against it in C (it
+    refuses a float or true for an offset, a lone surrogate), and writes it back in that
+    order. `validation.read_export` reads an import's annotations so."""
 
-    id: str
+    id: Annotated[str, msgspec.Meta(min_length=1)]
     document: str
-    start: int
+    start: Annotated[int, msgspec.Meta(ge=0)]
     end: int
     quote: str
     prefix: str

@@ -15,10 +15,11 @@ import json
 import re
 from collections.abc import Mapping
 from operator import itemgetter
-from typing import Annotated, Any, Literal
+from typing import Any
 
 import msgspec
 
+from annotations.annotation_records import CanonicalRecord
 from annotations.document import document_id, normalise_newlines
 from annotations.errors import RecordError
 from annotations.journal import paused_gc
@@ -98,32 +99,13 @@ def read_export(data: bytes) -> tuple[Any, bool]:
     return value, False
 
 
-class _Annotation(msgspec.Struct, forbid_unknown_fields=True):
-    """An annotation record as Gloss exports it: its fields in `RECORD_FIELDS` order, each
-    of its type (msgspec refuses a float or true for an offset, a lone surrogate)."""
-
-    id: Annotated[str, msgspec.Meta(min_length=1)]
-    document: str
-    start: Annotated[int, msgspec.Meta(ge=0)]
-    end: int
-    quote: str
-    prefix: str
-    suffix: str
-    tags: list[str]
-    memo: str
-    confidence: Literal["low", "moderate", "high"] | None
-    analyst: str
-    created: str
-    modified: str
-
-
 class _Export(msgspec.Struct, forbid_unknown_fields=True):
     """A json export with the keys Gloss writes; the values but the annotations read as
     the untyped parser reads them (checked after, as `_is_plain_export` checks them)."""
 
     gloss: int
     documents: Any = msgspec.UNSET
-    annotations: list[_Annotation] | msgspec.UnsetType = msgspec.UNSET
+    annotations: list[CanonicalRecord] | msgspec.UnsetType = msgspec.UNSET
     codebook: Any = msgspec.UNSET
     attributes: Any = msgspec.UNSET
     memos: Any = msgspec.UNSET
