@@ -21,7 +21,7 @@ from typing import Annotated, Any, Literal, overload
 
 import msgspec
 
-from annotations.journal import paused_gc
+from annotations.journal import decode_raw, paused_gc
 from annotations.model import Annotation
 
 # The order of `Store.annotations` (and of an export): of annotations, and read from records.
@@ -53,8 +53,6 @@ class CanonicalRecord(msgspec.Struct, forbid_unknown_fields=True, gc=False):
 
 _CANONICAL_RECORDS = msgspec.json.Decoder(list[CanonicalRecord])
 _ENCODER = msgspec.json.Encoder()
-_DECODER = msgspec.json.Decoder()
-_TEXT_ORDER = attrgetter("start", "end", "created", "id")
 
 
 def canonical_texts(texts: Iterable[msgspec.Raw]) -> list[msgspec.Raw] | None:
@@ -77,8 +75,9 @@ def canonical_texts(texts: Iterable[msgspec.Raw]) -> list[msgspec.Raw] | None:
                 return None
         except UnicodeEncodeError:  # a lone surrogate, escaped by `json`
             return None
-        order = sorted(range(len(texts)), key=lambda index: _TEXT_ORDER(records[index]))
-    return [texts[index] for index in order]
+        # A Struct has the attributes of an `Annotation`: ordered as annotations are.
+        keys = list(map(ANNOTATION_ORDER, records))
+    return [texts[index] for index in sorted(range(len(texts)), key=keys.__getitem__)]
 
 
 class AnnotationRecords(Sequence[Annotation]):
@@ -109,8 +108,7 @@ class AnnotationRecords(Sequence[Annotation]):
         if self._records is None:
             with paused_gc():
                 self._records = tuple(
-                    _DECODER.decode(item) if type(item) is msgspec.Raw else item
-                    for item in self.items
+                    decode_raw(item) if type(item) is msgspec.Raw else item for item in self.items
                 )
         return self._records
 

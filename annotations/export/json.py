@@ -30,10 +30,10 @@ import msgspec
 
 from annotations.annotation_records import AnnotationRecords
 from annotations.export import ExportScope
+from annotations.journal import decode_raw
 from annotations.memos import exported as exported_memos
 
 _ENCODER = msgspec.json.Encoder()
-_DECODER = msgspec.json.Decoder()
 _UNSAFE = re.compile(
     "[\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2028\u2029\u2066-\u2069\ud800-\udfff]"
 )
@@ -126,7 +126,7 @@ def _indented_list(items: Iterator[Any], batch: int, *, floatless: bool = False)
         items_text = _indented_items(part) if floatless else None
         if items_text is None:
             # `json` cannot write a record's text: the text read, where one came so.
-            part = [_DECODER.decode(item) if type(item) is msgspec.Raw else item for item in part]
+            part = [decode_raw(item) if type(item) is msgspec.Raw else item for item in part]
             items_text = memoryview(_indented(part, depth=1, floatless=floatless))[2:-4]
         yield b"".join((opening, items_text))
         opening = b",\n"
