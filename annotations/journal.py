@@ -143,6 +143,17 @@ def encode_operations(operations: list[Operation], floatless: Callable[[str], bo
     return line
 
 
+def line_size_at_least(operations: list[Operation]) -> int:
+    """A lower bound of the bytes `encode_operations` writes for `operations`, found in C
+    (100,000 operations: a few milliseconds, where encoding them takes 0.2 s): each is at
+    least `["<table>","<key>",` and `]`, and a record at least five bytes a field
+    (`"":0,`), whatever the values; a character is at least one byte."""
+    names = sum(map(len, map(itemgetter(0), operations)))
+    keys = sum(map(len, map(itemgetter(1), operations)))
+    fields = sum(map(len, filter(None, map(itemgetter(2), operations))))
+    return names + keys + 8 * len(operations) + 5 * fields
+
+
 _ENCODER = msgspec.json.Encoder()
 _DECODER = msgspec.json.Decoder()
 
