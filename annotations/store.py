@@ -33,8 +33,12 @@ thread without holding the lock, then — under the lock, briefly — the journa
 written meanwhile are carried into a fresh journal and both files are renamed into place.
 Each snapshot has a generation; the journal's header names the generation it continues
 (and the one it was cut from), so a crash between the two renames is recognised and
-read correctly. A crash anywhere leaves a store that loads with every acknowledged save:
-at worst an unfinished last journal line, which is ignored and cut by the next writer.
+read correctly. A save whose line would pass the limit on its own and is larger than the
+snapshot (an import into a new store) is written as the new snapshot directly, under
+the lock (`JournaledTables._save_as_snapshot`): its records encoded and written once,
+not as a line and again at once by a compaction. A crash anywhere leaves a store that
+loads with every acknowledged save: at worst an unfinished last journal line, which is
+ignored and cut by the next writer.
 
 Two running copies: both may write. A writer takes the lock, first applies what others
 appended to the journal since it last looked, then appends its own change, so nobody's
