@@ -196,12 +196,14 @@ def _set(table: Table, name: str, value: Any) -> None:
     if name in table:
         table[name] = value
         return
-    keys = [key for key, _ in table.value.body if key is not None]
-    if not keys:
-        table[name] = value
+    body = table.value.body
+    places = [place for place, (key, _) in enumerate(body) if key is not None]
+    if not places or places[-1] == len(body) - 1:
+        table[name] = value  # nothing trails the last field
         return
-    # tomlkit's public `add` appends after those trailing lines; this is its own insert.
-    table.value._insert_after(keys[-1], name, tomlkit.item(value))
+    # tomlkit's public `add` appends after those trailing lines; this is its own insert
+    # (`_insert_at`: tomlkit 0.15.3 removed `_insert_after`, which this called before).
+    table.value._insert_at(places[-1] + 1, name, tomlkit.item(value))
 
 
 def _group_fields(group: Group) -> dict[str, Any]:
