@@ -11,13 +11,13 @@ import errno
 import json
 import os
 import shutil
-import signal
 import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from store_kills import run_killed
 
 from annotations import Document, Store
 from annotations.errors import StoreError
@@ -109,29 +109,11 @@ def test_every_truncation_and_bit_flip_is_refused_or_loses_nothing(
 # -- SIGKILL at each sync and rename -------------------------------------------------------
 
 KILLED_CHILD = r"""
-import os, signal, sys
 from pathlib import Path
 from annotations import Store, recovery
 
-path, document_id, point, when = Path(sys.argv[1]), sys.argv[2], int(sys.argv[3]), sys.argv[4]
-calls = 0
-
-
-def counted(real):
-    def call(*args, **kwargs):
-        global calls
-        calls += 1
-        if calls == point and when == "before":
-            os.kill(os.getpid(), signal.SIGKILL)
-        result = real(*args, **kwargs)
-        if calls == point and when == "after":
-            os.kill(os.getpid(), signal.SIGKILL)
-        return result
-    return call
-
-
-for name in ("fsync", "fdatasync", "replace", "rename", "link"):
-    setattr(os, name, counted(getattr(os, name)))
+path, document_id = Path(sys.argv[1]), sys.argv[2]
+count_calls("fsync", "fdatasync", "replace", "rename", "link")
 store = Store(path)
 for i in range(2):
     print("ok", store.annotate(document_id, i, i + 4, memo=f"m{i}").id, flush=True)
@@ -146,20 +128,6 @@ print("calls", calls, flush=True)
 """
 
 
-def run_killed(path: Path, document_id: str, point: int, when: str) -> list[str]:
-    child = subprocess.run(
-        [sys.executable, "-c", KILLED_CHILD, str(path), document_id, str(point), when],
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    if point:
-        assert child.returncode == -signal.SIGKILL, child.stderr
-    else:
-        assert child.returncode == 0, child.stderr
-    return child.stdout.split("\n")
-
-
 def test_a_kill_at_each_sync_and_rename_of_saves_compaction_repair_and_restore(
     tmp_path: Path,
 ) -> None:
@@ -170,7 +138,7 @@ def test_a_kill_at_each_sync_and_rename_of_saves_compaction_repair_and_restore(
         kept = store.annotate(document.id, 0, 4, memo="kept").id
     counting = tmp_path / "counting"
     shutil.copytree(pristine, counting)
-    lines = run_killed(counting / "gloss.json", document.id, 0, "never")
+    lines = run_killed(KILLED_CHILD, str(counting / "gloss.json"), document.id, 0, "never")
     total = int(next(line for line in lines if line.startswith("calls")).split()[1])
     assert total >= 20  # saves, two compactions, a repair and a restore, all counted
     for point in range(1, total + 1):
@@ -178,7 +146,7 @@ def test_a_kill_at_each_sync_and_rename_of_saves_compaction_repair_and_restore(
             folder = tmp_path / f"{point}-{when}"
             shutil.copytree(pristine, folder, ignore=shutil.ignore_patterns("*.backups"))
             path = folder / "gloss.json"
-            lines = run_killed(path, document.id, point, when)
+            lines = run_killed(KILLED_CHILD, str(path), document.id, point, when)
             acknowledged = {kept} | {line.split()[1] for line in lines if line.startswith("ok")}
             with Store(path) as store:
                 present = {a.id for a in store.annotations()}

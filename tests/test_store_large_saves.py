@@ -8,14 +8,12 @@ from __future__ import annotations
 
 import errno
 import json
-import signal
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from store_kills import run_killed
 
 from annotations import Annotation, Document, Store
 from annotations import journaled_tables as journaled_tables_module
@@ -127,31 +125,14 @@ def test_a_snapshot_that_cannot_be_written_leaves_the_save_to_a_journal_line(
 
 
 KILLED_IMPORT = r"""
-import json, os, signal, sys
+import json
 from annotations import Store
 
-path, export, point, when = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
-calls = 0
-
-
-def counted(real):
-    def call(*args, **kwargs):
-        global calls
-        calls += 1
-        if calls == point and when == "before":
-            os.kill(os.getpid(), signal.SIGKILL)
-        result = real(*args, **kwargs)
-        if calls == point and when == "after":
-            os.kill(os.getpid(), signal.SIGKILL)
-        return result
-    return call
-
-
+path, export = sys.argv[1], sys.argv[2]
 store = Store(path, journal_limit=4_000)
 with open(export, encoding="utf-8") as handle:
     data = json.load(handle)
-for name in ("fsync", "fdatasync", "replace", "rename"):
-    setattr(os, name, counted(getattr(os, name)))
+count_calls("fsync", "fdatasync", "replace", "rename")
 store.import_records(data)
 print("ok", flush=True)
 print("calls", calls, flush=True)
@@ -160,15 +141,7 @@ os._exit(0)  # no close: only the save itself is counted
 
 
 def run_import(path: Path, export: Path, point: int, when: str) -> list[str]:
-    child = subprocess.run(
-        [sys.executable, "-c", KILLED_IMPORT, str(path), str(export), str(point), when],
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    expected = -signal.SIGKILL if point else 0
-    assert child.returncode == expected, child.stderr
-    return child.stdout.split("\n")
+    return run_killed(KILLED_IMPORT, str(path), str(export), point, when)
 
 
 def test_a_kill_at_each_sync_and_rename_of_a_large_save_beside_another_copy(
