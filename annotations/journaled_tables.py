@@ -554,23 +554,29 @@ class JournaledTables:
         snapshot = write_temporary(self.path, encode_snapshot(self.storage.tables, info))
         try:
             successor = write_temporary(self._journal_path, [Header(generation).encode()])
-            try:
-                add_backup(self.path, snapshot)
-                os.replace(snapshot, self.path)
-                os.replace(successor, self._journal_path)
-            finally:
-                with contextlib.suppress(OSError):
-                    successor.unlink()  # (gone, when renamed)
-            fsync_directory(self.path.parent)
+            opened = self._put_in_place(snapshot, successor)
         finally:
             with contextlib.suppress(OSError):
-                snapshot.unlink()
-        opened = JournalFile.open(self._journal_path, writable=True)
-        if opened is None:
-            raise StoreError(f"{self._journal_path}: vanished while the store was saved")
+                snapshot.unlink()  # (gone, when renamed)
         journal.close()
         self._journal = opened
         self._generation = generation
+
+    def _put_in_place(self, snapshot: Path, successor: Path) -> JournalFile:
+        """Rename a new snapshot and its journal (synced temporaries) over the store's, the
+        snapshot first and kept as a backup; the new journal, opened. Under the lock."""
+        try:
+            add_backup(self.path, snapshot)
+            os.replace(snapshot, self.path)
+            os.replace(successor, self._journal_path)
+        finally:
+            with contextlib.suppress(OSError):
+                successor.unlink()  # (gone, when renamed)
+        fsync_directory(self.path.parent)
+        opened = JournalFile.open(self._journal_path, writable=True)
+        if opened is None:
+            raise StoreError(f"{self._journal_path}: vanished as the store's files were replaced")
+        return opened
 
     def _set_up_files(self) -> None:
         """Under the exclusive lock: create, migrate, or finish an interrupted compaction."""
@@ -730,13 +736,7 @@ class JournaledTables:
                     tail = journal.read_bytes(cut, end)
                     header = Header(generation, parent, cut)
                     successor = write_temporary(self._journal_path, [header.encode(), tail])
-                    add_backup(self.path, snapshot)
-                    os.replace(snapshot, self.path)
-                    os.replace(successor, self._journal_path)
-                    fsync_directory(self.path.parent)
-                    opened = JournalFile.open(self._journal_path, writable=True)
-                    if opened is None:
-                        raise StoreError(f"{self._journal_path}: vanished during compaction")
+                    opened = self._put_in_place(snapshot, successor)
                     opened.end = opened.header_end + (end - cut)
                     opened.seen_size = opened.end
                     journal.close()
